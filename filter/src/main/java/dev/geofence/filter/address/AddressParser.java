@@ -32,8 +32,6 @@ final class AddressParser {
     /** Low 64 bits of the last parsed address. */
     long lo;
 
-    private final int[] groups = new int[8];
-
     /** True if the last parsed address is IPv4 (or IPv4-mapped IPv6, which is the same thing). */
     boolean isIpv4() {
         return isMapped(hi, lo);
@@ -124,9 +122,12 @@ final class AddressParser {
     }
 
     private boolean parseIpv6(CharSequence text, int from, int to) {
-        int[] g = groups;
+        // Groups are shifted into hi:lo as they come, so no array is needed; "::" is expanded at the end
+        // by moving the groups written before it up over the missing zero groups.
+        hi = 0;
+        lo = 0;
         int n = 0;
-        int gap = -1; // index of the group where "::" stands
+        int gap = -1; // number of groups written before "::"
         int i = from;
         if (i < to && text.charAt(i) == ':') {
             if (i + 1 >= to || text.charAt(i + 1) != ':') {
@@ -157,15 +158,16 @@ final class AddressParser {
                 if (v4 < 0) {
                     return false;
                 }
-                g[n++] = (int) (v4 >>> 16);
-                g[n++] = (int) (v4 & 0xffff);
-                i = to;
+                shiftInGroup(v4 >>> 16);
+                shiftInGroup(v4 & 0xffff);
+                n += 2;
                 break;
             }
             if (digits == 0 || digits > 4 || n == 8) {
                 return false;
             }
-            g[n++] = value;
+            shiftInGroup(value);
+            n++;
             if (i == to) {
                 break;
             }
@@ -184,23 +186,29 @@ final class AddressParser {
             }
         }
         if (gap < 0) {
-            if (n != 8) {
-                return false;
-            }
-        } else {
-            // "::" stands for one or more zero groups, so at most 7 groups may be written around it.
-            if (n > 7) {
-                return false;
-            }
-            int tail = n - gap;
-            System.arraycopy(g, gap, g, 8 - tail, tail);
-            for (int k = gap; k < 8 - tail; k++) {
-                g[k] = 0;
-            }
+            return n == 8;
         }
-        hi = ((long) g[0] << 48) | ((long) g[1] << 32) | ((long) g[2] << 16) | g[3];
-        lo = ((long) g[4] << 48) | ((long) g[5] << 32) | ((long) g[6] << 16) | g[7];
+        // "::" stands for one or more zero groups, so at most 7 groups may be written around it.
+        if (n > 7) {
+            return false;
+        }
+        int tailBits = 16 * (n - gap);
+        long tailMaskHi = tailBits <= 64 ? 0 : (1L << (tailBits - 64)) - 1; // tailBits <= 112
+        long tailMaskLo = tailBits >= 64 ? -1L : (1L << tailBits) - 1;
+        long headHi = hi & ~tailMaskHi;
+        long headLo = lo & ~tailMaskLo;
+        for (int zeros = 8 - n; zeros > 0; zeros--) {
+            headHi = (headHi << 16) | (headLo >>> 48);
+            headLo <<= 16;
+        }
+        hi = headHi | (hi & tailMaskHi);
+        lo = headLo | (lo & tailMaskLo);
         return true;
+    }
+
+    private void shiftInGroup(long group) {
+        hi = (hi << 16) | (lo >>> 48);
+        lo = (lo << 16) | group;
     }
 
     private boolean setIpv4(long v4) {

@@ -81,8 +81,8 @@ public record ClientAddress(Optional<InetAddress> address, Source source, Option
 
     /** The caller is the TCP peer. */
     public static ClientAddress fromPeer(InetAddress peer) {
-        Objects.requireNonNull(peer, "peer");
-        return new ClientAddress(Optional.of(peer), Source.PEER, Optional.empty(), Optional.of(peer), Optional.empty());
+        Optional<InetAddress> address = Optional.of(Objects.requireNonNull(peer, "peer"));
+        return new ClientAddress(address, Source.PEER, Optional.empty(), address, Optional.empty());
     }
 
     /** The caller was named by a trusted proxy in {@code header}; the TCP peer was {@code peer}. */

@@ -131,7 +131,7 @@ public final class ClientAddressResolver {
             text = joined.toString();
         }
 
-        Hops hops = new Hops();
+        Hops hops = new Hops(text, maxHops);
         UnknownReason failure = switch (header.format()) {
             case ADDRESS_LIST -> hops.splitList(text, maxHops);
             case FORWARDED -> hops.splitForwarded(text, maxHops);

@@ -16,8 +16,20 @@ final class Hops {
     private static final UnknownReason[] REASONS = UnknownReason.values();
 
     // Per entry: start, end (exclusive), and the ordinal of an UnknownReason or NO_RANGE.
-    private int[] entries = new int[12];
+    private int[] entries;
     private int size;
+
+    /**
+     * @param text the header text to split; every entry but the last ends at a comma, so the commas
+     *        (capped by {@code maxHops}) size the table exactly and it never grows
+     */
+    Hops(String text, int maxHops) {
+        int commas = 0;
+        for (int i = text.indexOf(','); i >= 0 && commas < maxHops; i = text.indexOf(',', i + 1)) {
+            commas++;
+        }
+        entries = new int[3 * Math.min(commas + 1, maxHops)];
+    }
 
     int size() {
         return size;
@@ -38,11 +50,6 @@ final class Hops {
     }
 
     private void add(int start, int end, int reason) {
-        if (size * 3 == entries.length) {
-            int[] grown = new int[entries.length * 2];
-            System.arraycopy(entries, 0, grown, 0, entries.length);
-            entries = grown;
-        }
         entries[size * 3] = start;
         entries[size * 3 + 1] = end;
         entries[size * 3 + 2] = reason;

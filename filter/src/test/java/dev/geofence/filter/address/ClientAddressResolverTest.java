@@ -2,6 +2,7 @@ package dev.geofence.filter.address;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.geofence.filter.address.ClientAddress.Source;
@@ -394,6 +395,35 @@ class ClientAddressResolverTest {
         List<String> lines = new ArrayList<>();
         lines.add(null);
         assertThat(XFF.resolve(PROXY, lines).reason()).contains(UnknownReason.EMPTY_ENTRY);
+    }
+
+    @Test
+    void allocationPerEntryIsOnlyItsIndexRange() {
+        // No substring, split or InetAddress per entry: walking 15 more entries may only cost their
+        // three ints in the index table. Bytes are counted by the JVM for this thread; no timing.
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        assumeTrue(bean instanceof com.sun.management.ThreadMXBean);
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        // The caller is left-most and every other entry trusted, so the walk parses every entry.
+        List<String> threeEntries = List.of(CLIENT + ", 10.0.0.2".repeat(2));
+        List<String> eighteenEntries = List.of(CLIENT + ", 10.0.0.2".repeat(17));
+        double[] bytesPerResolve = new double[2];
+        int fromHeader = 0;
+        for (int round = 0; round < 2; round++) { // the first round warms up
+            for (int k = 0; k < 2; k++) {
+                List<String> lines = k == 0 ? threeEntries : eighteenEntries;
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 1_000; i++) {
+                    fromHeader += XFF.resolve(PROXY, lines).source() == Source.HEADER ? 1 : 0;
+                }
+                bytesPerResolve[k] = (threads.getCurrentThreadAllocatedBytes() - before) / 1_000.0;
+            }
+        }
+
+        assertThat(fromHeader).isEqualTo(4_000);
+        assertThat(bytesPerResolve[0]).as("bytes per resolve of 3 entries").isLessThan(1024);
+        assertThat(bytesPerResolve[1] - bytesPerResolve[0]).as("bytes for 15 more entries").isLessThan(15 * 12 + 32);
     }
 
     @Test
