@@ -270,12 +270,8 @@ public final class ClientAddressResolver {
          * @throws IllegalArgumentException if {@code maxHeaderLength} is less than 1
          */
         public Builder maxHeaderLength(int maxHeaderLength) {
-            if (maxHeaderLength < 1) {
-                throw new IllegalArgumentException("maxHeaderLength " + maxHeaderLength
-                        + " is too small; expected a number of characters of at least 1, such as 4096.");
-            }
-            requireUnset(this.maxHeaderLength == 0, "maxHeaderLength", this.maxHeaderLength);
-            this.maxHeaderLength = maxHeaderLength;
+            this.maxHeaderLength = positiveOnce(maxHeaderLength, this.maxHeaderLength, "maxHeaderLength",
+                    "characters", DEFAULT_MAX_HEADER_LENGTH);
             return this;
         }
 
@@ -286,13 +282,18 @@ public final class ClientAddressResolver {
          * @throws IllegalArgumentException if {@code maxHops} is less than 1
          */
         public Builder maxHops(int maxHops) {
-            if (maxHops < 1) {
-                throw new IllegalArgumentException("maxHops " + maxHops
-                        + " is too small; expected a number of entries of at least 1, such as 20.");
-            }
-            requireUnset(this.maxHops == 0, "maxHops", this.maxHops);
-            this.maxHops = maxHops;
+            this.maxHops = positiveOnce(maxHops, this.maxHops, "maxHops", "entries", DEFAULT_MAX_HOPS);
             return this;
+        }
+
+        /** Checks a count limit that is unset while 0; returns {@code value}. */
+        private static int positiveOnce(int value, int current, String option, String unit, int example) {
+            if (value < 1) {
+                throw new IllegalArgumentException(option + " " + value + " is too small; expected a number of "
+                        + unit + " of at least 1, such as " + example + ".");
+            }
+            requireUnset(current == 0, option, current);
+            return value;
         }
 
         private static void requireUnset(boolean unset, String option, Object current) {
