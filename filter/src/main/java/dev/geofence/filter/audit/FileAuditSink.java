@@ -251,7 +251,8 @@ public final class FileAuditSink implements AuditSink {
       while (true) {
         try {
           if (work.isEmpty()) {
-            Item first = queue.poll(pollMillis(), TimeUnit.MILLISECONDS);
+            // Once closing, nothing new is coming: do not wait for more.
+            Item first = queue.poll(closed ? 0 : pollMillis(), TimeUnit.MILLISECONDS);
             if (first != null) {
               work.add(first);
               queue.drainTo(work, MAX_BATCH - 1);
@@ -346,10 +347,10 @@ public final class FileAuditSink implements AuditSink {
         LOG.error("{} audit records were lost since {} ({}); a records_lost record was written to {}.",
             lost.get().count(), lost.get().since(), lost.get().reason(), file);
       }
+      written.addAndGet(taken);
       for (int i = 0; i < taken; i++) {
         work.poll().finish(true);
       }
-      written.addAndGet(taken);
       if (taken == 0 && !work.isEmpty()) {
         rotate(now); // the file is full: the next batch starts a new one
       }
