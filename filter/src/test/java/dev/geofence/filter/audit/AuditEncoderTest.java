@@ -6,11 +6,7 @@ import static dev.geofence.filter.audit.AuditFixtures.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.networknt.schema.JsonSchema;
-import com.networknt.schema.JsonSchemaFactory;
-import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -28,18 +23,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AuditEncoderTest {
 
   private static final byte[] KEY = new byte[32];
-  private static JsonSchema schema;
 
-  @BeforeAll
-  static void loadShippedSchema() throws Exception {
-    try (InputStream in = AuditRecord.class.getResourceAsStream("audit-record.schema.json")) {
-      assertThat(in).as("schema on the class path next to AuditRecord").isNotNull();
-      schema = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
-    }
-  }
-
-  static Set<ValidationMessage> violations(String line) {
-    return schema.validate(parse(line));
+  private static Set<ValidationMessage> violations(String line) {
+    return AuditFixtures.schemaViolations(line);
   }
 
   @Test

@@ -2,7 +2,12 @@ package dev.geofence.filter.audit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -32,6 +37,26 @@ final class AuditFixtures {
     } catch (UnknownHostException e) {
       throw new IllegalArgumentException(literal, e);
     }
+  }
+
+  /** The schema shipped in the jar, loaded from the class path as users would. */
+  private static final class Schema {
+    static final JsonSchema SHIPPED = load();
+
+    private static JsonSchema load() {
+      try (InputStream in = AuditRecord.class.getResourceAsStream("audit-record.schema.json")) {
+        if (in == null) {
+          throw new IllegalStateException("audit-record.schema.json is not on the class path beside AuditRecord");
+        }
+        return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  }
+
+  static Set<ValidationMessage> schemaViolations(String line) {
+    return Schema.SHIPPED.validate(parse(line));
   }
 
   /** A block with every field set. */
