@@ -76,11 +76,11 @@ public final class AuditChainVerifier {
    * The outcome of a verification.
    *
    * @param files files read
-   * @param records chained lines that passed before the first break (all of them when intact)
+   * @param records chained lines read up to the first break (all of them when intact)
    * @param firstSeq sequence number of the first line, 0 when there was none
-   * @param lastSeq sequence number of the last good line, 0 when there was none
+   * @param lastSeq sequence number of the last line read before any break, 0 when there was none
    * @param startsAtOrigin whether the first line is the very first of its trail (seq 1, zero hash)
-   * @param lastHash hex SHA-256 of the last good line, to compare with an anchor kept elsewhere
+   * @param lastHash hex SHA-256 of that line, to compare with an anchor kept elsewhere
    * @param restarts chain_restart records accepted (crashes recovered from)
    * @param firstBreak the first break, empty when the chain holds
    * @param truncatedTail a cut-short last line at the very end (a crash), empty otherwise
