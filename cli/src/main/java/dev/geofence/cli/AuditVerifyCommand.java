@@ -32,7 +32,7 @@ final class AuditVerifyCommand implements Callable<Integer> {
   List<Path> files;
 
   @Option(names = "--expect-last-hash", paramLabel = "HEX",
-      description = "The SHA-256 the last line must have, as logged by the sink to geofence.audit.anchor "
+      description = "The SHA-256 the last line must have, as logged by the sink to geofence.audit-anchor "
           + "when the file was closed; catches lines removed from or rewritten at the end.")
   String expectLastHash;
 

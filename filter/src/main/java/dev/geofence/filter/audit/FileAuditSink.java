@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * for the first line of a trail), so editing, deleting or reordering a line breaks the chain; see
  * {@link AuditChainVerifier}. Files are named {@code <prefix>-<number>-<created>.jsonl} and rotated
  * by size and by time; each file's last hash is logged at INFO to the logger {@code
- * geofence.audit.anchor} when it is closed, so it can be kept elsewhere as an anchor. A new sink
+ * geofence.audit-anchor} when it is closed, so it can be kept elsewhere as an anchor. A new sink
  * never appends to an old file: it reads the tail of the newest one and continues the chain in a
  * new file, starting with a {@code chain_restart} line if a crash left that tail cut short.
  *
@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 public final class FileAuditSink implements AuditSink {
 
   /** Logger that receives each closed file's final hash, for anchoring outside the trail. */
-  public static final String ANCHOR_LOGGER = "geofence.audit.anchor";
+  public static final String ANCHOR_LOGGER = "geofence.audit-anchor";
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAuditSink.class);
   private static final Logger ANCHOR = LoggerFactory.getLogger(ANCHOR_LOGGER);
