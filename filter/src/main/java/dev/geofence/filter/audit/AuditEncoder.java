@@ -1,0 +1,332 @@
+package dev.geofence.filter.audit;
+
+import com.fasterxml.jackson.core.JsonEncoding;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Writes audit lines with Jackson's streaming generator (no data binding on the hot path). Field
+ * names follow the Elastic Common Schema; what ECS has no field for sits under {@code geofence}.
+ * Static methods are thread-safe; an instance reuses its buffer and belongs to one thread.
+ */
+final class AuditEncoder {
+
+  static final String ECS_VERSION = "8.11.0";
+  static final String RECORDS_LOST = "records_lost";
+  static final String CHAIN_RESTART = "chain_restart";
+
+  // Bounds keep one hostile request from producing a megabyte line.
+  static final int MAX_PATH = 2048;
+  static final int MAX_REASON = 1024;
+  static final int MAX_TEXT = 256;
+
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final DateTimeFormatter MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+
+  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+
+  /** Sequence number and previous-line hash of a chained line; absent for the SLF4J sink. */
+  record Chain(long seq, String prevHash) {}
+
+  static String encodeToString(AuditRecord record, IpPrivacy privacy) {
+    return new String(new AuditEncoder().encode(record, privacy, Optional.empty()), StandardCharsets.UTF_8);
+  }
+
+  /** Returns the UTF-8 bytes of one line, without the line feed. */
+  byte[] encode(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
+    try (JsonGenerator g = start()) {
+      writeHead(g, r.timestamp());
+      g.writeObjectFieldStart("event");
+      g.writeStringField("kind", "event");
+      g.writeArrayFieldStart("category");
+      g.writeString("web");
+      g.writeEndArray();
+      g.writeArrayFieldStart("type");
+      for (String type : eventTypes(r.action())) {
+        g.writeString(type);
+      }
+      g.writeEndArray();
+      g.writeStringField("action", r.action());
+      g.writeStringField("outcome", outcome(r.action()));
+      text(g, "reason", r.reason(), MAX_REASON);
+      g.writeStringField("dataset", "geofence.audit");
+      g.writeEndObject();
+
+      if (!r.ruleName().isEmpty()) {
+        g.writeObjectFieldStart("rule");
+        text(g, "name", r.ruleName(), MAX_TEXT);
+        g.writeEndObject();
+      }
+
+      g.writeObjectFieldStart("source");
+      if (privacy.writesAddress() && r.sourceIp().isPresent()) {
+        g.writeStringField("ip", privacy.apply(r.sourceIp().get()));
+      }
+      if (!r.country().isEmpty() || !r.regionIsoCode().isEmpty()) {
+        g.writeObjectFieldStart("geo");
+        text(g, "country_iso_code", r.country(), MAX_TEXT);
+        text(g, "region_iso_code", r.regionIsoCode(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+
+      g.writeObjectFieldStart("http");
+      if (!r.httpMethod().isEmpty() || !r.requestId().isEmpty()) {
+        g.writeObjectFieldStart("request");
+        text(g, "method", r.httpMethod(), MAX_TEXT);
+        text(g, "id", r.requestId(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      if (r.statusCode() != 0) {
+        g.writeObjectFieldStart("response");
+        g.writeNumberField("status_code", r.statusCode());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+
+      String path = pathOnly(r.urlPath());
+      if (!path.isEmpty()) {
+        g.writeObjectFieldStart("url");
+        text(g, "path", path, MAX_PATH);
+        g.writeEndObject();
+      }
+
+      g.writeObjectFieldStart("geofence");
+      g.writeBooleanField("monitor", r.monitor());
+      if (!r.policyId().isEmpty() || !r.policyVersion().isEmpty() || !r.policySha256().isEmpty()) {
+        g.writeObjectFieldStart("policy");
+        text(g, "id", r.policyId(), MAX_TEXT);
+        text(g, "version", r.policyVersion(), MAX_TEXT);
+        text(g, "sha256", r.policySha256(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      text(g, "basis", r.basis(), MAX_REASON);
+      if (!r.databaseType().isEmpty() || r.databaseBuildTime().isPresent() || !r.databaseSha256().isEmpty()) {
+        g.writeObjectFieldStart("database");
+        text(g, "type", r.databaseType(), MAX_TEXT);
+        if (r.databaseBuildTime().isPresent()) {
+          g.writeStringField("build_time", MILLIS.format(r.databaseBuildTime().get()));
+        }
+        text(g, "sha256", r.databaseSha256(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      if (!(r.requestedModel() + r.requestedTier() + r.effectiveModel() + r.effectiveTier()).isEmpty()) {
+        g.writeObjectFieldStart("model");
+        text(g, "requested", r.requestedModel(), MAX_TEXT);
+        text(g, "requested_tier", r.requestedTier(), MAX_TEXT);
+        text(g, "effective", r.effectiveModel(), MAX_TEXT);
+        text(g, "effective_tier", r.effectiveTier(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      text(g, "registered_country_iso_code", r.registeredCountry(), MAX_TEXT);
+      if (!r.anonymizerFlags().isEmpty()) {
+        g.writeArrayFieldStart("anonymizer");
+        for (String flag : new TreeSet<>(r.anonymizerFlags())) {
+          g.writeString(clean(flag, MAX_TEXT));
+        }
+        g.writeEndArray();
+      }
+      if (!r.addressSource().isEmpty() || r.peerAddress().isPresent()) {
+        g.writeObjectFieldStart("address");
+        text(g, "source", r.addressSource(), MAX_TEXT);
+        if (r.peerAddress().isPresent()) {
+          writeAddress(g, privacy, "peer_ip", r.peerAddress().get());
+        }
+        g.writeEndObject();
+      }
+      g.writeStringField("ip_privacy", privacy.mode().label);
+      if (!privacy.writesAddress() && r.sourceIp().isPresent()) {
+        g.writeStringField("source_ip_hmac", privacy.apply(r.sourceIp().get()));
+      }
+      g.writeNumberField("decision_us", r.decisionMicros());
+      writeChain(g, chain);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // cannot happen: the output is a byte array
+    }
+    return buffer.toByteArray();
+  }
+
+  /**
+   * A line saying that records were lost, written by a sink once it can write again.
+   *
+   * @param byAction lost records per action, in report order
+   */
+  byte[] encodeRecordsLost(Instant now, long count, Map<String, Long> byAction, Instant since,
+      String reason, Optional<Chain> chain) {
+    try (JsonGenerator g = start()) {
+      writeHead(g, now);
+      writeMetaEvent(g, "pipeline_error", "error", RECORDS_LOST, "failure",
+          count + " audit records lost: " + reason);
+      g.writeObjectFieldStart("geofence");
+      g.writeObjectFieldStart("lost");
+      g.writeNumberField("count", count);
+      for (Map.Entry<String, Long> e : byAction.entrySet()) {
+        g.writeNumberField(e.getKey(), e.getValue());
+      }
+      g.writeStringField("since", MILLIS.format(since));
+      g.writeEndObject();
+      writeChain(g, chain);
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.toByteArray();
+  }
+
+  /**
+   * The first line of a file started after a crash cut the previous file's last line short; the
+   * chain continues from the last complete line, and this line says how many bytes were cut off.
+   */
+  byte[] encodeChainRestart(Instant now, String previousFile, long truncatedBytes, Chain chain) {
+    try (JsonGenerator g = start()) {
+      writeHead(g, now);
+      writeMetaEvent(g, "event", "info", CHAIN_RESTART, "unknown",
+          "previous file " + previousFile + " ended with " + truncatedBytes
+              + " bytes of an incomplete line; the chain continues from its last complete line");
+      g.writeObjectFieldStart("geofence");
+      g.writeObjectFieldStart("restart");
+      g.writeStringField("previous_file", clean(previousFile, MAX_TEXT));
+      g.writeNumberField("truncated_bytes", truncatedBytes);
+      g.writeEndObject();
+      writeChain(g, Optional.of(chain));
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return buffer.toByteArray();
+  }
+
+  private JsonGenerator start() throws IOException {
+    buffer.reset();
+    return JSON.createGenerator(buffer, JsonEncoding.UTF8);
+  }
+
+  private static void writeHead(JsonGenerator g, Instant timestamp) throws IOException {
+    g.writeStartObject();
+    g.writeStringField("@timestamp", MILLIS.format(timestamp));
+    g.writeObjectFieldStart("ecs");
+    g.writeStringField("version", ECS_VERSION);
+    g.writeEndObject();
+  }
+
+  private static void writeMetaEvent(JsonGenerator g, String kind, String type, String action,
+      String outcome, String reason) throws IOException {
+    g.writeObjectFieldStart("event");
+    g.writeStringField("kind", kind);
+    g.writeArrayFieldStart("category");
+    g.writeString("file");
+    g.writeEndArray();
+    g.writeArrayFieldStart("type");
+    g.writeString(type);
+    g.writeEndArray();
+    g.writeStringField("action", action);
+    g.writeStringField("outcome", outcome);
+    g.writeStringField("reason", clean(reason, MAX_REASON));
+    g.writeStringField("dataset", "geofence.audit");
+    g.writeEndObject();
+  }
+
+  private static void writeChain(JsonGenerator g, Optional<Chain> chain) throws IOException {
+    if (chain.isPresent()) {
+      g.writeObjectFieldStart("audit");
+      g.writeNumberField("seq", chain.get().seq());
+      g.writeStringField("prev_hash", chain.get().prevHash());
+      g.writeEndObject();
+    }
+  }
+
+  private static void writeAddress(JsonGenerator g, IpPrivacy privacy, String field, InetAddress address)
+      throws IOException {
+    g.writeStringField(privacy.writesAddress() ? field : field + "_hmac", privacy.apply(address));
+  }
+
+  private static void text(JsonGenerator g, String field, String value, int max) throws IOException {
+    if (!value.isEmpty()) {
+      g.writeStringField(field, clean(value, max));
+    }
+  }
+
+  static String[] eventTypes(String action) {
+    switch (action) {
+      case AuditRecord.ALLOW:
+        return new String[] {"access", "allowed"};
+      case AuditRecord.SUBSTITUTE:
+        return new String[] {"access", "allowed", "change"};
+      case AuditRecord.BLOCK:
+        return new String[] {"access", "denied"};
+      default:
+        return new String[] {"error"};
+    }
+  }
+
+  static String outcome(String action) {
+    switch (action) {
+      case AuditRecord.ALLOW:
+      case AuditRecord.SUBSTITUTE:
+        return "success";
+      case AuditRecord.BLOCK:
+        return "failure";
+      default:
+        return "unknown";
+    }
+  }
+
+  /** The path without query string, fragment or path parameters (which may hold session ids). */
+  static String pathOnly(String path) {
+    for (int i = 0; i < path.length(); i++) {
+      char c = path.charAt(i);
+      if (c == '?' || c == '#' || c == ';') {
+        return path.substring(0, i);
+      }
+    }
+    return path;
+  }
+
+  /**
+   * Removes control characters (C0, DEL, C1, line and paragraph separators) and cuts the text to
+   * {@code max} characters, without splitting a surrogate pair. Returns the same string when there
+   * is nothing to change, which is the common case.
+   */
+  static String clean(String value, int max) {
+    int length = value.length();
+    boolean dirty = length > max;
+    for (int i = 0; i < length && !dirty; i++) {
+      dirty = isControl(value.charAt(i));
+    }
+    if (!dirty) {
+      return value;
+    }
+    StringBuilder out = new StringBuilder(Math.min(length, max));
+    for (int i = 0; i < length && out.length() < max; i++) {
+      char c = value.charAt(i);
+      if (isControl(c)) {
+        continue;
+      }
+      if (Character.isHighSurrogate(c) && out.length() + 1 >= max) {
+        break;
+      }
+      out.append(c);
+    }
+    return out.toString();
+  }
+
+  private static boolean isControl(char c) {
+    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+  }
+}

@@ -1,0 +1,100 @@
+package dev.geofence.filter.audit;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+
+/**
+ * The few fields of an audit line that the chain verifier, the report and the file sink's restart
+ * recovery read. Parsed with Jackson's streaming parser; unknown fields are skipped.
+ *
+ * @param seq {@code geofence.audit.seq}, or -1 when the line has none
+ * @param prevHash {@code geofence.audit.prev_hash}, empty when absent
+ */
+record AuditLine(
+    long seq,
+    String prevHash,
+    String timestamp,
+    String action,
+    String rule,
+    String country,
+    String model,
+    long lostCount,
+    long truncatedBytes) {
+
+  private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  boolean isChained() {
+    return seq >= 0 && !prevHash.isEmpty();
+  }
+
+  boolean isDecision() {
+    return AuditRecord.ACTIONS.contains(action);
+  }
+
+  boolean isRestart() {
+    return AuditEncoder.CHAIN_RESTART.equals(action);
+  }
+
+  /** Parses one line; empty when it is not a JSON object. */
+  static Optional<AuditLine> parse(byte[] line) {
+    long seq = -1;
+    long lost = 0;
+    long truncated = 0;
+    String prevHash = "";
+    String timestamp = "";
+    String action = "";
+    String rule = "";
+    String country = "";
+    String model = "";
+    try (JsonParser p = JSON.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return Optional.empty();
+      }
+      Deque<String> path = new ArrayDeque<>();
+      String prefix = "";
+      JsonToken token;
+      while ((token = p.nextToken()) != null) {
+        if (token == JsonToken.END_OBJECT) {
+          if (path.isEmpty()) {
+            return p.nextToken() == null
+                ? Optional.of(new AuditLine(seq, prevHash, timestamp, action, rule, country, model, lost, truncated))
+                : Optional.empty();
+          }
+          prefix = path.pop();
+          continue;
+        }
+        String field = prefix + p.currentName();
+        token = p.nextToken();
+        if (token == JsonToken.START_OBJECT) {
+          path.push(prefix);
+          prefix = field + ".";
+          continue;
+        }
+        if (token == JsonToken.START_ARRAY) {
+          p.skipChildren();
+          continue;
+        }
+        switch (field) {
+          case "@timestamp": timestamp = p.getValueAsString(""); break;
+          case "event.action": action = p.getValueAsString(""); break;
+          case "rule.name": rule = p.getValueAsString(""); break;
+          case "source.geo.country_iso_code": country = p.getValueAsString(""); break;
+          case "geofence.model.requested": model = p.getValueAsString(""); break;
+          case "geofence.lost.count": lost = p.getValueAsLong(0); break;
+          case "geofence.restart.truncated_bytes": truncated = p.getValueAsLong(0); break;
+          case "geofence.audit.seq": seq = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1; break;
+          case "geofence.audit.prev_hash": prevHash = p.getValueAsString(""); break;
+          default: break;
+        }
+      }
+      return Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.geofence.filter.audit;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Counts the decisions in audit files by country, rule, action or requested model, for the {@code
+ * geofence audit report} command. Reads files from either sink as long as each line is one record
+ * (a Logback file with pattern {@code %msg%n}). Does not check the chain; use {@link
+ * AuditChainVerifier} for that. Stateless and thread-safe.
+ */
+public final class AuditReport {
+
+  private AuditReport() {}
+
+  /** What the rows of a report are. */
+  public enum By {
+    COUNTRY,
+    RULE,
+    ACTION,
+    MODEL;
+
+    /** Lower-case name, as the command line takes it. */
+    public String label() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    String keyOf(AuditLine line) {
+      switch (this) {
+        case COUNTRY:
+          return line.country();
+        case RULE:
+          return line.rule();
+        case ACTION:
+          return line.action();
+        default:
+          return line.model();
+      }
+    }
+  }
+
+  /**
+   * Counts of one row.
+   *
+   * @param key the country, rule, action or model; {@code (unknown)} when the records lack it
+   */
+  public record Row(String key, long allow, long substitute, long block, long error) {
+    public long total() {
+      return allow + substitute + block + error;
+    }
+
+    Row plus(String action) {
+      switch (action) {
+        case AuditRecord.ALLOW:
+          return new Row(key, allow + 1, substitute, block, error);
+        case AuditRecord.SUBSTITUTE:
+          return new Row(key, allow, substitute + 1, block, error);
+        case AuditRecord.BLOCK:
+          return new Row(key, allow, substitute, block + 1, error);
+        default:
+          return new Row(key, allow, substitute, block, error + 1);
+      }
+    }
+  }
+
+  /**
+   * A report.
+   *
+   * @param rows one per key, most records first
+   * @param total the sum over all rows
+   * @param recordsLost records the sinks reported lost (records_lost lines) in the period
+   * @param unreadableLines lines that were not records (cut short, malformed, or without a timestamp)
+   * @param first time of the earliest counted record, empty when none
+   * @param last time of the latest counted record, empty when none
+   */
+  public record Summary(By by, Optional<Instant> since, List<Row> rows, Row total, long recordsLost,
+      long unreadableLines, Optional<Instant> first, Optional<Instant> last) {
+    public Summary {
+      rows = List.copyOf(rows);
+    }
+  }
+
+  /** The key used for records that lack the grouped field. */
+  public static final String UNKNOWN = "(unknown)";
+
+  /**
+   * Summarises the decisions in the files.
+   *
+   * @param since count only records at or after this time; empty for all
+   * @throws IOException when a file cannot be read
+   */
+  public static Summary summarise(List<Path> files, Optional<Instant> since, By by) throws IOException {
+    Objects.requireNonNull(files, "files");
+    Objects.requireNonNull(since, "since");
+    Objects.requireNonNull(by, "by");
+    Map<String, Row> rows = new HashMap<>();
+    long[] lost = {0};
+    long[] unreadable = {0};
+    Instant[] range = {null, null};
+    for (Path file : files) {
+      AuditFiles.readLines(file, (bytes, number, terminated) -> {
+        Optional<AuditLine> parsed = terminated ? AuditLine.parse(bytes) : Optional.empty();
+        Optional<Instant> time = parsed.flatMap(line -> parseTime(line.timestamp()));
+        if (time.isEmpty()) {
+          unreadable[0]++;
+          return;
+        }
+        if (since.isPresent() && time.get().isBefore(since.get())) {
+          return;
+        }
+        AuditLine line = parsed.get();
+        if (AuditEncoder.RECORDS_LOST.equals(line.action())) {
+          lost[0] += line.lostCount();
+        }
+        if (!line.isDecision()) {
+          return;
+        }
+        String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
+        rows.merge(key, new Row(key, 0, 0, 0, 0).plus(line.action()),
+            (old, one) -> old.plus(line.action()));
+        range[0] = range[0] == null || time.get().isBefore(range[0]) ? time.get() : range[0];
+        range[1] = range[1] == null || time.get().isAfter(range[1]) ? time.get() : range[1];
+      });
+    }
+    List<Row> sorted = new ArrayList<>(rows.values());
+    sorted.sort(Comparator.comparingLong(Row::total).reversed().thenComparing(Row::key));
+    Row total = new Row("total", 0, 0, 0, 0);
+    for (Row row : sorted) {
+      total = new Row("total", total.allow() + row.allow(), total.substitute() + row.substitute(),
+          total.block() + row.block(), total.error() + row.error());
+    }
+    return new Summary(by, since, sorted, total, lost[0], unreadable[0], Optional.ofNullable(range[0]),
+        Optional.ofNullable(range[1]));
+  }
+
+  private static Optional<Instant> parseTime(String text) {
+    try {
+      return text.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(text));
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+}

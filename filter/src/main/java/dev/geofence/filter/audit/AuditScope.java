@@ -1,0 +1,13 @@
+package dev.geofence.filter.audit;
+
+/** Which decisions an {@link AuditLog} keeps. */
+public enum AuditScope {
+  /** Every decision, allowed requests included. The default. */
+  ALL,
+  /** Blocks, substitutions, errors, and any decision by a rule marked {@code monitor}. */
+  NOTABLE;
+
+  boolean includes(AuditRecord record) {
+    return this == ALL || record.isNotable();
+  }
+}

@@ -1,0 +1,214 @@
+package dev.geofence.filter.audit;
+
+import static dev.geofence.filter.audit.AuditFixtures.full;
+import static dev.geofence.filter.audit.AuditFixtures.ip;
+import static dev.geofence.filter.audit.AuditFixtures.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.networknt.schema.ValidationMessage;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class AuditEncoderTest {
+
+  private static final byte[] KEY = new byte[32];
+
+  private static Set<ValidationMessage> violations(String line) {
+    return AuditFixtures.schemaViolations(line);
+  }
+
+  @Test
+  void encodesEveryFieldUnderItsEcsOrGeofenceName() {
+    JsonNode j = parse(full().toJson(IpPrivacy.full()));
+
+    assertThat(j.at("/@timestamp").asText()).isEqualTo("2026-11-28T20:00:00.123Z");
+    assertThat(j.at("/ecs/version").asText()).isEqualTo(AuditEncoder.ECS_VERSION);
+    assertThat(j.at("/event/kind").asText()).isEqualTo("event");
+    assertThat(j.at("/event/category/0").asText()).isEqualTo("web");
+    assertThat(j.at("/event/type").toString()).isEqualTo("[\"access\",\"denied\"]");
+    assertThat(j.at("/event/action").asText()).isEqualTo("block");
+    assertThat(j.at("/event/outcome").asText()).isEqualTo("failure");
+    assertThat(j.at("/event/reason").asText()).isEqualTo("country is sanctioned");
+    assertThat(j.at("/event/dataset").asText()).isEqualTo("geofence.audit");
+    assertThat(j.at("/rule/name").asText()).isEqualTo("sanctioned");
+    assertThat(j.at("/source/ip").asText()).isEqualTo("203.0.113.77");
+    assertThat(j.at("/source/geo/country_iso_code").asText()).isEqualTo("IR");
+    assertThat(j.at("/source/geo/region_iso_code").asText()).isEqualTo("IR-23");
+    assertThat(j.at("/http/request/method").asText()).isEqualTo("POST");
+    assertThat(j.at("/http/request/id").asText()).isEqualTo("req-42");
+    assertThat(j.at("/http/response/status_code").asInt()).isEqualTo(451);
+    assertThat(j.at("/url/path").asText()).isEqualTo("/v1/chat/completions");
+    JsonNode g = j.get("geofence");
+    assertThat(g.at("/monitor").asBoolean()).isFalse();
+    assertThat(g.at("/policy/id").asText()).isEqualTo("prod");
+    assertThat(g.at("/policy/version").asText()).isEqualTo("7");
+    assertThat(g.at("/policy/sha256").asText()).isEqualTo("a".repeat(64));
+    assertThat(g.at("/basis").asText()).isEqualTo("EU Regulation 267/2012");
+    assertThat(g.at("/database/type").asText()).isEqualTo("GeoIP2-Country");
+    assertThat(g.at("/database/build_time").asText()).isEqualTo("2026-11-25T00:00:00.000Z");
+    assertThat(g.at("/database/sha256").asText()).isEqualTo("b".repeat(64));
+    assertThat(g.at("/model/requested").asText()).isEqualTo("gpt-large");
+    assertThat(g.at("/model/requested_tier").asText()).isEqualTo("frontier");
+    assertThat(g.at("/model/effective").asText()).isEqualTo("gpt-large");
+    assertThat(g.at("/model/effective_tier").asText()).isEqualTo("frontier");
+    assertThat(g.at("/registered_country_iso_code").asText()).isEqualTo("DE");
+    assertThat(g.at("/anonymizer").toString()).isEqualTo("[\"hosting_provider\",\"vpn\"]");
+    assertThat(g.at("/address/source").asText()).isEqualTo("x-forwarded-for");
+    assertThat(g.at("/address/peer_ip").asText()).isEqualTo("10.1.2.3");
+    assertThat(g.at("/ip_privacy").asText()).isEqualTo("full");
+    assertThat(g.at("/decision_us").asLong()).isEqualTo(37);
+    assertThat(g.has("audit")).as("no chain outside the file sink").isFalse();
+    assertThat(violations(full().toJson(IpPrivacy.full()))).isEmpty();
+  }
+
+  @Test
+  void leavesOutWhatIsNotKnown() {
+    AuditRecord bare = AuditRecord.builder().timestamp(AuditFixtures.T0).action("allow").build();
+    JsonNode j = parse(bare.toJson(IpPrivacy.full()));
+
+    assertThat(j.has("rule")).isFalse();
+    assertThat(j.has("url")).isFalse();
+    assertThat(j.get("source").size()).isZero();
+    assertThat(j.get("http").size()).isZero();
+    assertThat(j.get("geofence").fieldNames()).toIterable()
+        .containsExactly("monitor", "ip_privacy", "decision_us");
+    assertThat(violations(bare.toJson(IpPrivacy.full()))).isEmpty();
+  }
+
+  static Stream<Arguments> privacyModes() {
+    return Stream.of(
+        Arguments.of(IpPrivacy.full(), "203.0.113.77", "10.1.2.3"),
+        Arguments.of(IpPrivacy.truncated(), "203.0.113.0", "10.1.2.0"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("privacyModes")
+  void fullAndTruncatedWriteSourceIpAndPeerIp(IpPrivacy privacy, String source, String peer) {
+    String line = full().toJson(privacy);
+    JsonNode j = parse(line);
+
+    assertThat(j.at("/source/ip").asText()).isEqualTo(source);
+    assertThat(j.at("/geofence/address/peer_ip").asText()).isEqualTo(peer);
+    assertThat(j.at("/geofence/ip_privacy").asText()).isEqualTo(privacy.mode().label);
+    assertThat(line).doesNotContain("hmac\"");
+    assertThat(violations(line)).isEmpty();
+  }
+
+  @Test
+  void truncatedIpv6KeepsTheSlash48() {
+    AuditRecord v6 = full().toBuilder().sourceIp(ip("2001:db8:abcd:1234::99")).build();
+    assertThat(parse(v6.toJson(IpPrivacy.truncated())).at("/source/ip").asText()).isEqualTo("2001:db8:abcd::");
+  }
+
+  @Test
+  void hmacWritesPseudonymsAndNoAddressAnywhere() {
+    IpPrivacy privacy = IpPrivacy.hmac(KEY);
+    String line = full().toJson(privacy);
+    JsonNode j = parse(line);
+
+    // ECS maps source.ip as an IP field: a pseudonym there would make Elasticsearch reject the line.
+    assertThat(j.at("/source/ip").isMissingNode()).isTrue();
+    assertThat(j.at("/geofence/source_ip_hmac").asText()).isEqualTo(privacy.apply(ip("203.0.113.77")));
+    assertThat(j.at("/geofence/address/peer_ip_hmac").asText()).isEqualTo(privacy.apply(ip("10.1.2.3")));
+    assertThat(j.at("/geofence/ip_privacy").asText()).isEqualTo("hmac-sha256");
+    assertThat(line).doesNotContain("203.0.113").doesNotContain("10.1.2");
+    assertThat(violations(line)).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"allow", "substitute", "block", "error"})
+  void everyActionValidatesAgainstTheSchema(String action) {
+    String line = full().toBuilder().action(action).monitor(true).build().toJson(IpPrivacy.truncated());
+    assertThat(violations(line)).isEmpty();
+    assertThat(parse(line).at("/event/outcome").asText()).isEqualTo(AuditEncoder.outcome(action));
+  }
+
+  @Test
+  void chainedAndMetaLinesValidateAgainstTheSchema() {
+    AuditEncoder encoder = new AuditEncoder();
+    AuditEncoder.Chain chain = new AuditEncoder.Chain(7, "c".repeat(64));
+    Map<String, Long> byAction = new LinkedHashMap<>();
+    byAction.put("allow", 3L);
+    byAction.put("block", 1L);
+
+    String chained = new String(encoder.encode(full(), IpPrivacy.full(), Optional.of(chain)), StandardCharsets.UTF_8);
+    String lost = new String(encoder.encodeRecordsLost(AuditFixtures.T0, 4, byAction,
+        Instant.parse("2026-11-28T19:59:00Z"), "the audit queue is full", Optional.of(chain)), StandardCharsets.UTF_8);
+    String restart = new String(encoder.encodeChainRestart(AuditFixtures.T0, "audit-000001-x.jsonl", 37, chain),
+        StandardCharsets.UTF_8);
+
+    assertThat(parse(chained).at("/geofence/audit/seq").asLong()).isEqualTo(7);
+    assertThat(parse(chained).at("/geofence/audit/prev_hash").asText()).isEqualTo("c".repeat(64));
+    assertThat(parse(lost).at("/event/action").asText()).isEqualTo("records_lost");
+    assertThat(parse(lost).at("/geofence/lost/count").asLong()).isEqualTo(4);
+    assertThat(parse(lost).at("/geofence/lost/allow").asLong()).isEqualTo(3);
+    assertThat(parse(restart).at("/geofence/restart/truncated_bytes").asLong()).isEqualTo(37);
+    assertThat(violations(chained)).isEmpty();
+    assertThat(violations(lost)).isEmpty();
+    assertThat(violations(restart)).isEmpty();
+  }
+
+  @Test
+  void schemaRejectsALineWithAnUnknownFieldOrAction() {
+    String line = full().toJson(IpPrivacy.full());
+    assertThat(violations(line.replace("\"basis\"", "\"bassis\""))).isNotEmpty();
+    assertThat(violations(line.replace("\"action\":\"block\"", "\"action\":\"maybe\""))).isNotEmpty();
+  }
+
+  @Test
+  void stripsControlCharactersFromRequestValues() {
+    AuditRecord hostile = full().toBuilder()
+        .urlPath("/v1/chat\r\nX-Injected: 1")
+        .httpMethod("PO\u0000ST")
+        .requestedModel("gpt\u2028large\u0085")
+        .requestId("id\tx\u001b[31m")
+        .addressSource("x-forwarded-for\n")
+        .build();
+    String line = hostile.toJson(IpPrivacy.full());
+    JsonNode j = parse(line);
+
+    assertThat(line).doesNotContain("\n").doesNotContain("\\n").doesNotContain("\\r").doesNotContain("\\u");
+    assertThat(j.at("/url/path").asText()).isEqualTo("/v1/chatX-Injected: 1");
+    assertThat(j.at("/http/request/method").asText()).isEqualTo("POST");
+    assertThat(j.at("/geofence/model/requested").asText()).isEqualTo("gptlarge");
+    assertThat(j.at("/http/request/id").asText()).isEqualTo("idx[31m");
+    assertThat(j.at("/geofence/address/source").asText()).isEqualTo("x-forwarded-for");
+  }
+
+  @Test
+  void boundsTheLengthOfRequestValues() {
+    AuditRecord hostile = full().toBuilder().urlPath("/" + "a".repeat(10_000)).requestedModel("m".repeat(10_000))
+        .reason("r".repeat(10_000)).build();
+    JsonNode j = parse(hostile.toJson(IpPrivacy.full()));
+
+    assertThat(j.at("/url/path").asText()).hasSize(AuditEncoder.MAX_PATH);
+    assertThat(j.at("/geofence/model/requested").asText()).hasSize(AuditEncoder.MAX_TEXT);
+    assertThat(j.at("/event/reason").asText()).hasSize(AuditEncoder.MAX_REASON);
+  }
+
+  @Test
+  void cuttingDoesNotSplitASurrogatePair() {
+    String emoji = "\uD83D\uDE00";
+    String cut = AuditEncoder.clean("a".repeat(AuditEncoder.MAX_TEXT - 1) + emoji, AuditEncoder.MAX_TEXT);
+    assertThat(cut).isEqualTo("a".repeat(AuditEncoder.MAX_TEXT - 1));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/v1/chat?api_key=secret", "/v1/chat#frag", "/v1/chat;jsessionid=abc?x=1"})
+  void neverWritesQueryStringFragmentOrPathParameters(String raw) {
+    String line = full().toBuilder().urlPath(raw).build().toJson(IpPrivacy.full());
+    assertThat(parse(line).at("/url/path").asText()).isEqualTo("/v1/chat");
+    assertThat(line).doesNotContain("secret").doesNotContain("jsessionid");
+  }
+}
