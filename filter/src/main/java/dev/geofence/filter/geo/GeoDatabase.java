@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
 public final class GeoDatabase implements GeoLookup, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GeoDatabase.class);
-  private static final Duration CLOSE_GRACE = Duration.ofSeconds(2);
+  private static final Duration CLOSE_GRACE = Duration.ofSeconds(5);
 
   /** What to do when a database file does not exist at start. */
   public enum MissingDatabase {
@@ -139,13 +139,18 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
   @Override
   public GeoResult lookup(InetAddress address) {
     Objects.requireNonNull(address, "address");
-    // A reader closed under us (reload grace period over, or close()) means a newer snapshot
-    // is in place: try that one.
-    for (int attempt = 0; attempt < 3 && !closed; attempt++) {
+    Snapshot snapshot = current.get();
+    while (!closed) {
       try {
-        return lookup(current.get(), address);
+        return lookup(snapshot, address);
       } catch (ClosedDatabaseException e) {
-        LOG.debug("Reader closed during lookup of {}; retrying on the current database", address.getHostAddress());
+        // The reader was retired after a reload (grace period over): a newer snapshot is in
+        // place, so try that one. If there is none, this database was closed.
+        Snapshot latest = current.get();
+        if (latest == snapshot) {
+          break;
+        }
+        snapshot = latest;
       }
     }
     return GeoResult.unavailable();
@@ -303,7 +308,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       }
     };
     CompletableFuture.runAsync(() -> closer.accept(old),
-        CompletableFuture.delayedExecutor(CLOSE_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+        CompletableFuture.delayedExecutor(settings.closeGrace.toMillis(), TimeUnit.MILLISECONDS));
   }
 
   /** Stops watching and closes the readers; later lookups answer unavailable. Idempotent. */
@@ -358,7 +363,8 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       boolean staleIsUnavailable,
       MissingDatabase missingDatabase,
       Duration watchInterval,
-      Clock clock) {}
+      Clock clock,
+      Duration closeGrace) {}
 
   /**
    * Settings of a {@link GeoDatabase}; each is validated when set. Defaults: schema AUTO, flat
@@ -376,6 +382,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     private MissingDatabase missingDatabase = MissingDatabase.FAIL;
     private Duration watchInterval = Duration.ZERO;
     private Clock clock = Clock.systemUTC();
+    private Duration closeGrace = CLOSE_GRACE;
 
     private Builder() {}
 
@@ -464,6 +471,12 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       return this;
     }
 
+    /** How long a replaced reader stays open for lookups in flight; tests shorten it. */
+    Builder closeGrace(Duration closeGrace) {
+      this.closeGrace = Objects.requireNonNull(closeGrace, "closeGrace");
+      return this;
+    }
+
     /**
      * Opens the databases and starts watching if configured.
      *
@@ -476,7 +489,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
         throw new IllegalStateException("No GeoIP database set; call database(path).");
       }
       GeoDatabase geo = new GeoDatabase(new Settings(database, anonymousDatabase, schema, flatCountryField, cacheSize,
-          maxAge, staleIsUnavailable, missingDatabase, watchInterval, clock));
+          maxAge, staleIsUnavailable, missingDatabase, watchInterval, clock, closeGrace));
       geo.start();
       return geo;
     }
