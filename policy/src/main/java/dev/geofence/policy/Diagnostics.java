@@ -1,0 +1,50 @@
+package dev.geofence.policy;
+
+import dev.geofence.policy.internal.YamlNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Collects the diagnostics for one file. Not thread-safe. */
+final class Diagnostics {
+
+  private final String file;
+  private final List<Diagnostic> list = new ArrayList<>();
+
+  Diagnostics(String file) {
+    this.file = file;
+  }
+
+  void add(Diagnostic d) {
+    list.add(d);
+  }
+
+  void error(YamlNode at, String message) {
+    list.add(Diagnostic.error(file, at.line(), at.column(), message));
+  }
+
+  void warning(YamlNode at, String message) {
+    list.add(Diagnostic.warning(file, at.line(), at.column(), message));
+  }
+
+  boolean hasErrors() {
+    return list.stream().anyMatch(Diagnostic::isError);
+  }
+
+  List<Diagnostic> sorted() {
+    return list.stream().sorted(Diagnostic.IN_FILE_ORDER).toList();
+  }
+
+  /** Reports every key of {@code m} not in {@code allowed}, suggesting the closest allowed key. */
+  void checkKeys(YamlNode.Mapping m, List<String> allowed, String context) {
+    for (YamlNode.Entry e : m.entries()) {
+      String key = e.key().text();
+      if (!allowed.contains(key)) {
+        String suggestion = Suggestions.didYouMean(key, allowed);
+        error(
+            e.key(),
+            "unknown key '" + key + "'" + context
+                + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
+      }
+    }
+  }
+}
