@@ -7,6 +7,9 @@ import java.util.List;
 /** Collects the diagnostics for one file. Not thread-safe. */
 final class Diagnostics {
 
+  /** Most diagnostics reported for one file. */
+  static final int MAX_REPORTED = 100;
+
   private final String file;
   private final List<Diagnostic> list = new ArrayList<>();
 
@@ -30,8 +33,18 @@ final class Diagnostics {
     return list.stream().anyMatch(Diagnostic::isError);
   }
 
+  /** Every diagnostic in file order; past {@link #MAX_REPORTED} only a count of the rest, so garbage input stays readable. */
   List<Diagnostic> sorted() {
-    return list.stream().sorted(Diagnostic.IN_FILE_ORDER).toList();
+    List<Diagnostic> all = list.stream().sorted(Diagnostic.IN_FILE_ORDER).toList();
+    if (all.size() <= MAX_REPORTED) {
+      return all;
+    }
+    List<Diagnostic> kept = new ArrayList<>(all.subList(0, MAX_REPORTED));
+    Diagnostic last = kept.get(MAX_REPORTED - 1);
+    kept.add(
+        Diagnostic.error(
+            file, last.line(), last.column(), "too many problems; " + (all.size() - MAX_REPORTED) + " more not shown"));
+    return kept;
   }
 
   /** Reports every key of {@code m} not in {@code allowed}, suggesting the closest allowed key. */

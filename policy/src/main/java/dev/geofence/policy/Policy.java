@@ -209,6 +209,16 @@ public final class Policy {
       requestedModel = Optional.of(model);
       requestedTier = tierOptionals.get(slot);
     }
+    return decide(origin, slot, requestedModel, requestedTier, at);
+  }
+
+  /** Decides for a tier rather than a model: the decision names no requested model. */
+  Decision evaluateSlot(Origin origin, int slot, Instant at) {
+    return decide(origin, slot, Optional.empty(), tierOptional(slot), at);
+  }
+
+  private Decision decide(
+      Origin origin, int slot, Optional<String> requestedModel, Optional<String> requestedTier, Instant at) {
     if (origin.anonymous() && anonymousOutcomes != null) {
       return anonymousOutcomes[slot].decide(requestedModel, requestedTier, Optional.empty(), Optional.empty());
     }

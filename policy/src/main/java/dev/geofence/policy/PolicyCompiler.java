@@ -6,7 +6,6 @@ import dev.geofence.policy.internal.YamlNode.Scalar;
 import dev.geofence.policy.internal.YamlNode.Sequence;
 import dev.geofence.policy.internal.YamlReader;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -42,6 +41,7 @@ final class PolicyCompiler {
 
   private final String file;
   private final Diagnostics diagnostics;
+  private final Values values;
 
   private final List<Tier> tiers = new ArrayList<>();
   private final Map<String, Integer> tierRanks = new LinkedHashMap<>();
@@ -52,6 +52,7 @@ final class PolicyCompiler {
   private PolicyCompiler(String file) {
     this.file = file;
     this.diagnostics = new Diagnostics(file);
+    this.values = new Values(diagnostics);
   }
 
   /** The result of compiling: every diagnostic in file order, and the policy if there was no error. */
@@ -117,7 +118,7 @@ final class PolicyCompiler {
   }
 
   private Optional<String> requiredText(Mapping m, String key, String purpose) {
-    return required(m, key, purpose).flatMap(n -> text(n, "'" + key + "'")).map(Scalar::text);
+    return required(m, key, purpose).flatMap(n -> values.text(n, "'" + key + "'")).map(Scalar::text);
   }
 
   private void checkFreeText(Optional<YamlNode> node, String what) {
@@ -131,8 +132,8 @@ final class PolicyCompiler {
     }
     Set<CountrySource> sources = EnumSet.noneOf(CountrySource.class);
     List<String> labels = List.of("location", "registered", "represented");
-    List<Scalar> values = textList(node.get(), "'country-source'");
-    for (Scalar s : values) {
+    List<Scalar> entries = values.textList(node.get(), "'country-source'");
+    for (Scalar s : entries) {
       String v = s.text().strip();
       int i = labels.indexOf(v);
       if (i < 0) {
@@ -144,14 +145,14 @@ final class PolicyCompiler {
         sources.add(CountrySource.values()[i]);
       }
     }
-    if (values.isEmpty() && node.get() instanceof Sequence) {
+    if (entries.isEmpty() && node.get() instanceof Sequence) {
       diagnostics.error(node.get(), "'country-source' is empty; list at least one of location, registered, represented");
     }
     return sources.isEmpty() ? List.of(CountrySource.LOCATION) : List.copyOf(sources);
   }
 
   private void tiers(YamlNode node) {
-    Optional<Mapping> m = mapping(node, "'tiers'", "a mapping of tier name to model patterns, highest first");
+    Optional<Mapping> m = values.mapping(node, "'tiers'", "a mapping of tier name to model patterns, highest first");
     if (m.isEmpty()) {
       return;
     }
@@ -163,7 +164,7 @@ final class PolicyCompiler {
       String name = e.key().text();
       checkName(e.key(), "tier");
       List<Glob> patterns = new ArrayList<>();
-      for (Scalar p : textList(e.value(), "the patterns of tier '" + name + "'")) {
+      for (Scalar p : values.textList(e.value(), "the patterns of tier '" + name + "'")) {
         Glob glob = new Glob(p.text());
         earlierPattern(glob)
             .ifPresent(
@@ -196,7 +197,7 @@ final class PolicyCompiler {
   }
 
   private Optional<Integer> tierRef(YamlNode node, String where) {
-    Optional<Scalar> s = text(node, "'" + where + "'");
+    Optional<Scalar> s = values.text(node, "'" + where + "'");
     if (s.isEmpty() || !tiersUsable) {
       return Optional.empty();
     }
@@ -214,13 +215,13 @@ final class PolicyCompiler {
 
   private String[] substitutes(YamlNode node, int unlisted) {
     String[] byRank = new String[tiers.size()];
-    Optional<Mapping> m = mapping(node, "'substitutes'", "a mapping of tier name to the model that replaces it");
+    Optional<Mapping> m = values.mapping(node, "'substitutes'", "a mapping of tier name to the model that replaces it");
     if (m.isEmpty()) {
       return byRank;
     }
     for (YamlNode.Entry e : m.get().entries()) {
       Optional<Integer> rank = tierRef(e.key(), "substitutes");
-      Optional<Scalar> model = text(e.value(), "the substitute for tier '" + e.key().text() + "'");
+      Optional<Scalar> model = values.text(e.value(), "the substitute for tier '" + e.key().text() + "'");
       if (rank.isEmpty() || model.isEmpty()) {
         continue;
       }
@@ -275,7 +276,7 @@ final class PolicyCompiler {
   }
 
   private void regions(YamlNode node) {
-    Optional<Mapping> m = mapping(node, "'regions'", "a mapping of region name to country and subdivision codes");
+    Optional<Mapping> m = values.mapping(node, "'regions'", "a mapping of region name to country and subdivision codes");
     if (m.isEmpty()) {
       return;
     }
@@ -288,7 +289,7 @@ final class PolicyCompiler {
           diagnostics.error(e.key(), "region name '" + name + "' has the form of an ISO 3166-2 subdivision code; choose another name");
         }
       }
-      regions.put(name, new Region(e.key(), textList(e.value(), "region '" + name + "'")));
+      regions.put(name, new Region(e.key(), values.textList(e.value(), "region '" + name + "'")));
     }
     for (Map.Entry<String, Region> r : regions.entrySet()) {
       for (Scalar entry : r.getValue().entries) {
@@ -408,7 +409,7 @@ final class PolicyCompiler {
         diagnostics.error(item, "each rule must be a mapping with name, where and action or allow; found " + item.describe());
         continue;
       }
-      Optional<Scalar> nameNode = m.get("name").flatMap(n -> text(n, "the rule name"));
+      Optional<Scalar> nameNode = m.get("name").flatMap(n -> values.text(n, "the rule name"));
       String name = nameNode.map(s -> s.text().strip()).orElse("#" + (rules.size() + 1));
       String owner = "rule '" + name + "'";
       diagnostics.checkKeys(m, RULE_KEYS, " in " + owner);
@@ -434,22 +435,22 @@ final class PolicyCompiler {
             return Where.NOWHERE;
           });
       Optional<Limit> limit = limit(m, owner);
-      Optional<String> basis = m.get("basis").flatMap(n -> text(n, "'basis' of " + owner)).map(s -> s.text().strip());
-      Optional<LocalDate> from = m.get("effective-from").flatMap(n -> date(n, "effective-from"));
-      Optional<LocalDate> until = m.get("effective-until").flatMap(n -> date(n, "effective-until"));
+      Optional<String> basis = m.get("basis").flatMap(n -> values.text(n, "'basis' of " + owner)).map(s -> s.text().strip());
+      Optional<LocalDate> from = m.get("effective-from").flatMap(n -> values.date(n, "effective-from"));
+      Optional<LocalDate> until = m.get("effective-until").flatMap(n -> values.date(n, "effective-until"));
       if (from.isPresent() && until.isPresent() && until.get().isBefore(from.get())) {
         diagnostics.error(
             m.get("effective-until").get(),
             "effective-until " + until.get() + " is before effective-from " + from.get() + " in " + owner);
       }
-      boolean monitor = m.get("monitor").flatMap(n -> bool(n, "'monitor'")).orElse(false);
+      boolean monitor = m.get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
       limit.ifPresent(l -> rules.add(new RuleDef(name, where, l, basis, from, until, monitor, m.line(), m.column())));
     }
     return rules;
   }
 
   private Where where(YamlNode node, String owner) {
-    List<Scalar> entries = textList(node, "'where' of " + owner);
+    List<Scalar> entries = values.textList(node, "'where' of " + owner);
     if (entries.isEmpty() && node instanceof Sequence) {
       diagnostics.error(node, "'where' of " + owner + " is empty; name a region, a code, \"*\" or a list of them");
     }
@@ -513,7 +514,7 @@ final class PolicyCompiler {
         diagnostics.error(
             over.get().key(), "'over-limit' in " + owner + " applies only with an 'allow' tier limit, not with 'action'");
       }
-      Optional<Scalar> value = text(action.get().value(), "'action' of " + owner);
+      Optional<Scalar> value = values.text(action.get().value(), "'action' of " + owner);
       if (value.isEmpty()) {
         return Optional.empty();
       }
@@ -533,7 +534,7 @@ final class PolicyCompiler {
     }
     boolean substitute = false;
     if (over.isPresent()) {
-      Optional<Scalar> value = text(over.get().value(), "'over-limit' of " + owner);
+      Optional<Scalar> value = values.text(over.get().value(), "'over-limit' of " + owner);
       String v = value.map(s -> s.text().strip()).orElse("block");
       if (v.equals("substitute")) {
         substitute = true;
@@ -549,14 +550,14 @@ final class PolicyCompiler {
   }
 
   private Optional<RuleDef> section(YamlNode node, String name) {
-    Optional<Mapping> m = mapping(node, "'" + name + "'", "a mapping with 'action' or 'allow'");
+    Optional<Mapping> m = values.mapping(node, "'" + name + "'", "a mapping with 'action' or 'allow'");
     if (m.isEmpty()) {
       return Optional.empty();
     }
     diagnostics.checkKeys(m.get(), SECTION_KEYS, " in '" + name + "'");
     Optional<Limit> limit = limit(m.get(), "'" + name + "'");
-    Optional<String> basis = m.get().get("basis").flatMap(n -> text(n, "'basis' of '" + name + "'")).map(s -> s.text().strip());
-    boolean monitor = m.get().get("monitor").flatMap(n -> bool(n, "'monitor'")).orElse(false);
+    Optional<String> basis = m.get().get("basis").flatMap(n -> values.text(n, "'basis' of '" + name + "'")).map(s -> s.text().strip());
+    boolean monitor = m.get().get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
     return limit.map(
         l -> new RuleDef(name, Where.NOWHERE, l, basis, Optional.empty(), Optional.empty(), monitor, node.line(), node.column()));
   }
@@ -576,67 +577,5 @@ final class PolicyCompiler {
       return false;
     }
     return true;
-  }
-
-  private Optional<Mapping> mapping(YamlNode node, String what, String expected) {
-    if (node instanceof Mapping m) {
-      return Optional.of(m);
-    }
-    diagnostics.error(node, what + " must be " + expected + "; found " + node.describe());
-    return Optional.empty();
-  }
-
-  private Optional<Scalar> text(YamlNode node, String what) {
-    if (!(node instanceof Scalar s)) {
-      diagnostics.error(node, what + " must be a single value; found " + node.describe());
-      return Optional.empty();
-    }
-    if (s.isEmpty()) {
-      diagnostics.error(node, what + " is empty");
-      return Optional.empty();
-    }
-    return Optional.of(s);
-  }
-
-  /** A single value or a list of single values; an empty value is an error. */
-  private List<Scalar> textList(YamlNode node, String what) {
-    if (node instanceof Scalar) {
-      return text(node, what).map(List::of).orElse(List.of());
-    }
-    if (!(node instanceof Sequence seq)) {
-      diagnostics.error(node, what + " must be a value or a list of values; found " + node.describe());
-      return List.of();
-    }
-    List<Scalar> values = new ArrayList<>();
-    for (YamlNode item : seq.items()) {
-      text(item, "an entry of " + what).ifPresent(values::add);
-    }
-    return values;
-  }
-
-  private Optional<Boolean> bool(YamlNode node, String what) {
-    if (node instanceof Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
-      // YAML 1.1 booleans: true/false, yes/no, on/off.
-      return Optional.of(List.of("true", "yes", "on").contains(s.text().strip().toLowerCase(java.util.Locale.ROOT)));
-    }
-    diagnostics.error(node, what + " must be true or false; found " + node.describe());
-    return Optional.empty();
-  }
-
-  private Optional<LocalDate> date(YamlNode node, String what) {
-    Optional<Scalar> s = text(node, "'" + what + "'");
-    if (s.isEmpty()) {
-      return Optional.empty();
-    }
-    String v = s.get().text().strip();
-    try {
-      if (v.matches("\\d{4}-\\d{2}-\\d{2}")) {
-        return Optional.of(LocalDate.parse(v));
-      }
-    } catch (DateTimeParseException e) {
-      // fall through to the message below
-    }
-    diagnostics.error(s.get(), "invalid date '" + v + "' for '" + what + "'; expected a UTC date as YYYY-MM-DD");
-    return Optional.empty();
   }
 }
