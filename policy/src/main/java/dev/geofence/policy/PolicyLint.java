@@ -93,8 +93,8 @@ final class PolicyLint {
 
   /**
    * A code named by two rules with different outcomes: the later rule never decides for it. Rules
-   * already reported as never matching are left out, and so are earlier catch-alls, which are
-   * meant to decide for everyone.
+   * already reported as never matching are left out (they decide nothing), and so are earlier
+   * catch-alls, which are meant to decide for everyone.
    */
   private void overlappingRules(Set<Integer> shadowed) {
     List<RuleDef> rules = model.rules();
@@ -105,7 +105,7 @@ final class PolicyLint {
       RuleDef later = rules.get(j);
       for (int i = 0; i < j; i++) {
         RuleDef earlier = rules.get(i);
-        if (earlier.limit().equals(later.limit()) || !earlier.overlapsInTime(later)) {
+        if (shadowed.contains(i) || earlier.limit().equals(later.limit()) || !earlier.overlapsInTime(later)) {
           continue;
         }
         List<String> both = new ArrayList<>();

@@ -343,6 +343,10 @@ public final class YamlReader {
       int[] at = positionOf(e.getLocation());
       String message;
       if (e instanceof MarkedYAMLException marked) {
+        // The problem mark is where the scanner saw the problem; the parser location can lag behind.
+        if (marked.getProblemMark() != null) {
+          at = new int[] {marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1};
+        }
         message = marked.getProblem();
         if (marked.getContext() != null) {
           message = message + " (" + marked.getContext() + ")";
