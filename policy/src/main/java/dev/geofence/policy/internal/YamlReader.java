@@ -211,7 +211,7 @@ public final class YamlReader {
 
     Result build(String text) {
       YamlNode root = null;
-      try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
+      try (YAMLParser p = FACTORY.createParser(text)) {
         parser = p;
         JsonToken first = p.nextToken();
         if (first == null) {
@@ -339,6 +339,9 @@ public final class YamlReader {
       return positionOf(location);
     }
 
+    // Jackson 2 deprecates its wrapper of SnakeYAML's marked exception but offers no other way to
+    // the problem's own text and position without depending on SnakeYAML directly.
+    @SuppressWarnings("deprecation")
     private Diagnostic syntaxError(JacksonException e) {
       int[] at = positionOf(e.getLocation());
       String message;
