@@ -147,6 +147,8 @@ class PolicyValidationTest {
         Arguments.of("comments only", "# nothing here\n", 1, 1, "the file is empty"),
         Arguments.of("control character", HEAD + "# bell \u0007\n", 7, 8,
             "control character U+0007 is not allowed"),
+        Arguments.of("unquoted star", HEAD + CATCH_ALL.replace("\"*\"", "*"), 9, 13,
+            "a bare * starts a YAML alias: write \"*\" in quotes for any country"),
         Arguments.of("tab indentation", "policy: t\n\tversion: 1\n", 2, 1, "YAML syntax error: "));
   }
 

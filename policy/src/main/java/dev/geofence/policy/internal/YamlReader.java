@@ -358,6 +358,10 @@ public final class YamlReader {
         message = e.getOriginalMessage();
       }
       message = message == null ? "unreadable YAML" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+      if (message.contains("scanning an alias")) {
+        // The usual cause in a policy: where: * instead of where: "*".
+        message = message + "; a bare * starts a YAML alias: write \"*\" in quotes for any country";
+      }
       return Diagnostic.error(file, at[0], at[1], "YAML syntax error: " + message);
     }
 
