@@ -53,11 +53,18 @@ public final class ModelRewriter {
      * {@code request.getRequestDispatcher(path).forward(...)}. The application routes it as it would the
      * canonical path: segments are re-encoded so that none gains a {@code /}, {@code ;} or dot segment.
      *
-     * @throws IllegalArgumentException if the new model would form an empty, {@code .} or {@code ..} segment
+     * @throws IllegalArgumentException if the new model contains {@code /}, {@code \}, {@code ;} or a control
+     *                                  character (containers split or strip at those even when encoded, and
+     *                                  {@link PathNormalizer} refuses them), or would form an empty,
+     *                                  {@code .} or {@code ..} segment
      */
     public static String path(ModelLocation.Path at, String newModel) {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(newModel, "newModel");
+        if (newModel.chars().anyMatch(c -> c == '/' || c == '\\' || c == ';' || c < 0x20 || c == 0x7F)) {
+            throw new IllegalArgumentException("Model '" + newModel.replaceAll("[\\r\\n]", " ")
+                    + "' cannot be placed in a path segment: it contains '/', '\\', ';' or a control character.");
+        }
         String path = at.normalizedPath();
         String before = path.substring(0, at.start());
         String after = path.substring(at.end());
