@@ -3,6 +3,7 @@ package dev.geofence.filter.body;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
+import java.io.IOException;
 import java.net.URI;
 import java.util.EnumSet;
 import java.util.Map;
@@ -56,7 +57,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() throws IOException {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IOException("Jetty did not stop cleanly", e);
+        }
     }
 }
