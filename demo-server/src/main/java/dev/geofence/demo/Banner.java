@@ -27,14 +27,16 @@ final class Banner {
       out.append("Try:\n  curl -s ").append(base).append("/v1/models\n");
       return out.append('\n').toString();
     }
-    geofence.policy().ifPresent(p -> out.append("  policy    ").append(p.id()).append(" version ").append(p.version())
-        .append("  (").append(geofence.policySource()).append(")\n"));
-    geofence.geo().flatMap(g -> g.info()).ifPresent(info -> out.append("  database  ").append(info.databaseType())
-        .append(" built ").append(info.buildTime()).append("  (").append(geofence.databaseSource()).append(")\n"));
-    geofence.geo().flatMap(g -> g.anonymousInfo()).ifPresent(info -> out.append("  anonymous ")
-        .append(info.databaseType()).append("  (").append(info.path()).append(")\n"));
+    geofence.status().ifPresent(status -> {
+      out.append("  policy    ").append(status.policyId()).append(" version ").append(status.policyVersion())
+          .append("  (").append(geofence.policySource()).append(")\n");
+      status.database().ifPresent(info -> out.append("  database  ").append(info.databaseType())
+          .append(" built ").append(info.buildTime()).append("  (").append(geofence.databaseSource()).append(")\n"));
+      status.anonymousDatabase().ifPresent(info -> out.append("  anonymous ").append(info.databaseType())
+          .append("  (").append(info.path()).append(")\n"));
+    });
     out.append("  audit     ").append(geofence.auditDirectory().toAbsolutePath())
-        .append("/  (hash-chained JSON Lines; each line forced to disk before its response)\n");
+        .append("/  (hash-chained JSON Lines; each line forced to disk as it is written)\n");
     TrustedProxies proxies = server.config().trustedProxies();
     boolean loopbackTrusted = !proxies.isEmpty();
     if (proxies.equals(DemoConfig.LOOPBACK)) {

@@ -1,45 +1,51 @@
 package dev.geofence.demo;
 
+import dev.geofence.filter.GeofenceFilter;
+import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.FileAuditSink;
 import dev.geofence.filter.audit.OverflowPolicy;
-import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.policy.Policy;
 import dev.geofence.policy.PolicyException;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 
 /**
- * The geofence parts of the demo (policy, GeoIP database, audit trail, filter) and where each came
- * from, for the banner and the status page. Thread-safe; {@link #close()} is idempotent.
+ * The geofence of the demo: the filter, configured from the demo's options, and the audit log it
+ * writes to (owned here, so that it is closed only after Jetty has finished every request). Knows
+ * where the policy and database came from, for the banner and the status page. Thread-safe;
+ * {@link #close()} is idempotent.
  */
 final class DemoGeofence implements AutoCloseable {
 
   static final String POLICY_RESOURCE = "policy.yaml";
-  static final String EMBEDDED_POLICY_NAME = "examples/policy.yaml (embedded)";
-  static final String EMBEDDED_DATABASE_NAME = "embedded demo database (demo-ranges.csv)";
+  static final String EMBEDDED_POLICY_NAME = "examples/policy.yaml, embedded";
+  static final String EMBEDDED_DATABASE_NAME = "embedded demo database, built from demo-ranges.csv";
 
-  private final Optional<Policy> policy;
+  private final Optional<GeofenceFilter> filter;
   private final String policySource;
-  private final Optional<GeoDatabase> geo;
   private final String databaseSource;
   private final Optional<AuditLog> audit;
   private final Path auditDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DemoGeofence(Optional<Policy> policy, String policySource, Optional<GeoDatabase> geo, String databaseSource,
+  private DemoGeofence(Optional<GeofenceFilter> filter, String policySource, String databaseSource,
       Optional<AuditLog> audit, Path auditDirectory) {
-    this.policy = policy;
+    this.filter = filter;
     this.policySource = policySource;
-    this.geo = geo;
     this.databaseSource = databaseSource;
     this.audit = audit;
     this.auditDirectory = auditDirectory;
@@ -47,34 +53,50 @@ final class DemoGeofence implements AutoCloseable {
 
   /** Nothing installed: the {@code --no-geofence} baseline. */
   static DemoGeofence none(DemoConfig config) {
-    return new DemoGeofence(Optional.empty(), "none (--no-geofence)", Optional.empty(), "none (--no-geofence)",
-        Optional.empty(), config.audit());
+    return new DemoGeofence(Optional.empty(), "none (--no-geofence)", "none (--no-geofence)", Optional.empty(),
+        config.audit());
   }
 
   /**
-   * Loads the policy, opens the databases and the audit trail.
+   * Checks the policy, writes the embedded files it needs, opens the audit trail and configures
+   * the filter, which starts (opening the databases) when the server starts.
    *
-   * @throws PolicyException for a policy with errors
+   * @throws PolicyException for a policy with errors, so they can be listed one per line
    */
   static DemoGeofence open(DemoConfig config) throws PolicyException {
-    Policy policy = config.policy().isPresent() ? Policy.load(config.policy().get()) : embeddedPolicy();
-    String policySource = config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME);
+    // Loaded here once only to report every error by line; the filter loads the file again itself.
+    Path policyFile = config.policy().isPresent() ? config.policy().get() : writeEmbeddedPolicy();
+    Policy.load(policyFile);
     Path database = config.geoip().orElseGet(() -> DemoDatabase.writeTemporary(Instant.now()));
-    String databaseSource = config.geoip().map(Path::toString).orElse(EMBEDDED_DATABASE_NAME);
-    GeoDatabase.Builder geoBuilder = GeoDatabase.builder().database(database);
-    config.anonymousDb().ifPresent(geoBuilder::anonymousDatabase);
-    GeoDatabase geo = geoBuilder.build();
+    AuditLog audit = AuditLog.builder()
+        .sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
+        // Every request waits for its line: when curl returns, the line is on disk for tail -f.
+        .overflowAll(OverflowPolicy.WAIT)
+        .build();
     try {
-      AuditLog audit = AuditLog.builder()
-          .sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
-          // Every request waits for its line, so the line is in the file when curl returns.
-          .overflowAll(OverflowPolicy.WAIT)
-          .build();
-      return new DemoGeofence(Optional.of(policy), policySource, Optional.of(geo), databaseSource, Optional.of(audit),
-          config.audit());
+      GeofenceSettings.Builder settings = GeofenceSettings.builder()
+          .policyFile(policyFile)
+          .geoipDatabase(database)
+          .trustedProxies(config.trustedProxies())
+          .auditLog(audit);
+      config.anonymousDb().ifPresent(settings::anonymousDatabase);
+      return new DemoGeofence(Optional.of(new GeofenceFilter(settings.build())),
+          config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME),
+          config.geoip().map(Path::toString).orElse(EMBEDDED_DATABASE_NAME), Optional.of(audit), config.audit());
     } catch (RuntimeException e) {
-      geo.close();
+      audit.close();
       throw e;
+    }
+  }
+
+  /** The embedded policy as a temporary file, since the filter reads (and watches) a policy file. */
+  private static Path writeEmbeddedPolicy() {
+    try {
+      Path file = Files.createTempFile("geofence-demo-policy-", ".yaml");
+      file.toFile().deleteOnExit();
+      return Files.writeString(file, embeddedPolicyText());
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not write the embedded demo policy to a temporary file: " + e.getMessage(), e);
     }
   }
 
@@ -94,29 +116,25 @@ final class DemoGeofence implements AutoCloseable {
     }
   }
 
-  /** Puts the filter in front of every servlet of the context; nothing without the geofence. */
+  /**
+   * Puts the filter in front of the model API ({@code /v1/*}); nothing without the geofence. The
+   * status page stays outside it, so that an operator is never geo-fenced out of it.
+   */
   void install(ServletContextHandler context) {
-    // Wired to the filter once its API is available.
+    filter.ifPresent(f -> context.addFilter(new FilterHolder(f), "/v1/*", EnumSet.of(DispatcherType.REQUEST)));
   }
 
-  Optional<Policy> policy() {
-    return policy;
+  /** The running filter's state; empty without the geofence. */
+  Optional<GeofenceStatus> status() {
+    return filter.map(GeofenceFilter::status);
   }
 
   String policySource() {
     return policySource;
   }
 
-  Optional<GeoDatabase> geo() {
-    return geo;
-  }
-
   String databaseSource() {
     return databaseSource;
-  }
-
-  Optional<AuditLog> audit() {
-    return audit;
   }
 
   Path auditDirectory() {
@@ -124,16 +142,19 @@ final class DemoGeofence implements AutoCloseable {
   }
 
   boolean enabled() {
-    return policy.isPresent();
+    return filter.isPresent();
   }
 
-  /** Writes what the audit trail has queued, forces and closes it, then closes the databases. */
+  /**
+   * Stops the filter (Jetty has normally done so already), then writes what the audit trail has
+   * queued, forces it to disk and closes it.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
+    filter.ifPresent(GeofenceFilter::destroy);
     audit.ifPresent(AuditLog::close);
-    geo.ifPresent(GeoDatabase::close);
   }
 }

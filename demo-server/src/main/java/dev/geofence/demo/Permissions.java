@@ -1,5 +1,6 @@
 package dev.geofence.demo;
 
+import dev.geofence.filter.GeofenceDecision;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.Predicate;
 
@@ -8,8 +9,14 @@ final class Permissions {
 
   private Permissions() {}
 
-  /** Every model when the request carries no decision (the server runs without the filter). */
+  /**
+   * The models the decision allows as they are (a model that would be substituted is not offered);
+   * every model when the request carries no decision (the server runs without the filter).
+   */
   static Predicate<String> of(HttpServletRequest request) {
+    if (request.getAttribute(GeofenceDecision.ATTRIBUTE) instanceof GeofenceDecision decision) {
+      return decision::allows;
+    }
     return model -> true;
   }
 }

@@ -2,18 +2,19 @@ package dev.geofence.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.audit.AuditStats;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoCacheStats;
-import dev.geofence.policy.Policy;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * {@code GET /geofence/status}: the policy, the database, cache statistics, decision counts and
- * audit losses as JSON, for people and probes. Thread-safe; reads only snapshots.
+ * audit losses as JSON, from the filter's {@link GeofenceStatus}. Thread-safe; reads snapshots.
  */
 final class StatusServlet extends HttpServlet {
 
@@ -29,48 +30,72 @@ final class StatusServlet extends HttpServlet {
 
   @Override
   protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    JsonResponses.write(json, response, 200, status());
+    JsonResponses.write(json, response, 200, render());
   }
 
-  ObjectNode status() {
-    ObjectNode status = json.createObjectNode();
-    status.put("geofence", geofence.enabled() ? "enabled" : "disabled");
-    ObjectNode policy = status.putObject("policy");
-    policy.put("source", geofence.policySource());
-    geofence.policy().ifPresent(p -> putPolicy(policy, p));
-    ObjectNode database = status.putObject("database");
+  ObjectNode render() {
+    ObjectNode root = json.createObjectNode();
+    Optional<GeofenceStatus> running = geofence.status();
+    root.put("geofence", running.isPresent() ? "enabled" : "disabled");
+    if (running.isEmpty()) {
+      return root;
+    }
+    GeofenceStatus status = running.get();
+    root.put("healthy", status.healthy());
+
+    ObjectNode policy = root.putObject("policy");
+    policy.put("id", status.policyId())
+        .put("version", status.policyVersion())
+        .put("sha256", status.policySha256())
+        .put("loaded_at", status.policyLoadedAt().toString())
+        .put("source", geofence.policySource())
+        .put("file", status.policyFile().toString());
+    putOptional(policy, "last_reload_error", status.policyError());
+    putOptional(policy, "last_reload_error_at", status.policyErrorAt().map(Object::toString));
+
+    ObjectNode database = root.putObject("database");
     database.put("source", geofence.databaseSource());
-    geofence.geo().ifPresent(geo -> {
-      geo.info().ifPresent(info -> putDatabase(database, info));
-      geo.lastReloadError().ifPresentOrElse(
-          e -> database.put("last_reload_error", e.getMessage()), () -> database.putNull("last_reload_error"));
-      GeoCacheStats cache = geo.cacheStats();
-      status.putObject("cache")
-          .put("hits", cache.hits())
-          .put("misses", cache.misses())
-          .put("evictions", cache.evictions())
-          .put("size", cache.size())
-          .put("hit_rate", cache.hitRate());
-    });
-    ObjectNode audit = status.putObject("audit");
-    audit.put("directory", geofence.auditDirectory().toAbsolutePath().toString());
-    geofence.audit().ifPresent(log -> {
-      AuditStats stats = log.stats();
-      audit.put("written", stats.written()).put("lost", stats.lost()).put("queue_depth", stats.queueDepth());
-      stats.lastError().ifPresentOrElse(e -> audit.put("last_error", e), () -> audit.putNull("last_error"));
-    });
-    return status;
-  }
+    status.database().ifPresent(info -> putDatabase(database, info));
+    database.put("healthy", status.databaseHealthy());
+    putOptional(database, "last_reload_error", status.databaseError());
+    status.anonymousDatabase().ifPresent(info -> putDatabase(root.putObject("anonymous_database"), info));
 
-  private static void putPolicy(ObjectNode node, Policy policy) {
-    node.put("id", policy.id()).put("version", policy.version()).put("sha256", policy.sha256());
+    GeoCacheStats cache = status.cache();
+    root.putObject("cache")
+        .put("hits", cache.hits())
+        .put("misses", cache.misses())
+        .put("evictions", cache.evictions())
+        .put("size", cache.size())
+        .put("hit_rate", cache.hitRate());
+
+    GeofenceStatus.Counts counts = status.counts();
+    root.putObject("decisions")
+        .put("allowed", counts.allowed())
+        .put("substituted", counts.substituted())
+        .put("blocked", counts.blocked())
+        .put("rejected", counts.rejected())
+        .put("errors", counts.errors());
+
+    ObjectNode audit = root.putObject("audit");
+    audit.put("directory", geofence.auditDirectory().toAbsolutePath().toString());
+    status.audit().ifPresent(stats -> putAudit(audit, stats));
+    return root;
   }
 
   private static void putDatabase(ObjectNode node, DatabaseInfo info) {
-    node.put("path", info.path().toString())
-        .put("type", info.databaseType())
+    node.put("type", info.databaseType())
         .put("build_time", info.buildTime().toString())
+        .put("path", info.path().toString())
         .put("sha256", info.sha256())
         .put("stale", info.stale());
+  }
+
+  private static void putAudit(ObjectNode node, AuditStats stats) {
+    node.put("written", stats.written()).put("lost", stats.lost()).put("queue_depth", stats.queueDepth());
+    putOptional(node, "last_error", stats.lastError());
+  }
+
+  private static void putOptional(ObjectNode node, String name, Optional<String> value) {
+    value.ifPresentOrElse(v -> node.put(name, v), () -> node.putNull(name));
   }
 }
