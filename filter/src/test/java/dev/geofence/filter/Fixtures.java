@@ -122,6 +122,11 @@ final class Fixtures {
 
   /** Settings for the test files: 127.0.0.1 and ::1 are trusted proxies, no file watching. */
   static GeofenceSettings.Builder settings(Files3 files, CapturingSink sink) {
+    return settings(files).auditLog(AuditLog.builder().sink(sink).build());
+  }
+
+  /** As {@link #settings(Files3, CapturingSink)}, with the audit log the settings build. */
+  static GeofenceSettings.Builder settings(Files3 files) {
     return GeofenceSettings.builder()
         .policyFile(files.policy())
         .policyWatchInterval(Duration.ZERO)
@@ -129,8 +134,7 @@ final class Fixtures {
         .anonymousDatabase(files.anonymous())
         .databaseWatchInterval(Duration.ZERO)
         .noDatabaseMaxAge()
-        .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"))
-        .auditLog(AuditLog.builder().sink(sink).build());
+        .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"));
   }
 
   /** Polls until the condition holds; fails after a generous bound so a broken reload cannot hang. */

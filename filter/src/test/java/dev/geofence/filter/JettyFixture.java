@@ -2,6 +2,7 @@ package dev.geofence.filter;
 
 import dev.geofence.filter.Fixtures.CapturingSink;
 import dev.geofence.filter.Fixtures.Files3;
+import dev.geofence.filter.audit.AuditLog;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -16,14 +17,22 @@ final class JettyFixture implements AutoCloseable {
   final URI base;
 
   JettyFixture(Path dir, UnaryOperator<GeofenceSettings.Builder> change) throws Exception {
+    this(dir, change, true);
+  }
+
+  /** With {@code capture} false, the audit log is the one the settings build. */
+  JettyFixture(Path dir, UnaryOperator<GeofenceSettings.Builder> change, boolean capture) throws Exception {
     this.files = Fixtures.files(dir);
-    this.filter = new GeofenceFilter(change.apply(Fixtures.settings(files, audit).routes(FilterContractTest.ROUTES))
-        .build());
+    GeofenceSettings.Builder settings = Fixtures.settings(files).routes(FilterContractTest.ROUTES);
+    if (capture) {
+      settings.auditLog(AuditLog.builder().sink(audit).build());
+    }
+    this.filter = new GeofenceFilter(change.apply(settings).build());
     this.base = container.start(filter, Map.of(), dir);
   }
 
   @Override
   public void close() throws Exception {
-    container.close();
+    container.close(); // idempotent
   }
 }
