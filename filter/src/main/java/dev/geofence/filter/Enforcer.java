@@ -3,6 +3,7 @@ package dev.geofence.filter;
 import dev.geofence.filter.Geofence.Located;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditRecord;
+import dev.geofence.filter.audit.OverflowPolicy;
 import dev.geofence.filter.body.BodyCapture;
 import dev.geofence.filter.body.CapturedBody;
 import dev.geofence.filter.body.ReplayingRequest;
@@ -276,14 +277,18 @@ final class Enforcer implements AutoCloseable {
     }
     String action = d.action() == Action.SUBSTITUTE ? AuditRecord.SUBSTITUTE : AuditRecord.ALLOW;
     tally.count(d.action() == Action.SUBSTITUTE ? Tally.Kind.SUBSTITUTED : Tally.Kind.ALLOWED, x);
+    // The record is written when the application returns; a caller must not have the whole answer before that
+    // when the audit log holds requests for their records.
+    HttpServletResponse held =
+        audit.log().overflow(action) == OverflowPolicy.WAIT ? new HeldResponse(response) : response;
     boolean recorded = false;
     try {
       if (pass.forwardTo().isPresent()) {
-        request.getRequestDispatcher(pass.forwardTo().get()).forward(request, response);
+        request.getRequestDispatcher(pass.forwardTo().get()).forward(request, held);
       } else {
-        chain.doFilter(request, response);
+        chain.doFilter(request, held);
       }
-      audit.record(x, action, Refusals.passReason(decision), response.getStatus(), pass.decision(),
+      audit.record(x, action, Refusals.passReason(decision), held.getStatus(), pass.decision(),
           Optional.empty(), d.requestedModel(), engine);
       recorded = true;
     } finally {
