@@ -15,7 +15,8 @@ import java.util.Optional;
  * <ul>
  * <li>body: see {@link JsonModelReader};</li>
  * <li>path: the {@code {model}} part of the canonical path (decoded, case kept);</li>
- * <li>header: the single value of the header; sent more than once: 400 {@code ambiguous_model};</li>
+ * <li>header: the single value of the header; sent more than once, or a comma-separated list (the same
+ *     thing to HTTP): 400 {@code ambiguous_model};</li>
  * <li>query: the decoded value ({@code +} is a space); given more than once, or a name differing only by
  *     case: 400 {@code ambiguous_model}; a malformed %-escape: 400 {@code malformed_query}.</li>
  * </ul>
@@ -124,6 +125,11 @@ public final class ModelFinder {
             if (values.size() > 1) {
                 return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL,
                         "The header " + header.name() + " is sent " + values.size() + " times; expected once.");
+            }
+            // One line "a, b" means the same as two lines (RFC 9110 5.3): an application may split it and take either.
+            if (!values.isEmpty() && values.get(0).indexOf(',') >= 0) {
+                return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL, "The header " + header.name()
+                        + " holds a comma-separated list; expected one model.");
             }
             return Outcome.ok(values.stream().findFirst().map(v -> new FoundModel(v, new ModelLocation.Header(header.name()))));
         }
