@@ -27,6 +27,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -40,6 +41,9 @@ import org.slf4j.LoggerFactory;
 final class Enforcer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
+  /** Headers by which Google APIs, Jersey, Spring and others let a request claim another method. */
+  private static final List<String> METHOD_OVERRIDE_HEADERS =
+      List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
   private final Geofence engine;
   private final GeofenceSettings settings;
@@ -124,6 +128,12 @@ final class Enforcer implements AutoCloseable {
       return reject(path.rejection(), x, Set.of());
     }
     x.path = path.value();
+    Optional<String> override = methodOverride(request);
+    if (override.isPresent() && !settings.routes().allowedMethods(x.path).isEmpty()) {
+      return reject(new Rejection(RejectionReason.METHOD_NOT_ALLOWED, "The header " + override.get()
+          + " asks for another method than " + Exchange.printable(request.getMethod()) + " on " + x.path
+          + "; method overrides are not accepted on model routes."), x, settings.routes().allowedMethods(x.path));
+    }
     Optional<Route> route = settings.routes().match(request.getMethod(), x.path);
     if (route.isEmpty()) {
       Set<String> allowed = settings.routes().allowedMethods(x.path);
@@ -207,6 +217,23 @@ final class Enforcer implements AutoCloseable {
     return builder == null ? request : builder.build();
   }
 
+  /**
+   * The first method-override header whose value differs from the request's method. Frameworks that
+   * honour these would run a {@code GET}, judged by the route for {@code GET} (the country alone on a
+   * listing route), as the {@code POST} that names a model.
+   */
+  private static Optional<String> methodOverride(HttpServletRequest request) {
+    for (String name : METHOD_OVERRIDE_HEADERS) {
+      Enumeration<String> values = request.getHeaders(name);
+      while (values != null && values.hasMoreElements()) {
+        if (!values.nextElement().strip().equalsIgnoreCase(request.getMethod())) {
+          return Optional.of(name);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Reads the body within the limits: the body as sent, then as decoded. */
   private Outcome<CapturedBody> readBody(HttpServletRequest request) {
     long declared = request.getContentLengthLong();
@@ -244,7 +271,7 @@ final class Enforcer implements AutoCloseable {
   }
 
   private boolean fromTrustedProxy(HttpServletRequest request) {
-    ClientAddress peer = engine.resolver().resolve(request.getRemoteAddr(), java.util.List.of());
+    ClientAddress peer = engine.resolver().resolve(request.getRemoteAddr(), List.of());
     return peer.peer().map(settings.trustedProxies()::contains).orElse(false);
   }
 
