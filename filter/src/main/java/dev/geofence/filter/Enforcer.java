@@ -204,8 +204,7 @@ final class Enforcer implements AutoCloseable {
     Enumeration<String> names = request.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
       String name = names.nextElement();
-      if (name.regionMatches(true, 0, GeofenceSettings.DECISION_HEADER_PREFIX, 0,
-          GeofenceSettings.DECISION_HEADER_PREFIX.length())) {
+      if (DecisionHeaders.isDecisionHeader(name)) {
         builder = builder != null ? builder : ReplayingRequest.builder(request);
         builder.removeHeader(name);
       }
