@@ -9,6 +9,7 @@ import dev.geofence.filter.body.ReplayingRequest;
 import dev.geofence.filter.model.FoundModel;
 import dev.geofence.filter.model.JsonModelReader;
 import dev.geofence.filter.model.ModelFinder;
+import dev.geofence.filter.model.ModelLocation;
 import dev.geofence.filter.model.ModelRequest;
 import dev.geofence.filter.model.ModelRewriter;
 import dev.geofence.filter.model.PathNormalizer;
@@ -168,6 +169,11 @@ final class Enforcer implements AutoCloseable {
         }
         found = model.value();
         x.model = found.get().value();
+        if (found.get().location() instanceof ModelLocation.Path && hasDotSegment(request.getRequestURI())) {
+          return reject(new Rejection(RejectionReason.MALFORMED_PATH, "The request path '"
+              + Exchange.printable(request.getRequestURI()) + "' has a '.' or '..' segment, which is refused where the"
+              + " model is read from the path: anything reading the path as sent would see another model."), x, Set.of());
+        }
       }
     }
     GeofenceDecision decision = engine.decide(x.requestId, x.policy, x.caller, x.model, x.at);
@@ -214,6 +220,23 @@ final class Enforcer implements AutoCloseable {
       DecisionHeaders.add(builder, decision.get());
     }
     return builder == null ? request : builder.build();
+  }
+
+  /**
+   * Whether the path as sent has a {@code .} or {@code ..} segment (path parameters ignored). The
+   * filter judges the model in the normalised path, but {@code /model/big-1/../small-1/invoke} still
+   * names big-1 in {@code getRequestURI()}, which proxies forward and some applications split.
+   */
+  private static boolean hasDotSegment(String rawUri) {
+    int end = rawUri.indexOf('?');
+    for (String segment : (end < 0 ? rawUri : rawUri.substring(0, end)).split("/", -1)) {
+      int semicolon = segment.indexOf(';');
+      String name = semicolon < 0 ? segment : segment.substring(0, semicolon);
+      if (name.equals(".") || name.equals("..")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
