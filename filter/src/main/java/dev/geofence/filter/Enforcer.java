@@ -10,6 +10,7 @@ import dev.geofence.filter.body.ReplayingRequest;
 import dev.geofence.filter.model.FoundModel;
 import dev.geofence.filter.model.JsonModelReader;
 import dev.geofence.filter.model.ModelFinder;
+import dev.geofence.filter.model.ModelLocation;
 import dev.geofence.filter.model.ModelRequest;
 import dev.geofence.filter.model.ModelRewriter;
 import dev.geofence.filter.model.PathNormalizer;
@@ -28,6 +29,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Enumeration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -41,6 +43,9 @@ import org.slf4j.LoggerFactory;
 final class Enforcer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
+  /** Headers by which Google APIs, Jersey, Spring and others let a request claim another method. */
+  private static final List<String> METHOD_OVERRIDE_HEADERS =
+      List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
 
   private final Geofence engine;
   private final GeofenceSettings settings;
@@ -125,6 +130,12 @@ final class Enforcer implements AutoCloseable {
       return reject(path.rejection(), x, Set.of());
     }
     x.path = path.value();
+    Optional<String> override = methodOverride(request);
+    if (override.isPresent() && !settings.routes().allowedMethods(x.path).isEmpty()) {
+      return reject(new Rejection(RejectionReason.METHOD_NOT_ALLOWED, "The header " + override.get()
+          + " asks for another method than " + Exchange.printable(request.getMethod()) + " on " + x.path
+          + "; method overrides are not accepted on model routes."), x, settings.routes().allowedMethods(x.path));
+    }
     Optional<Route> route = settings.routes().match(request.getMethod(), x.path);
     if (route.isEmpty()) {
       Set<String> allowed = settings.routes().allowedMethods(x.path);
@@ -159,6 +170,11 @@ final class Enforcer implements AutoCloseable {
         }
         found = model.value();
         x.model = found.get().value();
+        if (found.get().location() instanceof ModelLocation.Path && hasDotSegment(request.getRequestURI())) {
+          return reject(new Rejection(RejectionReason.MALFORMED_PATH, "The request path '"
+              + Exchange.printable(request.getRequestURI()) + "' has a '.' or '..' segment, which is refused where the"
+              + " model is read from the path: anything reading the path as sent would see another model."), x, Set.of());
+        }
       }
     }
     GeofenceDecision decision = engine.decide(x.requestId, x.policy, x.caller, x.model, x.at);
@@ -195,8 +211,7 @@ final class Enforcer implements AutoCloseable {
     Enumeration<String> names = request.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
       String name = names.nextElement();
-      if (name.regionMatches(true, 0, GeofenceSettings.DECISION_HEADER_PREFIX, 0,
-          GeofenceSettings.DECISION_HEADER_PREFIX.length())) {
+      if (DecisionHeaders.isDecisionHeader(name)) {
         builder = builder != null ? builder : ReplayingRequest.builder(request);
         builder.removeHeader(name);
       }
@@ -206,6 +221,40 @@ final class Enforcer implements AutoCloseable {
       DecisionHeaders.add(builder, decision.get());
     }
     return builder == null ? request : builder.build();
+  }
+
+  /**
+   * Whether the path as sent has a {@code .} or {@code ..} segment (path parameters ignored). The
+   * filter judges the model in the normalised path, but {@code /model/big-1/../small-1/invoke} still
+   * names big-1 in {@code getRequestURI()}, which proxies forward and some applications split.
+   */
+  private static boolean hasDotSegment(String rawUri) {
+    int end = rawUri.indexOf('?');
+    for (String segment : (end < 0 ? rawUri : rawUri.substring(0, end)).split("/", -1)) {
+      int semicolon = segment.indexOf(';');
+      String name = semicolon < 0 ? segment : segment.substring(0, semicolon);
+      if (name.equals(".") || name.equals("..")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The first method-override header whose value differs from the request's method. Frameworks that
+   * honour these would run a {@code GET}, judged by the route for {@code GET} (the country alone on a
+   * listing route), as the {@code POST} that names a model.
+   */
+  private static Optional<String> methodOverride(HttpServletRequest request) {
+    for (String name : METHOD_OVERRIDE_HEADERS) {
+      Enumeration<String> values = request.getHeaders(name);
+      while (values != null && values.hasMoreElements()) {
+        if (!values.nextElement().strip().equalsIgnoreCase(request.getMethod())) {
+          return Optional.of(name);
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** Reads the body within the limits: the body as sent, then as decoded. */
@@ -245,7 +294,7 @@ final class Enforcer implements AutoCloseable {
   }
 
   private boolean fromTrustedProxy(HttpServletRequest request) {
-    ClientAddress peer = engine.resolver().resolve(request.getRemoteAddr(), java.util.List.of());
+    ClientAddress peer = engine.resolver().resolve(request.getRemoteAddr(), List.of());
     return peer.peer().map(settings.trustedProxies()::contains).orElse(false);
   }
 
