@@ -212,6 +212,44 @@ public final class Policy {
     return decide(origin, slot, requestedModel, requestedTier, at);
   }
 
+  /**
+   * Decides a request for a model of {@code tier} that cannot be read or replaced, such as an
+   * endpoint whose model is inside a multipart upload or a batch file. Decided as {@link #evaluate}
+   * decides a model of that tier, except that where the policy would substitute, the request is
+   * blocked: there is no model value to replace. The decision names no requested model; its
+   * requested tier is {@code tier}, and so is its effective tier when allowed. Allocates only the
+   * returned {@link Decision}.
+   *
+   * <pre>{@code
+   * Decision d = policy.evaluateTier(origin, policy.highestTier(), Instant.now());
+   * }</pre>
+   *
+   * @param tier one of {@link #tierNames()}, exactly
+   * @throws IllegalArgumentException if the policy has no such tier
+   */
+  public Decision evaluateTier(Origin origin, String tier, Instant at) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(tier, "tier");
+    Objects.requireNonNull(at, "at");
+    int slot = tierNames.indexOf(tier);
+    if (slot < 0) {
+      throw new IllegalArgumentException(
+          "Unknown tier '" + tier + "'; expected one of " + String.join(", ", tierNames) + ".");
+    }
+    Decision d = evaluateSlot(origin, slot, at);
+    if (d.action() != Action.SUBSTITUTE) {
+      return d;
+    }
+    Optional<String> none = Optional.empty();
+    return new Decision(Action.BLOCK, d.reason(), d.ruleName(), d.basis(), d.monitor(), none,
+        d.requestedTier(), none, none, d.matched(), d.matchedSource());
+  }
+
+  /** The highest tier's name: the first of {@link #tierNames()}. */
+  public String highestTier() {
+    return tierNames.get(0);
+  }
+
   /** Decides for a tier rather than a model: the decision names no requested model. */
   Decision evaluateSlot(Origin origin, int slot, Instant at) {
     return decide(origin, slot, Optional.empty(), tierOptional(slot), at);
