@@ -164,6 +164,9 @@ final class Enforcer implements AutoCloseable {
         if (model.isRejected()) {
           return reject(model.rejection(), x, Set.of());
         }
+        if (model.value().isEmpty() && route.get().decidesUnreadAsHighest()) {
+          return act(request, engine.decideHighest(x.requestId, x.policy, x.caller, x.at), found, body);
+        }
         if (model.value().isEmpty()) {
           return reject(new Rejection(RejectionReason.MODEL_MISSING, "The request names no model; expected it in "
               + route.get().sources() + "."), x, Set.of());
@@ -176,6 +179,9 @@ final class Enforcer implements AutoCloseable {
               + " model is read from the path: anything reading the path as sent would see another model."), x, Set.of());
         }
       }
+    }
+    if (route.isEmpty() && settings.unmatched() == GeofenceSettings.Unmatched.HIGHEST) {
+      return act(request, engine.decideHighest(x.requestId, x.policy, x.caller, x.at), found, body);
     }
     GeofenceDecision decision = engine.decide(x.requestId, x.policy, x.caller, x.model, x.at);
     return act(request, decision, found, body);

@@ -168,6 +168,15 @@ public final class Geofence implements AutoCloseable {
     return new Located(client, geo, originOf(geo));
   }
 
+  /**
+   * Decides for a located caller as a request for the snapshot's highest tier, whose model cannot be
+   * read or replaced: see {@link Policy#evaluateTier}.
+   */
+  GeofenceDecision decideHighest(String requestId, Policy snapshot, Located caller, Instant at) {
+    Decision decision = snapshot.evaluateTier(caller.origin(), snapshot.highestTier(), at);
+    return new GeofenceDecision(requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
+  }
+
   /** Evaluates the policy snapshot for a located caller: the filter's path. */
   GeofenceDecision decide(String requestId, Policy snapshot, Located caller, String model, Instant at) {
     Decision decision = snapshot.evaluate(caller.origin(), model, at);

@@ -81,20 +81,56 @@ public record GeofenceSettings(
     Clock clock) {
 
   /**
-   * The default model routes: Anthropic Messages, OpenAI Chat Completions, Completions, Responses and
-   * Embeddings (model in the JSON body), Gemini and Bedrock (model in the path), and model listing
-   * (no model: the country decision alone).
+   * The default model routes: Anthropic Messages and Message Batches; OpenAI Chat Completions,
+   * Completions, Responses, Embeddings, Images, Audio, Moderations, Batches, Realtime and Assistants;
+   * Gemini; Bedrock invoke and async-invoke. The model is read where it is a top-level JSON field, a
+   * path segment or a query parameter; where the filter cannot read or rewrite it (a batch, a
+   * multipart upload, an uploaded file, an assistant's stored model) the request is decided as one for
+   * the policy's highest tier ({@code highest}). Listing, retrieving and cancelling get the country
+   * decision alone ({@code none}), and are listed so that those methods are not answered 405.
    */
   public static final String DEFAULT_ROUTES = String.join("\n",
+      // Anthropic. Exact patterns: /v1/messages does not cover /v1/messages/batches.
       "POST /v1/messages body",
       "POST /v1/messages/count_tokens body",
+      "POST /v1/messages/batches highest", // the models are in requests[].params.model
+      "POST /v1/messages/batches/*/cancel none",
+      "GET,DELETE /v1/messages/batches/* none", // list, retrieve, results of a decided batch, delete
+      // OpenAI
       "POST /v1/chat/completions body",
       "POST /v1/completions body",
       "POST /v1/responses body",
       "POST /v1/embeddings body",
+      "POST /v1/images/generations body highest", // model optional: the provider picks a default
+      "POST /v1/images/edits highest", // multipart
+      "POST /v1/images/variations highest", // multipart
+      "POST /v1/audio/speech body",
+      "POST /v1/audio/transcriptions highest", // multipart
+      "POST /v1/audio/translations highest", // multipart
+      "POST /v1/moderations body highest", // model optional
+      "POST /v1/batches highest", // the models are in an uploaded file
+      "POST /v1/batches/*/cancel none",
+      "GET /v1/batches/* none",
+      "GET,POST /v1/realtime query:model highest", // websocket upgrade (GET), WebRTC offer (POST)
+      "POST /v1/realtime/sessions body highest",
+      "POST /v1/realtime/* highest", // client secrets, calls, transcription sessions: model nested or absent
+      "POST /v1/assistants body",
+      "GET,POST,DELETE /v1/assistants/* none", // an assistant's model is judged where it runs
+      "POST /v1/threads none", // creating a thread runs no model
+      "POST /v1/threads/runs body highest", // the run's model, else the assistant's, unseen
+      "POST /v1/threads/*/runs body highest",
+      "POST /v1/threads/*/messages/* none",
+      "POST /v1/threads/*/runs/*/cancel none",
+      "POST /v1/threads/* highest", // tool outputs continue a run; anything else unknown
+      "GET,DELETE /v1/threads/* none",
+      // Gemini
       "POST /v1beta/models/{model}:* path",
       "POST /v1/models/{model}:* path",
-      "POST /model/{model}/* path",
+      // Bedrock
+      "POST /model/{model}/* path", // invoke, invoke-with-response-stream, converse, converse-stream
+      "POST /async-invoke body:modelId highest",
+      "GET /async-invoke/* none",
+      // Model listing: the country decision alone
       "GET /v1/models none",
       "GET /v1/models/* none");
 
@@ -113,14 +149,21 @@ public record GeofenceSettings(
      */
     EVALUATE,
     /** Let it through undecided and unaudited: for filters mapped to more than the model API. */
-    PASS;
+    PASS,
+    /**
+     * Decide it as a request for the policy's highest tier, whose model cannot be read: a caller capped
+     * below that tier is refused on every path no route covers, so a model endpoint missing from the
+     * routes cannot serve it a model above its cap; everyone else is decided as by its country.
+     */
+    HIGHEST;
 
     static Unmatched parse(String text) {
       return switch (text.trim().toLowerCase(Locale.ROOT)) {
         case "evaluate" -> EVALUATE;
         case "pass" -> PASS;
+        case "highest" -> HIGHEST;
         default -> throw new IllegalArgumentException(
-            "Unmatched mode '" + text + "' is not known; expected evaluate or pass.");
+            "Unmatched mode '" + text + "' is not known; expected evaluate, pass or highest.");
       };
     }
   }

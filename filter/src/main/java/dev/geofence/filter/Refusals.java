@@ -29,7 +29,10 @@ final class Refusals {
       case UNKNOWN -> "Requests whose country cannot be determined";
       default -> "Requests from " + d.matched().orElse(g.origin().country() == null ? "your region" : g.origin().country());
     };
-    String to = d.requestedModel().map(m -> " to the model " + shorten(m)).orElse("");
+    String to = d.requestedModel().map(m -> " to the model " + shorten(m))
+        .or(() -> d.requestedTier().map(t -> " to this endpoint, whose model cannot be checked and is taken to be of"
+            + " the tier " + t + ","))
+        .orElse("");
     return who + to + " are not permitted by policy " + g.policy().id() + " version " + g.policy().version()
         + " (rule '" + d.ruleName() + "'" + d.basis().map(b -> "; basis: " + b).orElse("") + ").";
   }
@@ -38,7 +41,17 @@ final class Refusals {
   static String blockReason(GeofenceDecision g) {
     Decision d = g.decision();
     return "blocked by rule " + d.ruleName() + " (" + d.reason().name().toLowerCase(java.util.Locale.ROOT) + ")"
-        + d.matched().map(m -> ": " + m).orElse("");
+        + d.matched().map(m -> ": " + m).orElse("") + unreadable(d);
+  }
+
+  /**
+   * The note on a decision by tier (a request naming no model has no requested tier either): the
+   * model could not be read, so the request was decided as the tier.
+   */
+  private static String unreadable(Decision d) {
+    return d.requestedModel().isEmpty() && d.requestedTier().isPresent()
+        ? "; model unreadable, decided as tier " + d.requestedTier().get()
+        : "";
   }
 
   /** The audit reason of an allowed or substituted request. */
@@ -48,7 +61,7 @@ final class Refusals {
       case SUBSTITUTE -> "substituted " + d.requestedModel().orElse("-") + " with " + d.effectiveModel().orElse("-");
       default -> "allowed";
     };
-    return what + " by rule " + d.ruleName() + d.matched().map(m -> " for " + m).orElse("");
+    return what + " by rule " + d.ruleName() + d.matched().map(m -> " for " + m).orElse("") + unreadable(d);
   }
 
   private static String shorten(String model) {

@@ -19,6 +19,7 @@ import java.util.Optional;
  *     thing to HTTP): 400 {@code ambiguous_model};</li>
  * <li>query: the decoded value ({@code +} is a space); given more than once, or a name differing only by
  *     case: 400 {@code ambiguous_model}; a malformed %-escape: 400 {@code malformed_query}.</li>
+ * <li>highest: yields nothing here; the caller decides by {@link Route#decidesUnreadAsHighest()}.</li>
  * </ul>
  * Whatever the source, a model longer than {@link #MAX_MODEL_LENGTH} or holding control, invisible,
  * space-like (other than U+0020) or compatibility characters is refused: 400 {@code invalid_model}.
@@ -119,6 +120,9 @@ public final class ModelFinder {
         if (source instanceof ModelSource.Path) {
             return Outcome.ok(route.pathPattern().capture(request.normalizedPath())
                     .map(c -> new FoundModel(c.model(), new ModelLocation.Path(request.normalizedPath(), c.start(), c.end()))));
+        }
+        if (source instanceof ModelSource.Highest) {
+            return Outcome.ok(Optional.empty());
         }
         if (source instanceof ModelSource.Header header) {
             List<String> values = request.headers().apply(header.name());

@@ -19,12 +19,14 @@ import java.util.Set;
  * POST /v1/chat/completions body:model header:x-model     # body first, then a header
  * POST,PUT /v1beta/models/{model}:* path                  # Gemini, any :action
  * POST /model/{model}/* path                              # Bedrock invoke, converse, ...
+ * POST /async-invoke body:modelId highest                 # read modelId; without it, the highest tier
+ * POST /v1/messages/batches highest                       # models the filter cannot read
  * GET /v1/models none
  * </pre>
  * Methods: comma-separated upper-case methods or {@code *}. Pattern: see {@link Route}; literal
  * segments match ignoring case, a trailing {@code /} is ignored, {@code /*} at the end matches the path
  * and everything below. Sources: {@code body[:FIELD]}, {@code path}, {@code header:NAME},
- * {@code query:NAME}, or {@code none}. The first route whose pattern and method match wins.
+ * {@code query:NAME}, {@code highest} (last), or {@code none}. The first route whose pattern and method match wins.
  */
 public final class ModelRoutes {
     private final List<Route> routes;
@@ -98,6 +100,11 @@ public final class ModelRoutes {
                     return ModelSource.header(arg);
                 }
                 break;
+            case "highest":
+                if (arg == null) {
+                    return ModelSource.highest();
+                }
+                break;
             case "query":
                 if (arg != null) {
                     return ModelSource.query(arg);
@@ -107,7 +114,7 @@ public final class ModelRoutes {
                 break;
         }
         throw new IllegalArgumentException("unknown source '" + text
-                + "'; expected body, body:FIELD, path, header:NAME, query:NAME, or none alone.");
+                + "'; expected body, body:FIELD, path, header:NAME, query:NAME, highest (last), or none alone.");
     }
 
     /** The routes, in match order. */

@@ -7,9 +7,11 @@ import java.util.Objects;
  *
  * <p>Config spelling: {@code body} or {@code body:FIELD} (top-level field of a JSON body, default
  * {@code model}), {@code path} (the route pattern's {@code {model}} placeholder), {@code header:NAME},
- * {@code query:NAME}.
+ * {@code query:NAME}, {@code highest} (last: the route serves a model the filter cannot read or
+ * rewrite, so the request is decided as one for the policy's highest tier).
  */
-public sealed interface ModelSource permits ModelSource.Body, ModelSource.Path, ModelSource.Header, ModelSource.Query {
+public sealed interface ModelSource
+        permits ModelSource.Body, ModelSource.Path, ModelSource.Header, ModelSource.Query, ModelSource.Highest {
 
     /** The default JSON field name. */
     String DEFAULT_FIELD = "model";
@@ -40,6 +42,16 @@ public sealed interface ModelSource permits ModelSource.Body, ModelSource.Path, 
     }
 
     /**
+     * No model to read: the route serves a model the filter cannot read or rewrite (inside a batch, a
+     * multipart upload, an uploaded file, a stored assistant), so the request is decided as one for the
+     * policy's highest tier, without substitution. Always yields, so it must be the last source:
+     * {@code body:modelId highest} reads {@code modelId} and decides as the highest tier without it.
+     */
+    static Highest highest() {
+        return Highest.INSTANCE;
+    }
+
+    /**
      * The top-level field {@code field} of a JSON object body.
      *
      * @param field non-empty field name, compared exactly (after JSON unescaping)
@@ -62,6 +74,16 @@ public sealed interface ModelSource permits ModelSource.Body, ModelSource.Path, 
         @Override
         public String toString() {
             return "path";
+        }
+    }
+
+    /** Decide as the policy's highest tier; see {@link ModelSource#highest()}. */
+    record Highest() implements ModelSource {
+        static final Highest INSTANCE = new Highest();
+
+        @Override
+        public String toString() {
+            return "highest";
         }
     }
 

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * A model route: a URL pattern, the HTTP methods it applies to, and the ordered sources the requested
  * model is read from (the first source that yields a value wins; no sources means the route carries
- * no model, e.g. {@code GET /v1/models}). Immutable and thread-safe; build with {@link #builder()}.
+ * no model, e.g. {@code GET /v1/models}; a final {@code highest} decides a request no source finds a
+ * model in as the policy's highest tier). Immutable and thread-safe; build with {@link #builder()}.
  *
  * <p>A route accepting {@code GET} also accepts {@code HEAD}, because servlets answer {@code HEAD}
  * with {@code doGet}. Methods compare exactly (HTTP methods are case-sensitive).
@@ -55,6 +56,14 @@ public final class Route {
     public boolean acceptsMethod(String method) {
         Objects.requireNonNull(method, "method");
         return methods.isEmpty() || methods.contains(method) || (method.equals("HEAD") && methods.contains("GET"));
+    }
+
+    /**
+     * Whether a request no other source finds a model in is decided as the policy's highest tier
+     * (the route ends with {@link ModelSource#highest()}) rather than refused as naming no model.
+     */
+    public boolean decidesUnreadAsHighest() {
+        return !sources.isEmpty() && sources.get(sources.size() - 1) instanceof ModelSource.Highest;
     }
 
     /** Whether the canonical path matches the route's pattern (literals ignoring case). */
@@ -121,12 +130,17 @@ public final class Route {
         /**
          * Appends a source; order matters.
          *
-         * @throws IllegalArgumentException if the same source is added twice
+         * @throws IllegalArgumentException if the same source is added twice, or any after {@code highest}
          */
         public Builder source(ModelSource source) {
             Objects.requireNonNull(source, "source");
             if (sources.contains(source)) {
                 throw new IllegalArgumentException("Source '" + source + "' is listed twice.");
+            }
+            if (sources.contains(ModelSource.highest())) {
+                // highest always yields: a source after it would never be tried.
+                throw new IllegalArgumentException("Source '" + source + "' follows 'highest', which always decides;"
+                        + " expected highest last.");
             }
             sources.add(source);
             return this;

@@ -121,6 +121,8 @@ class ModelRoutesTest {
             POST /v1/messages body:model body       | Source 'body:model' is listed twice
             POST /v1/messages header:x\u00e9 body    | Invalid header name 'x\u00e9'
             POST /v1/messages body; POST /v1/messages body | Route 2 'POST /v1/messages body': duplicate route for /v1/messages
+            POST /async-invoke highest body:modelId  | Source 'body:modelId' follows 'highest', which always decides; expected highest last
+            POST /v1/x highest:frontier             | unknown source 'highest:frontier'
             """)
     void rejects_bad_specs_naming_the_route_and_the_bad_part(String spec, String message) {
         assertThatThrownBy(() -> ModelRoutes.parse(spec))
@@ -162,6 +164,22 @@ class ModelRoutesTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid JSON field name ''");
         assertThatThrownBy(() -> ModelSource.query("a b"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid query parameter name 'a b'");
+    }
+
+    @Test
+    void highest_is_a_last_source_that_decides_an_unread_model_as_the_highest_tier() {
+        ModelRoutes routes = ModelRoutes.parse("POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
+
+        Route bedrock = routes.match("POST", "/async-invoke").orElseThrow();
+        Route batches = routes.match("POST", "/v1/messages/batches").orElseThrow();
+
+        assertThat(bedrock.sources()).containsExactly(ModelSource.body("modelId"), ModelSource.highest());
+        assertThat(bedrock.readsBody()).isTrue();
+        assertThat(bedrock.decidesUnreadAsHighest()).isTrue();
+        assertThat(batches.readsBody()).isFalse();
+        assertThat(batches.decidesUnreadAsHighest()).isTrue();
+        assertThat(ROUTES.match("POST", "/v1/messages").orElseThrow().decidesUnreadAsHighest()).isFalse();
+        assertThat(routes.toString()).isEqualTo("POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
     }
 
     @Test
