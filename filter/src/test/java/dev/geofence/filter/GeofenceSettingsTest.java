@@ -3,6 +3,7 @@ package dev.geofence.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.geofence.filter.model.ModelRoutes;
 import dev.geofence.filter.response.RefusalFormat;
 import java.net.URI;
 import java.nio.file.Path;
@@ -34,7 +35,8 @@ class GeofenceSettingsTest {
     assertThat(s.trustedProxies().isEmpty()).isTrue();
     assertThat(s.decisionHeaders()).isFalse();
     assertThat(s.requestIdHeader()).isEmpty();
-    assertThat(s.routes().routes()).hasSize(11);
+    assertThat(s.routes().toString()).isEqualTo(ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES).toString());
+    assertThat(s.routes().match("POST", "/v1/messages/batches")).map(r -> r.decidesUnreadAsHighest()).contains(true);
     assertThat(s.requestedModelHeader()).isEqualTo("Geofence-Requested-Model");
   }
 

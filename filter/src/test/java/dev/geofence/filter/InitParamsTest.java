@@ -95,6 +95,12 @@ class InitParamsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"evaluate, EVALUATE", "pass, PASS", "highest, HIGHEST", "' Highest ', HIGHEST"})
+  void unmatchedModesAreRead(String value, GeofenceSettings.Unmatched mode) {
+    assertThat(GeofenceSettings.Unmatched.parse(value)).isEqualTo(mode);
+  }
+
+  @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "polcy-file          | x           | unknown init-param 'polcy-file'",
       "block-status        | 500         | init-param 'block-status': Block status 500",
@@ -108,7 +114,7 @@ class InitParamsTest {
       "policy-watch-interval | 5ms       | init-param 'policy-watch-interval'",
       "database-max-age    | soon        | init-param 'database-max-age': 'soon' is not a duration",
       "decompress          | yes         | init-param 'decompress': 'yes' is not a boolean",
-      "unmatched           | drop        | init-param 'unmatched'",
+      "unmatched           | drop        | init-param 'unmatched': Unmatched mode 'drop' is not known; expected evaluate, pass or highest",
       "geo-schema          | csv         | init-param 'geo-schema'",
       "proxy-header        | X Bad       | init-param 'proxy-header'",
       "audit-ip-privacy    | hmac        | init-param 'audit-ip-privacy': mode hmac needs audit-hmac-key-file",
