@@ -1,12 +1,60 @@
 package dev.geofence.cli;
 
+import dev.geofence.policy.Diagnostic;
+import dev.geofence.policy.Policy;
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
-// Placeholder registered so the command tree compiles; replaced by its implementation.
-@Command(name = "policy", mixinStandardHelpOptions = true, description = "Not yet available.")
+/** {@code geofence policy}: the compliance commands for region policy files. */
+@Command(
+    name = "policy",
+    mixinStandardHelpOptions = true,
+    description = "Validate, test and compare region policy files.",
+    subcommands = {PolicyValidateCommand.class, PolicyTestCommand.class, PolicyDiffCommand.class})
 final class PolicyCommand implements Runnable {
+
+  @Spec CommandSpec spec;
+
   @Override
   public void run() {
-    throw new UnsupportedOperationException("'geofence policy' is not available yet.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command: validate, test or diff; see 'geofence policy --help'.");
+  }
+
+  /** Prints diagnostics in compiler form, one per line. */
+  static void print(PrintWriter out, List<Diagnostic> diagnostics) {
+    diagnostics.forEach(out::println);
+  }
+
+  /** "policy ai-export-controls version 2026-11-28.1". */
+  static String describe(Policy policy) {
+    return "policy " + policy.id() + " version " + policy.version();
+  }
+
+  static String plural(long n, String word) {
+    return n + " " + word + (n == 1 ? "" : "s");
+  }
+
+  /** {@code --at}: a UTC date (its start) or an ISO-8601 instant. */
+  static final class InstantConverter implements CommandLine.ITypeConverter<Instant> {
+    @Override
+    public Instant convert(String value) {
+      try {
+        return value.length() == 10
+            ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
+            : Instant.parse(value);
+      } catch (DateTimeParseException e) {
+        throw new CommandLine.TypeConversionException(
+            "'" + value + "' is not a date; expected YYYY-MM-DD (UTC) or an instant like 2027-01-15T12:00:00Z");
+      }
+    }
   }
 }

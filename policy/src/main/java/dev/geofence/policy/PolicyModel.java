@@ -1,0 +1,34 @@
+package dev.geofence.policy;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A policy as loaded and validated, before its decision tables are built. Immutable.
+ *
+ * @param substitutes per tier rank, the model that replaces that tier, if any
+ */
+record PolicyModel(
+    String file,
+    String id,
+    String version,
+    List<CountrySource> sources,
+    List<Tier> tiers,
+    int unlistedTier,
+    List<Optional<String>> substitutes,
+    List<RuleDef> rules,
+    RuleDef unknown,
+    Optional<RuleDef> anonymous) {
+
+  PolicyModel {
+    sources = List.copyOf(sources);
+    tiers = List.copyOf(tiers);
+    substitutes = List.copyOf(substitutes);
+    rules = List.copyOf(rules);
+  }
+
+  /** Rank of the first tier whose pattern matches; the unlisted tier when none does. Allocates nothing. */
+  int tierOf(String model) {
+    return Tier.rankOf(tiers, model, unlistedTier);
+  }
+}

@@ -1,0 +1,51 @@
+package dev.geofence.policy;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/** "Did you mean" for misspelt keys and names. */
+final class Suggestions {
+
+  private Suggestions() {}
+
+  /** The closest candidate within two edits (one for short words), if any. */
+  static Optional<String> closest(String typed, Collection<String> candidates) {
+    String best = null;
+    int bestDistance = Integer.MAX_VALUE;
+    int limit = typed.length() <= 3 ? 1 : 2;
+    for (String candidate : candidates) {
+      int d = distance(typed.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+      if (d < bestDistance) {
+        bestDistance = d;
+        best = candidate;
+      }
+    }
+    return bestDistance <= limit ? Optional.of(best) : Optional.empty();
+  }
+
+  /** " (did you mean 'x'?)" or "". */
+  static String didYouMean(String typed, Collection<String> candidates) {
+    return closest(typed, candidates).map(s -> " (did you mean '" + s + "'?)").orElse("");
+  }
+
+  // Optimal string alignment distance: Levenshtein plus adjacent transposition ("alow", "allwo").
+  static int distance(String a, String b) {
+    int[][] d = new int[a.length() + 1][b.length() + 1];
+    for (int i = 0; i <= a.length(); i++) {
+      d[i][0] = i;
+    }
+    for (int j = 0; j <= b.length(); j++) {
+      d[0][j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+          d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+      }
+    }
+    return d[a.length()][b.length()];
+  }
+}
