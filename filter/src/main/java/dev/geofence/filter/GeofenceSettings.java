@@ -1,0 +1,547 @@
+package dev.geofence.filter;
+
+import dev.geofence.filter.address.ClientAddressResolver;
+import dev.geofence.filter.address.ProxyHeader;
+import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.AuditLog;
+import dev.geofence.filter.audit.AuditScope;
+import dev.geofence.filter.audit.Durability;
+import dev.geofence.filter.audit.IpPrivacy;
+import dev.geofence.filter.body.BodyCapture;
+import dev.geofence.filter.geo.DatabaseInfo.Schema;
+import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
+import dev.geofence.filter.geo.GeoLookup;
+import dev.geofence.filter.model.ModelRoutes;
+import dev.geofence.filter.response.RefusalFormat;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every setting of a {@link GeofenceFilter} and of the {@link Geofence} engine behind it. Immutable;
+ * build with {@link #builder()}, which checks each option when it is set and throws {@link
+ * IllegalArgumentException} with the bad value in the message. The init-param of each setting is
+ * given in {@code docs/filter.md}; {@link GeofenceFilter#init} maps init-params to this builder.
+ *
+ * <pre>{@code
+ * GeofenceSettings settings = GeofenceSettings.builder()
+ *     .policyFile(Path.of("/etc/geofence/policy.yaml"))
+ *     .geoipDatabase(Path.of("/var/lib/GeoIP/GeoLite2-Country.mmdb"))
+ *     .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+ *     .build();
+ * }</pre>
+ *
+ * <p>Optional values are never null: an empty {@link Optional} means "not configured". The
+ * programmatic-only settings ({@code geoLookup}, {@code auditLog}, {@code meterRegistry}, {@code
+ * clock}) hold objects that the caller owns: the filter does not close a given {@link GeoLookup} or
+ * {@link AuditLog}.
+ */
+public record GeofenceSettings(
+    Path policyFile,
+    Duration policyWatchInterval,
+    Optional<Path> geoipDatabase,
+    Optional<Path> anonymousDatabase,
+    Optional<GeoLookup> geoLookup,
+    Schema geoSchema,
+    String flatCountryField,
+    long cacheSize,
+    Optional<Duration> databaseMaxAge,
+    boolean staleIsUnavailable,
+    MissingDatabase missingDatabase,
+    Duration databaseWatchInterval,
+    TrustedProxies trustedProxies,
+    ProxyHeader proxyHeader,
+    int maxHeaderLength,
+    int maxHops,
+    ModelRoutes routes,
+    Unmatched unmatched,
+    long maxBodySize,
+    long maxInflatedSize,
+    boolean decompress,
+    int blockStatus,
+    RefusalFormat refusalFormat,
+    Optional<URI> policyUrl,
+    Optional<AuditLog> auditLog,
+    Optional<Path> auditDirectory,
+    Durability auditDurability,
+    long auditMaxFileSize,
+    Duration auditRotateEvery,
+    IpPrivacy auditIpPrivacy,
+    AuditScope auditScope,
+    Optional<String> requestIdHeader,
+    boolean decisionHeaders,
+    String requestedModelHeader,
+    String servedModelHeader,
+    Optional<MeterRegistry> meterRegistry,
+    Clock clock) {
+
+  /**
+   * The default model routes: Anthropic Messages, OpenAI Chat Completions, Completions, Responses and
+   * Embeddings (model in the JSON body), Gemini and Bedrock (model in the path), and model listing
+   * (no model: the country decision alone).
+   */
+  public static final String DEFAULT_ROUTES = String.join("\n",
+      "POST /v1/messages body",
+      "POST /v1/messages/count_tokens body",
+      "POST /v1/chat/completions body",
+      "POST /v1/completions body",
+      "POST /v1/responses body",
+      "POST /v1/embeddings body",
+      "POST /v1beta/models/{model}:* path",
+      "POST /v1/models/{model}:* path",
+      "POST /model/{model}/* path",
+      "GET /v1/models none",
+      "GET /v1/models/* none");
+
+  /** Default {@link Builder#requestedModelHeader}. */
+  public static final String DEFAULT_REQUESTED_MODEL_HEADER = "Geofence-Requested-Model";
+  /** Default {@link Builder#servedModelHeader}. */
+  public static final String DEFAULT_SERVED_MODEL_HEADER = "Geofence-Served-Model";
+  /** Prefix of the decision headers forwarded upstream; caller-sent headers with it are always removed. */
+  public static final String DECISION_HEADER_PREFIX = "X-Geofence-";
+
+  /** What the filter does with a request whose path matches no model route. */
+  public enum Unmatched {
+    /**
+     * Decide it with no model (the default): a caller whose country the policy blocks is blocked on
+     * every path; anyone else passes. Nothing bypasses the country decision.
+     */
+    EVALUATE,
+    /** Let it through undecided and unaudited: for filters mapped to more than the model API. */
+    PASS;
+
+    static Unmatched parse(String text) {
+      return switch (text.trim().toLowerCase(Locale.ROOT)) {
+        case "evaluate" -> EVALUATE;
+        case "pass" -> PASS;
+        default -> throw new IllegalArgumentException(
+            "Unmatched mode '" + text + "' is not known; expected evaluate or pass.");
+      };
+    }
+  }
+
+  /** Checks that no component is null; the builder has already checked the values. */
+  public GeofenceSettings {
+    Objects.requireNonNull(policyFile, "policyFile");
+    Objects.requireNonNull(policyWatchInterval, "policyWatchInterval");
+    Objects.requireNonNull(geoipDatabase, "geoipDatabase");
+    Objects.requireNonNull(anonymousDatabase, "anonymousDatabase");
+    Objects.requireNonNull(geoLookup, "geoLookup");
+    Objects.requireNonNull(geoSchema, "geoSchema");
+    Objects.requireNonNull(flatCountryField, "flatCountryField");
+    Objects.requireNonNull(databaseMaxAge, "databaseMaxAge");
+    Objects.requireNonNull(missingDatabase, "missingDatabase");
+    Objects.requireNonNull(databaseWatchInterval, "databaseWatchInterval");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(proxyHeader, "proxyHeader");
+    Objects.requireNonNull(routes, "routes");
+    Objects.requireNonNull(unmatched, "unmatched");
+    Objects.requireNonNull(refusalFormat, "refusalFormat");
+    Objects.requireNonNull(policyUrl, "policyUrl");
+    Objects.requireNonNull(auditLog, "auditLog");
+    Objects.requireNonNull(auditDirectory, "auditDirectory");
+    Objects.requireNonNull(auditDurability, "auditDurability");
+    Objects.requireNonNull(auditRotateEvery, "auditRotateEvery");
+    Objects.requireNonNull(auditIpPrivacy, "auditIpPrivacy");
+    Objects.requireNonNull(auditScope, "auditScope");
+    Objects.requireNonNull(requestIdHeader, "requestIdHeader");
+    Objects.requireNonNull(requestedModelHeader, "requestedModelHeader");
+    Objects.requireNonNull(servedModelHeader, "servedModelHeader");
+    Objects.requireNonNull(meterRegistry, "meterRegistry");
+    Objects.requireNonNull(clock, "clock");
+  }
+
+  /** A builder with every default; {@link Builder#policyFile} and a GeoIP source are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Builds {@link GeofenceSettings}. Each option is checked when set: a bad value throws {@link
+   * IllegalArgumentException} naming the value and what is accepted. Not thread-safe.
+   */
+  public static final class Builder {
+    private Path policyFile;
+    private Duration policyWatchInterval = Duration.ofSeconds(10);
+    private Path geoipDatabase;
+    private Path anonymousDatabase;
+    private GeoLookup geoLookup;
+    private Schema geoSchema = Schema.AUTO;
+    private String flatCountryField = "country_code";
+    private long cacheSize = 100_000;
+    private Duration databaseMaxAge = Duration.ofDays(30);
+    private boolean staleIsUnavailable;
+    private MissingDatabase missingDatabase = MissingDatabase.FAIL;
+    private Duration databaseWatchInterval = Duration.ofSeconds(30);
+    private TrustedProxies trustedProxies = TrustedProxies.none();
+    private ProxyHeader proxyHeader = ProxyHeader.X_FORWARDED_FOR;
+    private int maxHeaderLength = ClientAddressResolver.DEFAULT_MAX_HEADER_LENGTH;
+    private int maxHops = ClientAddressResolver.DEFAULT_MAX_HOPS;
+    private ModelRoutes routes = ModelRoutes.parse(DEFAULT_ROUTES);
+    private Unmatched unmatched = Unmatched.EVALUATE;
+    private long maxBodySize = BodyCapture.DEFAULT_MAX_BYTES;
+    private long maxInflatedSize; // 0: the same as maxBodySize
+    private boolean decompress = true;
+    private int blockStatus = 451;
+    private RefusalFormat refusalFormat = RefusalFormat.PROBLEM;
+    private URI policyUrl;
+    private AuditLog auditLog;
+    private Path auditDirectory;
+    private Durability auditDurability = Durability.every(Duration.ofSeconds(1));
+    private long auditMaxFileSize = 100L * 1024 * 1024;
+    private Duration auditRotateEvery = Duration.ofDays(1);
+    private IpPrivacy auditIpPrivacy = IpPrivacy.full();
+    private AuditScope auditScope = AuditScope.ALL;
+    private String requestIdHeader;
+    private boolean decisionHeaders;
+    private String requestedModelHeader = DEFAULT_REQUESTED_MODEL_HEADER;
+    private String servedModelHeader = DEFAULT_SERVED_MODEL_HEADER;
+    private MeterRegistry meterRegistry;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    /** The region policy file (YAML). Required. A file that does not load makes start fail. */
+    public Builder policyFile(Path policyFile) {
+      this.policyFile = Objects.requireNonNull(policyFile, "policyFile");
+      return this;
+    }
+
+    /** How often the policy file is checked for changes; {@link Duration#ZERO} turns watching off. Default 10 s. */
+    public Builder policyWatchInterval(Duration interval) {
+      this.policyWatchInterval = watchInterval(interval, "Policy watch interval");
+      return this;
+    }
+
+    /** The country database (.mmdb): GeoIP2/GeoLite2 Country, City, Enterprise, DB-IP or a flat one. */
+    public Builder geoipDatabase(Path database) {
+      this.geoipDatabase = Objects.requireNonNull(database, "database");
+      return this;
+    }
+
+    /** An optional GeoIP2 Anonymous IP database, for the policy's {@code anonymous} section. */
+    public Builder anonymousDatabase(Path database) {
+      this.anonymousDatabase = Objects.requireNonNull(database, "database");
+      return this;
+    }
+
+    /**
+     * A look-up to use instead of opening {@link #geoipDatabase}: programmatic use and tests. The
+     * caller keeps ownership; the database settings are then ignored.
+     */
+    public Builder geoLookup(GeoLookup lookup) {
+      this.geoLookup = Objects.requireNonNull(lookup, "lookup");
+      return this;
+    }
+
+    /** How country records are read: AUTO (default) detects, GEOIP2 or FLAT. */
+    public Builder geoSchema(Schema schema) {
+      this.geoSchema = Objects.requireNonNull(schema, "schema");
+      return this;
+    }
+
+    /** Where a flat database keeps the country code, e.g. {@code country_code} (default) or {@code country.iso_code}. */
+    public Builder flatCountryField(String field) {
+      Objects.requireNonNull(field, "field");
+      if (field.isBlank() || field.startsWith(".") || field.endsWith(".") || field.contains("..")) {
+        throw new IllegalArgumentException("Flat country field '" + field
+            + "' is not a field path; expected a key such as country_code or a dotted path such as country.iso_code.");
+      }
+      this.flatCountryField = field;
+      return this;
+    }
+
+    /** Addresses kept in the look-up cache; 0 turns it off. Default 100,000. */
+    public Builder cacheSize(long size) {
+      if (size < 0) {
+        throw new IllegalArgumentException("Cache size " + size + " is negative; expected 0 (no cache) or more.");
+      }
+      this.cacheSize = size;
+      return this;
+    }
+
+    /** Age past its build time after which the database is stale. Default 30 days. */
+    public Builder databaseMaxAge(Duration maxAge) {
+      Objects.requireNonNull(maxAge, "maxAge");
+      if (maxAge.isNegative() || maxAge.isZero()) {
+        throw new IllegalArgumentException("Database maximum age " + maxAge + " is not positive; expected e.g. 14d.");
+      }
+      this.databaseMaxAge = maxAge;
+      return this;
+    }
+
+    /** Never consider the database stale. */
+    public Builder noDatabaseMaxAge() {
+      this.databaseMaxAge = null;
+      return this;
+    }
+
+    /** If true, a stale database answers "unknown" so the policy's {@code unknown} section decides. Default false. */
+    public Builder staleIsUnavailable(boolean staleIsUnavailable) {
+      this.staleIsUnavailable = staleIsUnavailable;
+      return this;
+    }
+
+    /** What a missing database file at start does: FAIL (default) or UNKNOWN (every caller unknown until it appears). */
+    public Builder missingDatabase(MissingDatabase mode) {
+      this.missingDatabase = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** How often the database files are checked for changes; {@link Duration#ZERO} turns it off. Default 30 s. */
+    public Builder databaseWatchInterval(Duration interval) {
+      this.databaseWatchInterval = watchInterval(interval, "Database watch interval");
+      return this;
+    }
+
+    /** The proxies whose forwarding header is believed. Default none: the caller is the TCP peer. */
+    public Builder trustedProxies(TrustedProxies proxies) {
+      this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
+      return this;
+    }
+
+    /** The header trusted proxies set. Default {@code X-Forwarded-For}. */
+    public Builder proxyHeader(ProxyHeader header) {
+      this.proxyHeader = Objects.requireNonNull(header, "header");
+      return this;
+    }
+
+    /** The longest forwarding header parsed; longer makes the caller unknown. Default 4096 characters. */
+    public Builder maxHeaderLength(int length) {
+      this.maxHeaderLength = atLeastOne(length, "Maximum header length", "characters");
+      return this;
+    }
+
+    /** The most entries a forwarding header may list; more make the caller unknown. Default 20. */
+    public Builder maxHops(int hops) {
+      this.maxHops = atLeastOne(hops, "Maximum hops", "entries");
+      return this;
+    }
+
+    /** Where the model is read from, per URL pattern. Default {@link #DEFAULT_ROUTES}. */
+    public Builder routes(ModelRoutes routes) {
+      this.routes = Objects.requireNonNull(routes, "routes");
+      return this;
+    }
+
+    /** The routes in the spec syntax of {@link ModelRoutes#parse}. */
+    public Builder routes(String spec) {
+      return routes(ModelRoutes.parse(Objects.requireNonNull(spec, "spec")));
+    }
+
+    /** What happens to requests that match no route. Default {@link Unmatched#EVALUATE}. */
+    public Builder unmatched(Unmatched mode) {
+      this.unmatched = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** The largest request body read on a body route, in bytes; larger is 413. Default 4 MiB. */
+    public Builder maxBodySize(long bytes) {
+      this.maxBodySize = bodyLimit(bytes, "Maximum body size");
+      return this;
+    }
+
+    /**
+     * The largest body once gzip/deflate is decoded, in bytes; larger is 413 (a zip bomb stops
+     * here). Default: the same as {@link #maxBodySize}; must not be smaller.
+     */
+    public Builder maxInflatedSize(long bytes) {
+      this.maxInflatedSize = bodyLimit(bytes, "Maximum inflated size");
+      return this;
+    }
+
+    /** Whether gzip and deflate bodies are decoded for inspection (otherwise 415). Default true. */
+    public Builder decompress(boolean decompress) {
+      this.decompress = decompress;
+      return this;
+    }
+
+    /** The status of a blocked request: 451 (default, RFC 7725), 403, or another 4xx. */
+    public Builder blockStatus(int status) {
+      if (status < 400 || status > 499) {
+        throw new IllegalArgumentException(
+            "Block status " + status + " is not a client error; expected 451 (default), 403 or another 4xx.");
+      }
+      this.blockStatus = status;
+      return this;
+    }
+
+    /** The shape of refusal bodies: PROBLEM (RFC 9457, default), ANTHROPIC or OPENAI. */
+    public Builder refusalFormat(RefusalFormat format) {
+      this.refusalFormat = Objects.requireNonNull(format, "format");
+      return this;
+    }
+
+    /** Where the policy is published; sent as {@code Link: <url>; rel="blocked-by"} on 451 answers. */
+    public Builder policyUrl(URI url) {
+      Objects.requireNonNull(url, "url");
+      String scheme = url.getScheme();
+      if (!url.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+        throw new IllegalArgumentException(
+            "Policy URL '" + url + "' is not an absolute http or https URL; expected e.g. https://example.com/policy.");
+      }
+      this.policyUrl = url;
+      return this;
+    }
+
+    /** An audit log to write to instead of building one from the audit settings; the caller closes it. */
+    public Builder auditLog(AuditLog log) {
+      this.auditLog = Objects.requireNonNull(log, "log");
+      return this;
+    }
+
+    /** Write the audit trail as chained JSON Lines files in this directory (instead of the SLF4J logger {@code geofence.audit}). */
+    public Builder auditDirectory(Path directory) {
+      this.auditDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Durability of the audit file sink. Default {@code Durability.every(1 s)}. */
+    public Builder auditDurability(Durability durability) {
+      this.auditDurability = Objects.requireNonNull(durability, "durability");
+      return this;
+    }
+
+    /** Size at which an audit file is rotated, at least 4096 bytes. Default 100 MiB. */
+    public Builder auditMaxFileSize(long bytes) {
+      if (bytes < 4096) {
+        throw new IllegalArgumentException("Audit maximum file size " + bytes + " bytes is too small; expected at least 4096.");
+      }
+      this.auditMaxFileSize = bytes;
+      return this;
+    }
+
+    /** Period after which an audit file is rotated, at least 1 s. Default 1 day. */
+    public Builder auditRotateEvery(Duration period) {
+      Objects.requireNonNull(period, "period");
+      if (period.compareTo(Duration.ofSeconds(1)) < 0) {
+        throw new IllegalArgumentException("Audit rotation period " + period + " is too short; expected at least 1s.");
+      }
+      this.auditRotateEvery = period;
+      return this;
+    }
+
+    /** How addresses are written to the audit trail. Default {@link IpPrivacy#full()}. */
+    public Builder auditIpPrivacy(IpPrivacy privacy) {
+      this.auditIpPrivacy = Objects.requireNonNull(privacy, "privacy");
+      return this;
+    }
+
+    /** Which decisions are audited: ALL (default) or NOTABLE. */
+    public Builder auditScope(AuditScope scope) {
+      this.auditScope = Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /**
+     * A request-id header (such as {@code X-Request-Id}) whose value is used as the request id when
+     * the TCP peer is a trusted proxy and the value is 1 to 128 visible ASCII characters. Otherwise,
+     * and by default, an id is generated.
+     */
+    public Builder requestIdHeader(String header) {
+      this.requestIdHeader = headerName(header, "Request id header");
+      return this;
+    }
+
+    /**
+     * Whether the decision is forwarded to the application as {@code X-Geofence-*} request headers
+     * (for a proxied upstream). Default false. Caller-sent {@code X-Geofence-*} headers are removed
+     * either way.
+     */
+    public Builder decisionHeaders(boolean decisionHeaders) {
+      this.decisionHeaders = decisionHeaders;
+      return this;
+    }
+
+    /** The response header naming the requested model on a substitution. Default {@code Geofence-Requested-Model}. */
+    public Builder requestedModelHeader(String header) {
+      this.requestedModelHeader = headerName(header, "Requested model header");
+      return this;
+    }
+
+    /** The response header naming the model served on a substitution. Default {@code Geofence-Served-Model}. */
+    public Builder servedModelHeader(String header) {
+      this.servedModelHeader = headerName(header, "Served model header");
+      return this;
+    }
+
+    /** Publishes decision counters and timings, audit and cache metrics to this registry. Default none. */
+    public Builder meterRegistry(MeterRegistry registry) {
+      this.meterRegistry = Objects.requireNonNull(registry, "registry");
+      return this;
+    }
+
+    /** The clock for decisions and staleness. Default the system UTC clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * The settings.
+     *
+     * @throws IllegalStateException if the policy file or a GeoIP source is missing, or the
+     *     inflated limit is below the body limit
+     */
+    public GeofenceSettings build() {
+      if (policyFile == null) {
+        throw new IllegalStateException("No policy file set; set policy-file (policyFile(path)).");
+      }
+      if (geoipDatabase == null && geoLookup == null) {
+        throw new IllegalStateException("No GeoIP database set; set geoip-database (geoipDatabase(path)).");
+      }
+      long inflated = maxInflatedSize == 0 ? maxBodySize : maxInflatedSize;
+      if (inflated < maxBodySize) {
+        throw new IllegalStateException("Maximum inflated size " + inflated + " is below the maximum body size "
+            + maxBodySize + "; expected at least as much.");
+      }
+      return new GeofenceSettings(policyFile, policyWatchInterval, Optional.ofNullable(geoipDatabase),
+          Optional.ofNullable(anonymousDatabase), Optional.ofNullable(geoLookup), geoSchema, flatCountryField,
+          cacheSize, Optional.ofNullable(databaseMaxAge), staleIsUnavailable, missingDatabase, databaseWatchInterval,
+          trustedProxies, proxyHeader, maxHeaderLength, maxHops, routes, unmatched, maxBodySize, inflated, decompress,
+          blockStatus, refusalFormat, Optional.ofNullable(policyUrl), Optional.ofNullable(auditLog),
+          Optional.ofNullable(auditDirectory), auditDurability, auditMaxFileSize, auditRotateEvery, auditIpPrivacy,
+          auditScope, Optional.ofNullable(requestIdHeader), decisionHeaders, requestedModelHeader, servedModelHeader,
+          Optional.ofNullable(meterRegistry), clock);
+    }
+
+    private static Duration watchInterval(Duration interval, String what) {
+      Objects.requireNonNull(interval, "interval");
+      if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
+        throw new IllegalArgumentException(what + " " + interval + " is not valid; expected 0 (off) or at least 10ms.");
+      }
+      return interval;
+    }
+
+    private static int atLeastOne(int value, String what, String unit) {
+      if (value < 1) {
+        throw new IllegalArgumentException(what + " " + value + " is too small; expected at least 1 " + unit + ".");
+      }
+      return value;
+    }
+
+    private static long bodyLimit(long bytes, String what) {
+      if (bytes < 1 || bytes > BodyCapture.MAX_LIMIT) {
+        throw new IllegalArgumentException(what + " " + bytes + " bytes is out of range; expected 1 to "
+            + BodyCapture.MAX_LIMIT + " (1 GiB).");
+      }
+      return bytes;
+    }
+
+    private static String headerName(String name, String what) {
+      Objects.requireNonNull(name, "name");
+      boolean token = !name.isEmpty()
+          && name.chars().allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
+      if (!token) {
+        throw new IllegalArgumentException(what + " '" + name.replaceAll("\\p{Cntrl}", "?")
+            + "' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, such as X-Request-Id.");
+      }
+      return name;
+    }
+  }
+}

@@ -1,0 +1,272 @@
+package dev.geofence.filter;
+
+import dev.geofence.filter.address.ProxyHeader;
+import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.AuditScope;
+import dev.geofence.filter.audit.Durability;
+import dev.geofence.filter.audit.IpPrivacy;
+import dev.geofence.filter.geo.DatabaseInfo.Schema;
+import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
+import dev.geofence.filter.response.RefusalFormat;
+import jakarta.servlet.FilterConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The thin adapter from servlet init-params to {@link GeofenceSettings.Builder}: each init-param is
+ * parsed and handed to its builder method; the first bad one fails with its name. Unknown names
+ * fail too, so a typo never silently leaves a default in force. Stateless.
+ */
+final class InitParams {
+
+  private static final Map<String, BiConsumer<GeofenceSettings.Builder, String>> PARAMS = new LinkedHashMap<>();
+
+  static {
+    PARAMS.put("policy-file", (b, v) -> b.policyFile(path(v)));
+    PARAMS.put("policy-watch-interval", (b, v) -> b.policyWatchInterval(duration(v)));
+    PARAMS.put("geoip-database", (b, v) -> b.geoipDatabase(path(v)));
+    PARAMS.put("anonymous-database", (b, v) -> b.anonymousDatabase(path(v)));
+    PARAMS.put("geo-schema", (b, v) -> b.geoSchema(choice(v, Schema.class, "auto, geoip2 or flat")));
+    PARAMS.put("flat-country-field", GeofenceSettings.Builder::flatCountryField);
+    PARAMS.put("cache-size", (b, v) -> b.cacheSize(number(v)));
+    PARAMS.put("database-max-age", (b, v) -> {
+      if (v.trim().equalsIgnoreCase("none")) {
+        b.noDatabaseMaxAge();
+      } else {
+        b.databaseMaxAge(duration(v));
+      }
+    });
+    PARAMS.put("stale-is-unavailable", (b, v) -> b.staleIsUnavailable(bool(v)));
+    PARAMS.put("missing-database", (b, v) -> b.missingDatabase(choice(v, MissingDatabase.class, "fail or unknown")));
+    PARAMS.put("database-watch-interval", (b, v) -> b.databaseWatchInterval(duration(v)));
+    PARAMS.put("trusted-proxies", (b, v) -> b.trustedProxies(TrustedProxies.parse(v)));
+    PARAMS.put("proxy-header", (b, v) -> b.proxyHeader(ProxyHeader.of(v.trim())));
+    PARAMS.put("max-header-length", (b, v) -> b.maxHeaderLength(Math.toIntExact(number(v))));
+    PARAMS.put("max-hops", (b, v) -> b.maxHops(Math.toIntExact(number(v))));
+    PARAMS.put("routes", GeofenceSettings.Builder::routes);
+    PARAMS.put("unmatched", (b, v) -> b.unmatched(GeofenceSettings.Unmatched.parse(v)));
+    PARAMS.put("max-body-size", (b, v) -> b.maxBodySize(size(v)));
+    PARAMS.put("max-inflated-size", (b, v) -> b.maxInflatedSize(size(v)));
+    PARAMS.put("decompress", (b, v) -> b.decompress(bool(v)));
+    PARAMS.put("block-status", (b, v) -> b.blockStatus(Math.toIntExact(number(v))));
+    PARAMS.put("refusal-format", (b, v) -> b.refusalFormat(RefusalFormat.parse(v)));
+    PARAMS.put("policy-url", (b, v) -> b.policyUrl(uri(v)));
+    PARAMS.put("audit-directory", (b, v) -> b.auditDirectory(path(v)));
+    PARAMS.put("audit-durability", (b, v) -> b.auditDurability(durability(v)));
+    PARAMS.put("audit-max-file-size", (b, v) -> b.auditMaxFileSize(size(v)));
+    PARAMS.put("audit-rotate-every", (b, v) -> b.auditRotateEvery(duration(v)));
+    PARAMS.put("audit-ip-privacy", (b, v) -> { }); // read with audit-hmac-key-file, below
+    PARAMS.put("audit-hmac-key-file", (b, v) -> { });
+    PARAMS.put("audit-scope", (b, v) -> b.auditScope(choice(v, AuditScope.class, "all or notable")));
+    PARAMS.put("request-id-header", (b, v) -> b.requestIdHeader(v.trim()));
+    PARAMS.put("decision-headers", (b, v) -> b.decisionHeaders(bool(v)));
+    PARAMS.put("requested-model-header", (b, v) -> b.requestedModelHeader(v.trim()));
+    PARAMS.put("served-model-header", (b, v) -> b.servedModelHeader(v.trim()));
+  }
+
+  private InitParams() {}
+
+  /** The names of every init-param, in documentation order. */
+  static List<String> names() {
+    return List.copyOf(PARAMS.keySet());
+  }
+
+  /**
+   * Reads the filter's init-params into settings.
+   *
+   * @throws IllegalArgumentException naming the init-param when one is unknown or bad
+   * @throws IllegalStateException when a required one is missing
+   */
+  static GeofenceSettings read(FilterConfig config) {
+    GeofenceSettings.Builder builder = GeofenceSettings.builder();
+    List<String> given = new ArrayList<>(Collections.list(config.getInitParameterNames()));
+    for (String name : given) {
+      BiConsumer<GeofenceSettings.Builder, String> setter = PARAMS.get(name);
+      if (setter == null) {
+        throw new IllegalArgumentException("unknown init-param '" + name + "'; expected one of "
+            + String.join(", ", PARAMS.keySet()) + ".");
+      }
+      String value = config.getInitParameter(name);
+      try {
+        setter.accept(builder, value == null ? "" : value);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("init-param '" + name + "': " + e.getMessage(), e);
+      }
+    }
+    String privacy = config.getInitParameter("audit-ip-privacy");
+    String keyFile = config.getInitParameter("audit-hmac-key-file");
+    if (privacy != null || keyFile != null) {
+      try {
+        builder.auditIpPrivacy(privacy(privacy == null ? "full" : privacy, keyFile));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("init-param 'audit-ip-privacy': " + e.getMessage(), e);
+      }
+    }
+    return builder.build();
+  }
+
+  static IpPrivacy privacy(String mode, String keyFile) {
+    switch (mode.trim().toLowerCase(Locale.ROOT)) {
+      case "full":
+      case "truncated":
+        if (keyFile != null) {
+          throw new IllegalArgumentException("audit-hmac-key-file is set but the privacy mode is '" + mode
+              + "'; set audit-ip-privacy to hmac or remove the key file.");
+        }
+        return mode.trim().equalsIgnoreCase("full") ? IpPrivacy.full() : IpPrivacy.truncated();
+      case "hmac":
+        if (keyFile == null) {
+          throw new IllegalArgumentException("mode hmac needs audit-hmac-key-file, a file holding the key in hex.");
+        }
+        return IpPrivacy.hmac(hmacKey(path(keyFile)));
+      default:
+        throw new IllegalArgumentException("'" + mode + "' is not a privacy mode; expected full, truncated or hmac.");
+    }
+  }
+
+  private static byte[] hmacKey(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("the HMAC key file " + file + " cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      return HexFormat.of().parseHex(text);
+    } catch (IllegalArgumentException e) {
+      // Never echo the file's content: it is a secret.
+      throw new IllegalArgumentException("the HMAC key file " + file + " does not hold hex digits; expected e.g. 32 bytes"
+          + " as 64 hex digits.", e);
+    }
+  }
+
+  static Path path(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("the path is empty; expected a file path.");
+    }
+    try {
+      return Path.of(text.trim());
+    } catch (InvalidPathException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a file path: " + e.getReason() + ".", e);
+    }
+  }
+
+  static boolean bool(String text) {
+    return switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("'" + text + "' is not a boolean; expected true or false.");
+    };
+  }
+
+  static long number(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a whole number.", e);
+    }
+  }
+
+  /**
+   * A duration: {@code 0}, a number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
+   * {@code 14d}) or ISO-8601 ({@code PT30S}, {@code P14D}).
+   */
+  static Duration duration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.equals("0")) {
+        return Duration.ZERO;
+      }
+      if (t.startsWith("p")) {
+        if (t.contains("t")) {
+          return Duration.parse(t);
+        }
+        java.time.Period period = java.time.Period.parse(t);
+        if (period.getYears() == 0 && period.getMonths() == 0) {
+          return Duration.ofDays(period.getDays());
+        }
+      }
+      int unit = 0;
+      while (unit < t.length() && Character.isDigit(t.charAt(unit))) {
+        unit++;
+      }
+      if (unit > 0 && unit < t.length()) {
+        long n = Long.parseLong(t.substring(0, unit));
+        switch (t.substring(unit)) {
+          case "ms": return Duration.ofMillis(n);
+          case "s": return Duration.ofSeconds(n);
+          case "m": return Duration.ofMinutes(n);
+          case "h": return Duration.ofHours(n);
+          case "d": return Duration.ofDays(n);
+          default: break;
+        }
+      }
+    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+      // fall through to the message below
+    }
+    throw new IllegalArgumentException("'" + text + "' is not a duration; expected 0, a number with ms, s, m, h or d"
+        + " (such as 30s or 14d), or ISO-8601 such as PT30S.");
+  }
+
+  /** A size in bytes: a number, optionally with KiB, MiB or GiB ({@code 4MiB}). */
+  static long size(String text) {
+    String t = text.trim();
+    long unit = 1;
+    String digits = t;
+    for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
+      if (t.regionMatches(true, t.length() - 3, suffix[0], 0, 3) && t.length() > 3) {
+        unit = Long.parseLong(suffix[1]);
+        digits = t.substring(0, t.length() - 3).trim();
+      }
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(digits), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a size; expected bytes, or a number with KiB, MiB"
+          + " or GiB such as 4MiB.", e);
+    }
+  }
+
+  static URI uri(String text) {
+    try {
+      return new URI(text.trim());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a URL: " + e.getReason() + ".", e);
+    }
+  }
+
+  static Durability durability(String text) {
+    if (text.trim().equalsIgnoreCase("each-record")) {
+      return Durability.eachRecord();
+    }
+    try {
+      return Durability.every(duration(text));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + text + "' is not a durability; expected each-record or an interval"
+          + " such as 1s.", e);
+    }
+  }
+
+  static <E extends Enum<E>> E choice(String text, Class<E> type, String expected) {
+    try {
+      return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("'" + text + "' is not known; expected " + expected + ".", e);
+    }
+  }
+}
