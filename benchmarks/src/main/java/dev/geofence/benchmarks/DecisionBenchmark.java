@@ -1,16 +1,17 @@
 package dev.geofence.benchmarks;
 
-import dev.geofence.filter.address.ClientAddress;
-import dev.geofence.filter.address.ClientAddressResolver;
+import dev.geofence.filter.Geofence;
+import dev.geofence.filter.GeofenceDecision;
+import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.address.TrustedProxies;
-import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
-import dev.geofence.policy.Decision;
 import dev.geofence.policy.Origin;
-import dev.geofence.policy.Policy;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -28,9 +29,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The decision without the body: the caller's address from a three-hop {@code X-Forwarded-For}, a
- * cached country lookup, and the policy for the model, for 1,024 callers that cycle (all cached).
- * {@code peerOnly} is the same with the TCP peer as the caller and no header.
+ * The decision without the body, as the filter's engine ({@link Geofence#decide}) makes it: a
+ * request id, the caller's address (from a three-hop {@code X-Forwarded-For}, or the TCP peer), a
+ * cached country lookup, and the example policy for the model, for 1,024 callers that cycle (all
+ * cached).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -46,11 +48,9 @@ public class DecisionBenchmark {
   @Param("500000")
   public int networks;
 
-  private final ClientAddressResolver viaProxy =
-      ClientAddressResolver.builder().trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build();
-  private final ClientAddressResolver peerOnly = ClientAddressResolver.builder().build();
-  private final Policy policy = PolicyBenchmark.examplePolicy();
-  private GeoDatabase geo;
+  private Geofence viaProxy;
+  private Geofence peerOnly;
+  private Path work;
   private String[] peers;
   private List<String>[] forwardedFor;
   private int next;
@@ -59,39 +59,46 @@ public class DecisionBenchmark {
   @SuppressWarnings("unchecked")
   public void open() throws IOException {
     CountryData data = CountryData.of(networks);
+    work = Files.createTempDirectory(data.database.getParent(), "decision-");
+    Path policy = PolicyBenchmark.writeExamplePolicy(work);
+    viaProxy = Geofence.create(settings(policy, data.database).trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build());
+    peerOnly = Geofence.create(settings(policy, data.database).build());
     InetAddress[] callers = data.addresses(CALLERS);
-    geo = GeoDatabase.builder().database(data.database).noMaxAge().build();
     peers = new String[callers.length];
     forwardedFor = new List[callers.length];
     for (int i = 0; i < callers.length; i++) {
       peers[i] = callers[i].getHostAddress();
       forwardedFor[i] = List.of(peers[i] + ", 10.1.2.3, 10.4.5.6");
-      geo.lookup(callers[i]);
+      viaProxy.decide(PROXY, forwardedFor[i], PolicyBenchmark.OPUS, Instant.now());
+      peerOnly.decide(peers[i], List.of(), PolicyBenchmark.OPUS, Instant.now());
     }
   }
 
+  private static GeofenceSettings.Builder settings(Path policy, Path database) {
+    return GeofenceSettings.builder().policyFile(policy).geoipDatabase(database).noDatabaseMaxAge();
+  }
+
   @TearDown(Level.Trial)
-  public void close() {
-    geo.close();
+  public void close() throws IOException {
+    viaProxy.close();
+    peerOnly.close();
+    Files.deleteIfExists(work.resolve("policy.yaml"));
+    Files.deleteIfExists(work);
   }
 
   @Benchmark
-  public Decision xForwardedFor() {
+  public GeofenceDecision xForwardedFor() {
     int i = next++ & (peers.length - 1);
-    return decide(viaProxy.resolve(PROXY, forwardedFor[i]));
+    return viaProxy.decide(PROXY, forwardedFor[i], PolicyBenchmark.OPUS, Instant.now());
   }
 
   @Benchmark
-  public Decision peerOnly() {
+  public GeofenceDecision peerOnly() {
     int i = next++ & (peers.length - 1);
-    return decide(peerOnly.resolve(peers[i], List.of()));
+    return peerOnly.decide(peers[i], Collections.emptyList(), PolicyBenchmark.OPUS, Instant.now());
   }
 
-  private Decision decide(ClientAddress caller) {
-    Origin origin = caller.address().map(geo::lookup).map(DecisionBenchmark::origin).orElse(Origin.unknown());
-    return policy.evaluate(origin, PolicyBenchmark.OPUS, Instant.now());
-  }
-
+  /** The policy's view of a look-up, as the filter builds it. */
   static Origin origin(GeoResult result) {
     if (!result.found()) {
       return Origin.unknown();

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -50,17 +52,29 @@ public class PolicyBenchmark {
   private final String[] models = {"claude-opus-4-1", "claude-sonnet-4-5", "claude-haiku-4-5", "some-other-model"};
   private int next;
 
-  /** The example policy shipped in {@code examples/policy.yaml}, copied onto the classpath by the build. */
+  /** The example policy shipped in {@code examples/policy.yaml}. */
   static Policy examplePolicy() {
+    try {
+      return Policy.parse(new String(examplePolicyBytes(), StandardCharsets.UTF_8), "examples/policy.yaml");
+    } catch (PolicyException e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** Writes the example policy into {@code directory} for components that load a file. */
+  static Path writeExamplePolicy(Path directory) throws IOException {
+    return Files.write(directory.resolve("policy.yaml"), examplePolicyBytes());
+  }
+
+  /** The example policy's bytes, copied onto the classpath by the build. */
+  private static byte[] examplePolicyBytes() {
     try (InputStream in = PolicyBenchmark.class.getResourceAsStream("policy.yaml")) {
       if (in == null) {
         throw new IllegalStateException("policy.yaml is not on the classpath; build the benchmarks module with Maven.");
       }
-      return Policy.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "examples/policy.yaml");
+      return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (PolicyException e) {
-      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 

@@ -48,6 +48,36 @@ class BenchmarkFixturesTest {
   }
 
   @Test
+  void filterBenchmarkCallersAreAllowedSubstitutedAndBlocked(@TempDir Path data) throws Exception {
+    System.setProperty(CountryData.DIRECTORY_PROPERTY, data.toString());
+    FilterBenchmark filter = new FilterBenchmark();
+    filter.networks = 2000;
+    filter.body = "1KB";
+    filter.audit = "notable";
+    try {
+      filter.start();
+
+      FilterBenchmark.Exchange allowed = filter.exchangeForTest(Action.ALLOW);
+      assertThat(allowed.response().getStatus()).isEqualTo(200);
+      assertThat(body(allowed.forwarded())).contains(PolicyBenchmark.OPUS);
+      FilterBenchmark.Exchange substituted = filter.exchangeForTest(Action.SUBSTITUTE);
+      assertThat(body(substituted.forwarded())).contains("\"model\":\"claude-sonnet-4\"");
+      FilterBenchmark.Exchange blocked = filter.exchangeForTest(Action.BLOCK);
+      assertThat(blocked.forwarded()).isNull();
+      assertThat(blocked.response().getStatus()).isEqualTo(451);
+      assertThat(blocked.response().written()).isPositive();
+    } finally {
+      filter.stop();
+      System.clearProperty(CountryData.DIRECTORY_PROPERTY);
+    }
+  }
+
+  private static String body(jakarta.servlet.ServletRequest request) throws IOException {
+    assertThat(request).as("the request reached the application").isNotNull();
+    return new String(request.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  @Test
   void policyBenchmarksAllowSubstituteAndBlock() {
     assertThat(new PolicyBenchmark().decisionsForTest()).extracting(Decision::action)
         .containsExactly(Action.ALLOW, Action.SUBSTITUTE, Action.BLOCK);

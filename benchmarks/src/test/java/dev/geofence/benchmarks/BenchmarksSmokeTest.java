@@ -29,7 +29,7 @@ class BenchmarksSmokeTest {
 
   static final List<Class<?>> BENCHMARKS = List.of(
       ClientAddressBenchmark.class, CountryLookupBenchmark.class, PolicyBenchmark.class, DecisionBenchmark.class,
-      ModelBodyBenchmark.class);
+      ModelBodyBenchmark.class, FilterBenchmark.class);
 
   @TempDir
   static Path data;
