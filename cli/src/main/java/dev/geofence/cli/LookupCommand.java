@@ -32,11 +32,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Look up addresses in a GeoIP database the way the filter does.",
-      "Prints one line per address: ip, country, registered country, subdivisions, anonymizer flags",
-      "(tab-separated, '-' for empty), or one JSON object per line with --json.",
+      "Prints one tab-separated line per address: ip, country, registered country, subdivisions, "
+          + "anonymizer flags ('-' for empty); or one JSON object per line with --json.",
       "An argument '-' reads addresses from standard input, one per line.",
-      "Exit 0 when every input was an IP address, 1 when any was not (its line has '-' fields and",
-      "a message goes to standard error), 2 for a usage error."
+      "Exit 0 when every input was an IP address, 1 when any was not (its line gets '-' fields "
+          + "and a message goes to standard error) or the database could not be opened, 2 for a usage error."
     })
 final class LookupCommand implements Callable<Integer> {
 
@@ -69,15 +69,16 @@ final class LookupCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // Each address is looked up once, so a cache would only cost; a database past the default
+    // maximum age is reported (logged) but still answers.
     GeoDatabase.Builder builder = GeoDatabase.builder().database(database).schema(schema).flatCountryField(flatField)
-        .noMaxAge().cacheSize(0);
+        .cacheSize(0);
     if (anonymousDatabase != null) {
       builder.anonymousDatabase(anonymousDatabase);
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try (GeoDatabase geo = builder.build()) {
-      warnIfStale(geo, err);
       Printer printer = json ? new JsonPrinter(out) : new TsvPrinter(out);
       for (String argument : addresses) {
         if (argument.equals("-")) {
@@ -90,12 +91,6 @@ final class LookupCommand implements Callable<Integer> {
     }
     out.flush();
     return bad == 0 ? 0 : Main.FINDING;
-  }
-
-  private static void warnIfStale(GeoDatabase geo, PrintWriter err) {
-    // The command answers from whatever file it is given, but says when it is old.
-    geo.info().filter(DatabaseInfo::stale).ifPresent(info -> err.println(
-        "geofence: warning: " + info.path() + " was built " + info.buildTime() + " and is stale."));
   }
 
   private void lookupStandardInput(GeoDatabase geo, Printer printer, PrintWriter err) throws IOException {

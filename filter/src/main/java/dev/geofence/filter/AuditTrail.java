@@ -13,7 +13,6 @@ import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Origin;
 import java.io.UncheckedIOException;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -95,13 +94,27 @@ final class AuditTrail implements AutoCloseable {
         decided(r, decision.get());
       } else {
         model.ifPresent(m -> r.requestedModel(m).requestedTier(x.policy.tierOf(m)));
-        caller.ifPresentOrElse(c -> located(r, c.client(), c.geo(), c.origin()),
-            () -> client(r, engine.resolver().resolve(x.request.getRemoteAddr(), List.of())));
+        Located c = caller.orElseGet(() -> locate(x, engine));
+        located(r, c.client(), c.geo(), c.origin());
       }
       log.record(r.build());
     } catch (RuntimeException e) {
       // Auditing must not turn a decided request into a failure; the log counts its own losses.
       LOG.error("Could not audit request {}", x.requestId, e);
+    }
+  }
+
+  /**
+   * Where the caller of a request refused before the look-up is (a bad path, a wrong method), so its
+   * record names the caller too; without the look-up when that is what failed.
+   */
+  private static Located locate(Exchange x, Geofence engine) {
+    ClientAddress client = engine.resolver().resolve(x.request.getRemoteAddr(),
+        x.request.getHeaders(engine.resolver().headerName()));
+    try {
+      return engine.locate(client);
+    } catch (RuntimeException e) {
+      return new Located(client, GeoResult.unavailable(), Origin.unknown());
     }
   }
 

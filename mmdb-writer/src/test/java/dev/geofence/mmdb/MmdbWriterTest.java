@@ -27,6 +27,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+@SuppressWarnings({"rawtypes", "unchecked"}) // MaxMind's reader decodes records into raw Maps
 class MmdbWriterTest {
 
   @TempDir Path dir;

@@ -53,6 +53,7 @@ class RangeCsvTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked") // the reader decodes into a raw Map
   void flatFactoryWritesTheCodeAtItsPath() throws IOException {
     MmdbWriter writer = MmdbWriter.builder().databaseType("DB-IP-flat").build();
     RangeCsv.importInto(writer, new StringReader("10.0.0.0,10.0.0.9,DE,DE-BY\n"), "inline", RangeCsv.flat("country_code"));

@@ -51,8 +51,4 @@ final class Countries {
   static String someCountryOtherThan(Set<String> excluded) {
     return CODES.stream().sorted().filter(c -> !excluded.contains(c)).findFirst().orElse("ZZ");
   }
-
-  static Set<String> all() {
-    return CODES;
-  }
 }

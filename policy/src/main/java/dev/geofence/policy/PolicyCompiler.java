@@ -506,7 +506,14 @@ final class PolicyCompiler {
       return Optional.empty();
     }
     if (action.isEmpty() && allow.isEmpty()) {
-      diagnostics.error(m, owner + " needs 'action: block', 'action: allow' or 'allow: TIER'");
+      // A misspelt 'alow' or 'acton' already has its own error that names the right key.
+      boolean misspelt =
+          m.entries().stream()
+              .map(e -> e.key().text())
+              .anyMatch(k -> !RULE_KEYS.contains(k) && Suggestions.closest(k, List.of("action", "allow")).isPresent());
+      if (!misspelt) {
+        diagnostics.error(m, owner + " needs 'action: block', 'action: allow' or 'allow: TIER'");
+      }
       return Optional.empty();
     }
     if (action.isPresent()) {

@@ -10,20 +10,16 @@ record Tier(String name, int rank, List<Glob> patterns) {
 
   /** Rank of the first tier with a pattern matching {@code model}, else {@code unlisted}. Allocates nothing. */
   static int rankOf(List<Tier> tiers, String model, int unlisted) {
+    int start = Glob.trimStart(model);
+    int end = Glob.trimEnd(model, start);
     for (int i = 0; i < tiers.size(); i++) {
-      if (tiers.get(i).matches(model)) {
-        return i;
+      List<Glob> patterns = tiers.get(i).patterns;
+      for (int j = 0; j < patterns.size(); j++) {
+        if (patterns.get(j).matches(model, start, end)) {
+          return i;
+        }
       }
     }
     return unlisted;
-  }
-
-  boolean matches(String model) {
-    for (Glob glob : patterns) {
-      if (glob.matches(model)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

@@ -147,6 +147,8 @@ class PolicyValidationTest {
         Arguments.of("comments only", "# nothing here\n", 1, 1, "the file is empty"),
         Arguments.of("control character", HEAD + "# bell \u0007\n", 7, 8,
             "control character U+0007 is not allowed"),
+        Arguments.of("unquoted star", HEAD + CATCH_ALL.replace("\"*\"", "*"), 9, 13,
+            "a bare * starts a YAML alias: write \"*\" in quotes for any country"),
         Arguments.of("tab indentation", "policy: t\n\tversion: 1\n", 2, 1, "YAML syntax error: "));
   }
 
@@ -189,9 +191,16 @@ class PolicyValidationTest {
             e -> {
               List<String> where =
                   ((PolicyException) e).errors().stream().map(d -> d.line() + ":" + d.column()).toList();
-              assertThat(where).containsExactly("8:11", "8:15", "11:16", "12:12", "13:5", "13:11", "15:5");
+              assertThat(where).containsExactly("8:11", "8:15", "11:16", "12:12", "13:11", "15:5");
             })
-        .hasMessageStartingWith("7 errors:\np.yaml:8:11: error: unknown country code 'XX'");
+        .hasMessageStartingWith("6 errors:\np.yaml:8:11: error: unknown country code 'XX'");
+  }
+
+  @Test
+  void misspeltAllow_isOneError_notAlsoAMissingAction() {
+    ValidationReport report = Policy.validate(HEAD + "rules:\n  - name: r\n    where: \"*\"\n    alow: standard\n", "p.yaml");
+    assertThat(report.errors()).extracting(Diagnostic::toString)
+        .containsExactly("p.yaml:10:5: error: unknown key 'alow' in rule 'r' (did you mean 'allow'?)");
   }
 
   @Test

@@ -120,6 +120,7 @@ final class OpenDatabase implements Closeable {
     int geoIp2 = 0;
     int flat = 0;
     int records = 0;
+    @SuppressWarnings("rawtypes") // the reader decodes records of any shape into a raw Map
     Networks<Map> networks = networks(path, reader);
     while (records < PROBE_RECORDS && networks.hasNext()) {
       Object data = networks.next().data();

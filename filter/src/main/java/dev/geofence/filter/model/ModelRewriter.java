@@ -13,7 +13,8 @@ import java.util.Optional;
  * <li>body: the bytes of the JSON string token are replaced by the JSON-encoded new model; every other
  *     byte stays as sent, and the replaying request's {@code Content-Length} follows the new length;</li>
  * <li>path: the canonical path with the new model, percent-encoded as one segment part; the request must
- *     then be forwarded ({@code RequestDispatcher.forward}) because servlet mapping already happened;</li>
+ *     then be forwarded ({@code RequestDispatcher.forward}) because servlet mapping already happened. A
+ *     model with {@code /}, {@code \}, {@code ;} or a control character cannot be placed in a path;</li>
  * <li>header: the header shows the new model;</li>
  * <li>query: the raw query string with only that value re-encoded, and the parameter overridden.</li>
  * </ul>

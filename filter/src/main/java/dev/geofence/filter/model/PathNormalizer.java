@@ -83,7 +83,9 @@ public final class PathNormalizer {
                 segments.remove(segments.size() - 1);
                 trailingSlash = last;
             } else if (segment.isEmpty() || segment.equals(".")) {
-                trailingSlash = last ? true : trailingSlash;
+                if (last) {
+                    trailingSlash = true;
+                }
             } else {
                 segments.add(segment);
                 trailingSlash = false;

@@ -13,6 +13,7 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@SuppressWarnings("try") // the watchers run for the scope of each try block
 class FileWatcherTest {
 
   private static final Duration POLL = Duration.ofMillis(20);

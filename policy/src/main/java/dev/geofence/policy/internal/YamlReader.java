@@ -211,7 +211,7 @@ public final class YamlReader {
 
     Result build(String text) {
       YamlNode root = null;
-      try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
+      try (YAMLParser p = FACTORY.createParser(text)) {
         parser = p;
         JsonToken first = p.nextToken();
         if (first == null) {
@@ -339,6 +339,9 @@ public final class YamlReader {
       return positionOf(location);
     }
 
+    // Jackson 2 deprecates its wrapper of SnakeYAML's marked exception but offers no other way to
+    // the problem's own text and position without depending on SnakeYAML directly.
+    @SuppressWarnings("deprecation")
     private Diagnostic syntaxError(JacksonException e) {
       int[] at = positionOf(e.getLocation());
       String message;
@@ -355,6 +358,10 @@ public final class YamlReader {
         message = e.getOriginalMessage();
       }
       message = message == null ? "unreadable YAML" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+      if (message.contains("scanning an alias")) {
+        // The usual cause in a policy: where: * instead of where: "*".
+        message = message + "; a bare * starts a YAML alias: write \"*\" in quotes for any country";
+      }
       return Diagnostic.error(file, at[0], at[1], "YAML syntax error: " + message);
     }
 

@@ -1,0 +1,139 @@
+package dev.geofence.demo;
+
+import dev.geofence.filter.address.Cidr;
+import dev.geofence.filter.address.TrustedProxies;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * How to run the demo server. Immutable; built by {@link #builder()}, which validates each option
+ * when it is set.
+ *
+ * @param host the address to bind, a literal (never resolved); default {@code 127.0.0.1}
+ * @param port the TCP port, 0 for any free one; default 8080
+ * @param policy a policy file, or empty for the embedded {@code examples/policy.yaml}
+ * @param geoip a country database, or empty for the embedded demo database
+ * @param anonymousDb an optional GeoIP2 Anonymous IP database
+ * @param trustedProxies whose {@code X-Forwarded-For} is believed; default loopback
+ * @param audit the directory of the audit trail; default {@code geofence-audit}
+ * @param geofence false to run the same server without the filter (the benchmark baseline)
+ */
+record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> geoip, Optional<Path> anonymousDb,
+    TrustedProxies trustedProxies, Path audit, boolean geofence) {
+
+  static final String DEFAULT_HOST = "127.0.0.1";
+  static final int DEFAULT_PORT = 8080;
+  static final Path DEFAULT_AUDIT = Path.of("geofence-audit");
+  /** Loopback is trusted by default so that {@code curl -H 'X-Forwarded-For: ...'} can play any caller. */
+  static final TrustedProxies LOOPBACK = TrustedProxies.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
+
+  DemoConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(policy, "policy");
+    Objects.requireNonNull(geoip, "geoip");
+    Objects.requireNonNull(anonymousDb, "anonymousDb");
+    Objects.requireNonNull(trustedProxies, "trustedProxies");
+    Objects.requireNonNull(audit, "audit");
+  }
+
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link DemoConfig}; every option has a default. Not thread-safe. */
+  static final class Builder {
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private Path policy;
+    private Path geoip;
+    private Path anonymousDb;
+    private TrustedProxies trustedProxies = LOOPBACK;
+    private Path audit = DEFAULT_AUDIT;
+    private boolean geofence = true;
+
+    private Builder() {}
+
+    /** An IP address literal to bind; host names are refused so nothing is resolved. */
+    Builder host(String host) {
+      Objects.requireNonNull(host, "host");
+      if (!isAddressLiteral(host)) {
+        throw new IllegalArgumentException(
+            "--host '" + host + "' is not an IP address; give one such as 127.0.0.1, 0.0.0.0 or ::1");
+      }
+      this.host = host;
+      return this;
+    }
+
+    /** 0 to 65535; 0 picks a free port. */
+    Builder port(int port) {
+      if (port < 0 || port > 65_535) {
+        throw new IllegalArgumentException("--port " + port + " is out of range; expected 0 to 65535 (0 = any free port)");
+      }
+      this.port = port;
+      return this;
+    }
+
+    Builder policy(Path policy) {
+      this.policy = requireFile(policy, "--policy");
+      return this;
+    }
+
+    Builder geoip(Path geoip) {
+      this.geoip = requireFile(geoip, "--geoip");
+      return this;
+    }
+
+    Builder anonymousDb(Path anonymousDb) {
+      this.anonymousDb = requireFile(anonymousDb, "--anonymous-db");
+      return this;
+    }
+
+    Builder trustedProxies(TrustedProxies trustedProxies) {
+      this.trustedProxies = Objects.requireNonNull(trustedProxies, "trustedProxies");
+      return this;
+    }
+
+    /** The audit directory; created if missing, refused if it is a regular file. */
+    Builder audit(Path audit) {
+      Objects.requireNonNull(audit, "audit");
+      if (java.nio.file.Files.isRegularFile(audit)) {
+        throw new IllegalArgumentException(
+            "--audit '" + audit + "' is a file; give a directory, where the trail's .jsonl files are written");
+      }
+      this.audit = audit;
+      return this;
+    }
+
+    Builder geofence(boolean geofence) {
+      this.geofence = geofence;
+      return this;
+    }
+
+    DemoConfig build() {
+      return new DemoConfig(host, port, Optional.ofNullable(policy), Optional.ofNullable(geoip),
+          Optional.ofNullable(anonymousDb), trustedProxies, audit, geofence);
+    }
+
+    private static Path requireFile(Path path, String option) {
+      Objects.requireNonNull(path, option);
+      if (!java.nio.file.Files.isRegularFile(path)) {
+        throw new IllegalArgumentException(option + " '" + path + "' is not a readable file; give the path of an existing file");
+      }
+      return path;
+    }
+
+    private static boolean isAddressLiteral(String host) {
+      // Parsing with Cidr keeps the check free of name resolution; a prefix length is not an address.
+      if (host.indexOf('/') >= 0) {
+        return false;
+      }
+      try {
+        Cidr.parse(host);
+        return true;
+      } catch (IllegalArgumentException e) {
+        return false;
+      }
+    }
+  }
+}

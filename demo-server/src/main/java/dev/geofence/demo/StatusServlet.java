@@ -1,0 +1,101 @@
+package dev.geofence.demo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.geofence.filter.GeofenceStatus;
+import dev.geofence.filter.audit.AuditStats;
+import dev.geofence.filter.geo.DatabaseInfo;
+import dev.geofence.filter.geo.GeoCacheStats;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * {@code GET /geofence/status}: the policy, the database, cache statistics, decision counts and
+ * audit losses as JSON, from the filter's {@link GeofenceStatus}. Thread-safe; reads snapshots.
+ */
+final class StatusServlet extends HttpServlet {
+
+  private static final long serialVersionUID = 1L;
+
+  private final transient ObjectMapper json;
+  private final transient DemoGeofence geofence;
+
+  StatusServlet(ObjectMapper json, DemoGeofence geofence) {
+    this.json = json;
+    this.geofence = geofence;
+  }
+
+  @Override
+  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    JsonResponses.write(json, response, 200, render());
+  }
+
+  ObjectNode render() {
+    ObjectNode root = json.createObjectNode();
+    Optional<GeofenceStatus> running = geofence.status();
+    root.put("geofence", running.isPresent() ? "enabled" : "disabled");
+    if (running.isEmpty()) {
+      return root;
+    }
+    GeofenceStatus status = running.get();
+    root.put("healthy", status.healthy());
+
+    ObjectNode policy = root.putObject("policy");
+    policy.put("id", status.policyId())
+        .put("version", status.policyVersion())
+        .put("sha256", status.policySha256())
+        .put("loaded_at", status.policyLoadedAt().toString())
+        .put("source", geofence.policySource())
+        .put("file", status.policyFile().toString());
+    putOptional(policy, "last_reload_error", status.policyError());
+    putOptional(policy, "last_reload_error_at", status.policyErrorAt().map(Object::toString));
+
+    ObjectNode database = root.putObject("database");
+    database.put("source", geofence.databaseSource());
+    status.database().ifPresent(info -> putDatabase(database, info));
+    database.put("healthy", status.databaseHealthy());
+    putOptional(database, "last_reload_error", status.databaseError());
+    status.anonymousDatabase().ifPresent(info -> putDatabase(root.putObject("anonymous_database"), info));
+
+    GeoCacheStats cache = status.cache();
+    root.putObject("cache")
+        .put("hits", cache.hits())
+        .put("misses", cache.misses())
+        .put("evictions", cache.evictions())
+        .put("size", cache.size())
+        .put("hit_rate", cache.hitRate());
+
+    GeofenceStatus.Counts counts = status.counts();
+    root.putObject("decisions")
+        .put("allowed", counts.allowed())
+        .put("substituted", counts.substituted())
+        .put("blocked", counts.blocked())
+        .put("rejected", counts.rejected())
+        .put("errors", counts.errors());
+
+    ObjectNode audit = root.putObject("audit");
+    audit.put("directory", geofence.auditDirectory().toAbsolutePath().toString());
+    status.audit().ifPresent(stats -> putAudit(audit, stats));
+    return root;
+  }
+
+  private static void putDatabase(ObjectNode node, DatabaseInfo info) {
+    node.put("type", info.databaseType())
+        .put("build_time", info.buildTime().toString())
+        .put("path", info.path().toString())
+        .put("sha256", info.sha256())
+        .put("stale", info.stale());
+  }
+
+  private static void putAudit(ObjectNode node, AuditStats stats) {
+    node.put("written", stats.written()).put("lost", stats.lost()).put("queue_depth", stats.queueDepth());
+    putOptional(node, "last_error", stats.lastError());
+  }
+
+  private static void putOptional(ObjectNode node, String name, Optional<String> value) {
+    value.ifPresentOrElse(v -> node.put(name, v), () -> node.putNull(name));
+  }
+}

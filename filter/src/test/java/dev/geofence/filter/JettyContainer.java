@@ -1,0 +1,49 @@
+package dev.geofence.filter;
+
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Filter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.EnumSet;
+import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+
+/** Jetty 12 ee10 on port 0. With a null filter, the filter is created from init-params, as web.xml does. */
+final class JettyContainer implements Container {
+  private Server server;
+  private ServletContextHandler context;
+
+  @Override
+  public URI start(Filter filter, Map<String, String> initParams, Path workDir) throws Exception {
+    server = new Server();
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    context = new ServletContextHandler();
+    context.setContextPath("/");
+    FilterHolder holder = filter == null ? new FilterHolder(GeofenceFilter.class) : new FilterHolder(filter);
+    holder.setInitParameters(initParams);
+    context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
+    context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+    server.setHandler(context);
+    server.start();
+    return URI.create("http://127.0.0.1:" + connector.getLocalPort());
+  }
+
+  /** The filter instance in the context attribute. */
+  Object contextAttribute(String name) {
+    return context.getServletContext().getAttribute(name);
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (server != null) {
+      server.stop();
+    }
+  }
+}
