@@ -3,18 +3,14 @@ package dev.geofence.benchmarks;
 import dev.geofence.mmdb.IpNetwork;
 import dev.geofence.mmdb.MmdbValue;
 import dev.geofence.mmdb.MmdbWriter;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -367,52 +363,5 @@ public final class SyntheticCountryDatabase {
       names.put(language, name.isEmpty() ? region.getCountry() : name);
     }
     return names;
-  }
-
-  /**
-   * Writes the database and, optionally, a file of distinct caller addresses inside it, one per
-   * line, for load generators. Usage: {@code --networks N --out FILE [--addresses FILE --count N]}.
-   */
-  public static void main(String[] args) throws IOException {
-    int networks = 500_000;
-    Path out = null;
-    Path addressFile = null;
-    int count = 1_000_000;
-    for (int i = 0; i + 1 < args.length; i += 2) {
-      switch (args[i]) {
-        case "--networks" -> networks = Integer.parseInt(args[i + 1]);
-        case "--out" -> out = Path.of(args[i + 1]);
-        case "--addresses" -> addressFile = Path.of(args[i + 1]);
-        case "--count" -> count = Integer.parseInt(args[i + 1]);
-        default -> throw new IllegalArgumentException(
-            "Unknown option '" + args[i] + "'; expected --networks, --out, --addresses or --count.");
-      }
-    }
-    if (out == null || args.length % 2 != 0) {
-      throw new IllegalArgumentException("Usage: --networks N --out FILE [--addresses FILE --count N]");
-    }
-    Path directory = out.toAbsolutePath().getParent();
-    Path generated = ensure(directory, networks);
-    if (!generated.equals(out.toAbsolutePath())) {
-      Files.copy(generated, out, StandardCopyOption.REPLACE_EXISTING);
-    }
-    if (addressFile != null) {
-      writeAddresses(layout(networks), count, addressFile);
-    }
-  }
-
-  private static void writeAddresses(Layout layout, int count, Path file) throws IOException {
-    List<String> lines = new ArrayList<>(count);
-    for (InetAddress address : sampleAddresses(layout, count)) {
-      lines.add(address.getHostAddress());
-    }
-    try (BufferedWriter writer = Files.newBufferedWriter(file, StandardCharsets.US_ASCII)) {
-      for (String line : lines) {
-        writer.write(line);
-        writer.newLine();
-      }
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
   }
 }

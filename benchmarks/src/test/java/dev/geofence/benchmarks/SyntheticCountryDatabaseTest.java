@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -85,17 +84,5 @@ class SyntheticCountryDatabaseTest {
     assertThatThrownBy(() -> SyntheticCountryDatabase.layout(0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("Network count 0");
-  }
-
-  @Test
-  void writesTheAddressFileForLoadGenerators() throws IOException {
-    Path out = dir.resolve("db.mmdb");
-    Path list = dir.resolve("callers.txt");
-
-    SyntheticCountryDatabase.main(new String[] {"--networks", "300", "--out", out.toString(), "--addresses", list.toString(), "--count", "900"});
-
-    assertThat(out).isRegularFile();
-    List<String> lines = Files.readAllLines(list);
-    assertThat(lines).hasSize(900).doesNotHaveDuplicates();
   }
 }
