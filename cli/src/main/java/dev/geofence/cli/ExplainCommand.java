@@ -187,13 +187,30 @@ final class ExplainCommand implements Callable<Integer> {
     return new ParameterException(spec.commandLine(), message);
   }
 
+  /** The engine's steps with the model's tier added before the first rule. */
+  static List<GeofenceExplanation.Step> steps(GeofenceExplanation explanation) {
+    GeofenceDecision d = explanation.decision();
+    String detail = d.decision().requestedModel()
+        .map(m -> m + " is in tier " + d.policy().tierOf(m) + " (tiers, highest first: "
+            + String.join(", ", d.policy().tierNames()) + ")")
+        .orElse("no model named: the country decision, as for GET /v1/models");
+    List<GeofenceExplanation.Step> steps = new ArrayList<>(explanation.steps());
+    int firstRule = 0;
+    while (firstRule < steps.size() && !steps.get(firstRule).name().startsWith("rule ")) {
+      firstRule++;
+    }
+    steps.add(Math.min(firstRule, steps.size()), new GeofenceExplanation.Step("model", detail));
+    return steps;
+  }
+
   private static void printText(PrintWriter out, GeofenceExplanation explanation) {
+    List<GeofenceExplanation.Step> steps = steps(explanation);
     int width = 0;
-    for (GeofenceExplanation.Step step : explanation.steps()) {
+    for (GeofenceExplanation.Step step : steps) {
       width = Math.max(width, step.name().length());
     }
     int number = 1;
-    for (GeofenceExplanation.Step step : explanation.steps()) {
+    for (GeofenceExplanation.Step step : steps) {
       out.printf(Locale.ROOT, "%2d. %-" + width + "s  %s%n", number++, step.name(), step.detail());
     }
   }
@@ -248,7 +265,7 @@ final class ExplainCommand implements Callable<Integer> {
       g.writeEndObject();
       g.writeStringField("at", d.at().toString());
       g.writeArrayFieldStart("steps");
-      for (GeofenceExplanation.Step step : explanation.steps()) {
+      for (GeofenceExplanation.Step step : steps(explanation)) {
         g.writeStartObject();
         g.writeStringField("name", step.name());
         g.writeStringField("detail", step.detail());

@@ -98,6 +98,7 @@ class ExplainCommandTest {
     assertThat(out.toString())
         .contains("address", "the caller is the TCP peer 6.0.0.1")
         .contains("lookup", "country US")
+        .contains("model", "claude-opus-4 is in tier frontier")
         .contains("rule sanctioned", "rule embargoed", "rule allies")
         .contains("outcome: allow claude-opus-4 (frontier), rule allies");
   }

@@ -121,7 +121,11 @@ final class DemoGeofence implements AutoCloseable {
    * status page stays outside it, so that an operator is never geo-fenced out of it.
    */
   void install(ServletContextHandler context) {
-    filter.ifPresent(f -> context.addFilter(new FilterHolder(f), "/v1/*", EnumSet.of(DispatcherType.REQUEST)));
+    filter.ifPresent(f -> {
+      FilterHolder holder = new FilterHolder(f);
+      holder.setName("geofence");
+      context.addFilter(holder, "/v1/*", EnumSet.of(DispatcherType.REQUEST));
+    });
   }
 
   /** The running filter's state; empty without the geofence. */

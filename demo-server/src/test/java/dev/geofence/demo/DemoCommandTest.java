@@ -109,6 +109,16 @@ class DemoCommandTest {
   }
 
   @Test
+  void databaseThatIsNotAMaxMindDb_exitsWithOneNamingTheSetting() throws Exception {
+    Path junk = Files.writeString(temp.resolve("junk.mmdb"), "not a database");
+
+    Run run = run("--geoip", junk.toString(), "--port", "0", "--audit", temp.resolve("trail").toString());
+
+    assertThat(run.exit).isEqualTo(1);
+    assertThat(run.err).contains("filter 'geofence' not started", "geoip-database", "junk.mmdb").doesNotContain("\tat ");
+  }
+
+  @Test
   void unknownOption_isAUsageError() {
     Run run = run("--prot", "8080");
 

@@ -2,7 +2,6 @@ package dev.geofence.filter;
 
 import dev.geofence.filter.Geofence.Located;
 import dev.geofence.filter.address.ClientAddress;
-import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.body.BodyCapture;
 import dev.geofence.filter.body.CapturedBody;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.geo.GeoLookup;
 import dev.geofence.filter.response.RefusalFormat;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -218,6 +219,22 @@ class GeofenceFilterTest {
     Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":1}");
 
     assertThat(jetty.filter.status().counts()).isEqualTo(new GeofenceStatus.Counts(1, 1, 1, 1, 0));
+  }
+
+  @Test
+  void metricsArePublishedWhenARegistryIsGiven() throws Exception {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    URI base = start(b -> b.meterRegistry(registry)).base;
+
+    Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}");
+    Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
+
+    assertThat(registry.get("geofence.requests").tag("outcome", "substitute").counter().count()).isEqualTo(1);
+    assertThat(registry.get("geofence.requests").tag("outcome", "block").counter().count()).isEqualTo(1);
+    assertThat(registry.get("geofence.decision").timer().count()).isEqualTo(2);
+    assertThat(registry.get("geofence.audit.records.written").meter()).isNotNull();
+    jetty.close();
+    assertThat(registry.find("geofence.requests").counters()).isEmpty();
   }
 
   static byte[] gzip(String text) throws IOException {
