@@ -7,7 +7,7 @@
 # machine slows both alike; the figures are medians over the rounds and the ratio of the two.
 # Optionally a long run of the geo-fence server alone with GC logging shows the heap stays bounded.
 #
-# Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 20s] [--connections 16]
+# Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 60s] [--connections 16]
 #                      [--threads 1] [--heap 1g] [--gc-minutes 5] [--no-compare] [--work DIR]
 # Needs Java 17, Maven (builds the jars when missing) and wrk (installed with apt-get if missing).
 set -euo pipefail
@@ -15,7 +15,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 rounds=5
 duration=20s
-warmup=20s
+warmup=60s
 connections=16
 threads=1
 heap=1g
@@ -68,6 +68,7 @@ caller_file="$work/callers-$callers.txt"
 body_file="$work/body-1KB.json"
 
 pids=()
+declare -A pid_of
 stop_all() {
   for pid in "${pids[@]}"; do
     kill "$pid" 2>/dev/null || true
@@ -88,6 +89,7 @@ start() {
   java -Xms"$heap" -Xmx"$heap" $java_opts -jar "$demo_jar" --port "$port" --geoip "$database" \
     --audit "$work/audit-$name" "$@" >"$work/server-$name.log" 2>&1 &
   pids+=($!)
+  pid_of[$name]=$!
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null "http://127.0.0.1:$port/v1/models"; then
       return 0
@@ -105,6 +107,9 @@ drive() {
 }
 
 field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
+# CPU time (user + system, in clock ticks) used so far by a server process, all its threads.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+ticks_per_second=$(getconf CLK_TCK)
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 
@@ -122,16 +127,22 @@ if [[ "$compare" == 1 ]]; then
   echo "load.sh: warming both servers up for $warmup each" >&2
   drive "$port_with" "$warmup" 0 >/dev/null
   drive "$port_without" "$warmup" 0 >/dev/null
-  printf 'config\tround\trps\tp50_us\tp99_us\tp999_us\tnon2xx\tsocket_errors\n' >"$results"
+  printf 'config\tround\trps\tp50_us\tp99_us\tp999_us\tnon2xx\tsocket_errors\tcpu_us_per_request\n' >"$results"
   for round in $(seq 1 "$rounds"); do
     # Alternate which goes first, so neither always follows the other.
     if (( round % 2 )); then order="with without"; else order="without with"; fi
     for config in $order; do
       port=$port_with; [[ $config == without ]] && port=$port_without
+      before=$(cpu_ticks "${pid_of[$config]}")
       line=$(drive "$port" "$duration" $(( round * 150000 )))
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$round" \
+      after=$(cpu_ticks "${pid_of[$config]}")
+      # The server's own CPU per request: unlike throughput, barely moved by what else runs.
+      cpu=$(awk -v t=$(( after - before )) -v hz="$ticks_per_second" -v n="$(field requests <<<"$line")" \
+        'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$config" "$round" \
         "$(field rps <<<"$line")" "$(field p50_us <<<"$line")" "$(field p99_us <<<"$line")" \
-        "$(field p999_us <<<"$line")" "$(field non2xx <<<"$line")" "$(field socket_errors <<<"$line")" | tee -a "$results"
+        "$(field p999_us <<<"$line")" "$(field non2xx <<<"$line")" "$(field socket_errors <<<"$line")" "$cpu" \
+        | tee -a "$results"
     done
   done
   stop_all
@@ -139,17 +150,19 @@ if [[ "$compare" == 1 ]]; then
 
   column() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c { print $k }' "$results"; }
   echo
-  printf '%-16s %14s %14s %12s %12s %12s\n' "" "req/s" "p50 ms" "p99 ms" "p99.9 ms" "non-2xx"
+  printf '%-16s %14s %14s %12s %12s %12s %12s\n' "" "req/s" "p50 ms" "p99 ms" "p99.9 ms" "non-2xx" "CPU us/req"
   for config in with without; do
     label="with geofence"; [[ $config == without ]] && label="without"
-    printf '%-16s %14s %14s %12s %12s %12s\n' "$label" \
+    printf '%-16s %14s %14s %12s %12s %12s %12s\n' "$label" \
       "$(column $config 3 | median | xargs printf '%.0f')" \
       "$(column $config 4 | median | awk '{printf "%.2f", $1 / 1000}')" \
       "$(column $config 5 | median | awk '{printf "%.2f", $1 / 1000}')" \
       "$(column $config 6 | median | awk '{printf "%.2f", $1 / 1000}')" \
-      "$(column $config 7 | median | xargs printf '%.0f')"
-    printf '%-16s %14s %14s %12s %12s\n' "  (range)" "$(column $config 3 | range)" \
-      "$(column $config 4 | range)us" "$(column $config 5 | range)us" "$(column $config 6 | range)us"
+      "$(column $config 7 | median | xargs printf '%.0f')" \
+      "$(column $config 9 | median)"
+    printf '%-16s %14s %14s %12s %12s %12s %12s\n' "  (range)" "$(column $config 3 | range)" \
+      "$(column $config 4 | range)us" "$(column $config 5 | range)us" "$(column $config 6 | range)us" "" \
+      "$(column $config 9 | range)"
   done
   # Paired per round: each round's two runs saw the same machine conditions.
   paired() {
@@ -162,6 +175,8 @@ if [[ "$compare" == 1 ]]; then
     "$(awk -v a="$(column with 3 | median)" -v b="$(column without 3 | median)" 'BEGIN { printf "%.3f", a / b }')"
   echo "p99 latency with/without: median of per-round ratios $(paired 5 | median | xargs printf '%.3f')" \
     "(range $(paired 5 | range))"
+  echo "server CPU per request with/without: median of per-round ratios $(paired 9 | median | xargs printf '%.3f')" \
+    "(range $(paired 9 | range))"
   echo "raw results: $results"
 fi
 
