@@ -110,6 +110,15 @@ field() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p"; }
 # CPU time (user + system, in clock ticks) used so far by a server process, all its threads.
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
+# CPU ticks per kind of thread of a process: request threads (Jetty's qtp pool), the audit writer,
+# the JIT compilers, GC, the common pool (Caffeine's maintenance) and the rest.
+thread_ticks() {
+  for task in /proc/"$1"/task/*; do
+    printf '%s %s\n' "$(tr ' ' _ <"$task/comm")" "$(awk '{ print $14 + $15 }' "$task/stat")"
+  done | awk '{ k = $1 ~ /^qtp/ ? "requests" : $1 ~ /^geofence-audit/ ? "audit-writer" : $1 ~ /Compiler/ ? "jit" \
+                 : $1 ~ /^(GC|G1)/ ? "gc" : $1 ~ /^ForkJoinPool/ ? "common-pool" : "other"; t[k] += $2 }
+               END { for (k in t) print k, t[k] }' | sort
+}
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", lo, hi }'; }
 
@@ -128,6 +137,9 @@ if [[ "$compare" == 1 ]]; then
   drive "$port_with" "$warmup" 0 >/dev/null
   drive "$port_without" "$warmup" 0 >/dev/null
   printf 'config\tround\trps\tp50_us\tp99_us\tp999_us\tnon2xx\tsocket_errors\tcpu_us_per_request\n' >"$results"
+  declare -A total_requests=([with]=0 [without]=0)
+  thread_ticks "${pid_of[with]}" >"$work/threads-before.txt"
+  thread_ticks "${pid_of[without]}" >"$work/threads-without-before.txt"
   for round in $(seq 1 "$rounds"); do
     # Alternate which goes first, so neither always follows the other.
     if (( round % 2 )); then order="with without"; else order="without with"; fi
@@ -136,6 +148,7 @@ if [[ "$compare" == 1 ]]; then
       before=$(cpu_ticks "${pid_of[$config]}")
       line=$(drive "$port" "$duration" $(( round * 150000 )))
       after=$(cpu_ticks "${pid_of[$config]}")
+      total_requests[$config]=$(( total_requests[$config] + $(field requests <<<"$line") ))
       # The server's own CPU per request: unlike throughput, barely moved by what else runs.
       cpu=$(awk -v t=$(( after - before )) -v hz="$ticks_per_second" -v n="$(field requests <<<"$line")" \
         'BEGIN { printf "%.1f", (n > 0 ? t / hz * 1e6 / n : 0) }')
@@ -145,8 +158,18 @@ if [[ "$compare" == 1 ]]; then
         | tee -a "$results"
     done
   done
+  thread_ticks "${pid_of[with]}" >"$work/threads-after.txt"
+  thread_ticks "${pid_of[without]}" >"$work/threads-without-after.txt"
   stop_all
   echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$work/conditions.txt"
+  echo
+  echo "CPU per request by thread kind over all measured rounds (us):"
+  for config in with without; do
+    suffix=""; [[ $config == without ]] && suffix="-without"
+    n=${total_requests[$config]}
+    printf '  %-8s %s\n' "$config" "$(join "$work/threads$suffix-before.txt" "$work/threads$suffix-after.txt" \
+      | awk -v hz="$ticks_per_second" -v n="$n" '{ printf "%s=%.1f ", $1, ($3 - $2) / hz * 1e6 / n }')"
+  done
 
   column() { awk -F'\t' -v c="$1" -v k="$2" '$1 == c { print $k }' "$results"; }
   echo
