@@ -1,0 +1,109 @@
+package dev.geofence.benchmarks;
+
+import dev.geofence.filter.Geofence;
+import dev.geofence.filter.GeofenceDecision;
+import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.policy.Origin;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The decision without the body, as the filter's engine ({@link Geofence#decide}) makes it: a
+ * request id, the caller's address (from a three-hop {@code X-Forwarded-For}, or the TCP peer), a
+ * cached country lookup, and the example policy for the model, for 1,024 callers that cycle (all
+ * cached).
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@State(Scope.Benchmark)
+public class DecisionBenchmark {
+
+  private static final int CALLERS = 1 << 10;
+  private static final String PROXY = "10.0.0.1";
+
+  @Param("500000")
+  public int networks;
+
+  private Geofence viaProxy;
+  private Geofence peerOnly;
+  private Path work;
+  private String[] peers;
+  private List<String>[] forwardedFor;
+  private int next;
+
+  @Setup(Level.Trial)
+  @SuppressWarnings("unchecked")
+  public void open() throws IOException {
+    CountryData data = CountryData.of(networks);
+    work = Files.createTempDirectory(data.database.getParent(), "decision-");
+    Path policy = PolicyBenchmark.writeExamplePolicy(work);
+    viaProxy = Geofence.create(settings(policy, data.database).trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build());
+    peerOnly = Geofence.create(settings(policy, data.database).build());
+    InetAddress[] callers = data.addresses(CALLERS);
+    peers = new String[callers.length];
+    forwardedFor = new List[callers.length];
+    for (int i = 0; i < callers.length; i++) {
+      peers[i] = callers[i].getHostAddress();
+      forwardedFor[i] = List.of(peers[i] + ", 10.1.2.3, 10.4.5.6");
+      viaProxy.decide(PROXY, forwardedFor[i], PolicyBenchmark.OPUS, Instant.now());
+      peerOnly.decide(peers[i], List.of(), PolicyBenchmark.OPUS, Instant.now());
+    }
+  }
+
+  private static GeofenceSettings.Builder settings(Path policy, Path database) {
+    return GeofenceSettings.builder().policyFile(policy).geoipDatabase(database).noDatabaseMaxAge();
+  }
+
+  @TearDown(Level.Trial)
+  public void close() throws IOException {
+    viaProxy.close();
+    peerOnly.close();
+    Files.deleteIfExists(work.resolve("policy.yaml"));
+    Files.deleteIfExists(work);
+  }
+
+  @Benchmark
+  public GeofenceDecision xForwardedFor() {
+    int i = next++ & (peers.length - 1);
+    return viaProxy.decide(PROXY, forwardedFor[i], PolicyBenchmark.OPUS, Instant.now());
+  }
+
+  @Benchmark
+  public GeofenceDecision peerOnly() {
+    int i = next++ & (peers.length - 1);
+    return peerOnly.decide(peers[i], Collections.emptyList(), PolicyBenchmark.OPUS, Instant.now());
+  }
+
+  /** The policy's view of a look-up, as the filter builds it. */
+  static Origin origin(GeoResult result) {
+    if (!result.found()) {
+      return Origin.unknown();
+    }
+    return new Origin(result.country().orElse(null), result.registeredCountry().orElse(null),
+        result.representedCountry().orElse(null), result.subdivisions(), !result.anonymizer().isEmpty());
+  }
+}

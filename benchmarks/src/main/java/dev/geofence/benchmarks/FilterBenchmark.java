@@ -1,0 +1,194 @@
+package dev.geofence.benchmarks;
+
+import dev.geofence.filter.GeofenceFilter;
+import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.AuditScope;
+import dev.geofence.filter.geo.GeoDatabase;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.policy.Action;
+import dev.geofence.policy.Policy;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.FilterConfig;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The whole {@link GeofenceFilter#doFilter} for {@code POST /v1/messages} behind a trusted proxy
+ * (three-hop {@code X-Forwarded-For}), with a chain that does nothing: path, route, body capture,
+ * model, address, cached lookup, policy, rewrite or refusal, and the audit record. The request and
+ * response are in memory ({@link MemoryRequest}, {@link MemoryResponse}), so no container cost is
+ * counted except allocating the request object. Callers cycle over 1,024 cached addresses (per
+ * outcome) whose country the policy allows, substitutes or blocks. {@code audit=all} writes every request to the
+ * chained file sink (the default scope), {@code audit=notable} only blocks and substitutions.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = "-Xmx2g")
+@State(Scope.Benchmark)
+public class FilterBenchmark {
+
+  private static final String PROXY = "10.0.0.1";
+  private static final FilterChain NO_OP = (request, response) -> { };
+
+  @Param("500000")
+  public int networks;
+
+  @Param({"1KB", "64KB", "4MB"})
+  public String body;
+
+  @Param({"all", "notable"})
+  public String audit;
+
+  private GeofenceFilter filter;
+  private byte[] bytes;
+  private Path work;
+  private final Map<Action, List<Map<String, List<String>>>> headers = new EnumMap<>(Action.class);
+  private int next;
+
+  @Setup(Level.Trial)
+  public void start() throws IOException, ServletException {
+    CountryData data = CountryData.of(networks);
+    work = Files.createTempDirectory(data.database.getParent(), "filter-");
+    Path policyFile = PolicyBenchmark.writeExamplePolicy(work);
+    sortCallers(data, PolicyBenchmark.examplePolicy());
+    bytes = RequestBodies.messages(RequestBodies.bytes(body), true, PolicyBenchmark.OPUS);
+    filter = new GeofenceFilter(GeofenceSettings.builder()
+        .policyFile(policyFile)
+        .geoipDatabase(data.database)
+        .noDatabaseMaxAge()
+        .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+        .auditDirectory(work.resolve("audit"))
+        .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE)
+        .build());
+    filter.init(new Config());
+    // Warm the filter's cache with every caller, as a running server would have.
+    for (Action action : Action.values()) {
+      for (int i = 0; i < headers.get(action).size(); i++) {
+        call(action, i);
+      }
+    }
+  }
+
+  /** Sorts sample callers by what the example policy does with them for the requested model. */
+  private void sortCallers(CountryData data, Policy policy) {
+    // 1,024 per action; fewer on the small databases of the smoke test, where setup dominates.
+    int perAction = Math.min(1 << 10, Integer.highestOneBit(Math.max(1, networks / 32)));
+    for (Action action : Action.values()) {
+      headers.put(action, new ArrayList<>());
+    }
+    try (GeoDatabase geo = GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(0).build()) {
+      for (InetAddress caller : data.addresses(perAction * 64)) {
+        GeoResult result = geo.lookup(caller);
+        Action action = policy.evaluate(DecisionBenchmark.origin(result), PolicyBenchmark.OPUS, Instant.now()).action();
+        List<Map<String, List<String>>> list = headers.get(action);
+        if (list.size() < perAction) {
+          list.add(MemoryRequest.headers(Map.of(
+              "Content-Type", List.of("application/json"),
+              "X-Forwarded-For", List.of(caller.getHostAddress() + ", 10.1.2.3, 10.4.5.6"))));
+        }
+      }
+    }
+    for (Action action : Action.values()) {
+      List<Map<String, List<String>>> list = headers.get(action);
+      if (list.isEmpty()) {
+        throw new IllegalStateException("No sample caller is " + action + "ed by the example policy.");
+      }
+      // A power of two, so that the benchmark cycles with a mask.
+      headers.put(action, List.copyOf(list.subList(0, Integer.highestOneBit(list.size()))));
+    }
+  }
+
+  @TearDown(Level.Trial)
+  public void stop() throws IOException {
+    filter.destroy();
+    try (var files = Files.walk(work)) {
+      files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  @Benchmark
+  public MemoryResponse allowed() throws IOException, ServletException {
+    return call(Action.ALLOW, next++);
+  }
+
+  @Benchmark
+  public MemoryResponse substituted() throws IOException, ServletException {
+    return call(Action.SUBSTITUTE, next++);
+  }
+
+  @Benchmark
+  public MemoryResponse blocked() throws IOException, ServletException {
+    return call(Action.BLOCK, next++);
+  }
+
+  private MemoryResponse call(Action action, int i) throws IOException, ServletException {
+    List<Map<String, List<String>>> callers = headers.get(action);
+    MemoryResponse response = new MemoryResponse();
+    filter.doFilter(new MemoryRequest("POST", "/v1/messages", PROXY, callers.get(i & (callers.size() - 1)), bytes),
+        response, NO_OP);
+    return response;
+  }
+
+  /** For tests: the request the application sees (null when refused) and the response. */
+  record Exchange(ServletRequest forwarded, MemoryResponse response) {}
+
+  Exchange exchangeForTest(Action action) throws IOException, ServletException {
+    ServletRequest[] seen = new ServletRequest[1];
+    MemoryResponse response = new MemoryResponse();
+    filter.doFilter(new MemoryRequest("POST", "/v1/messages", PROXY, headers.get(action).get(0), bytes), response,
+        (request, r) -> seen[0] = request);
+    return new Exchange(seen[0], response);
+  }
+
+  /** A filter configuration with no init-params: the settings are given to the constructor. */
+  private static final class Config implements FilterConfig {
+    @Override
+    public String getFilterName() {
+      return "geofence";
+    }
+
+    @Override
+    public ServletContext getServletContext() {
+      return null;
+    }
+
+    @Override
+    public String getInitParameter(String name) {
+      return null;
+    }
+
+    @Override
+    public Enumeration<String> getInitParameterNames() {
+      return Collections.emptyEnumeration();
+    }
+  }
+}
