@@ -9,6 +9,10 @@
 #
 # Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 60s] [--connections 16]
 #                      [--threads 1] [--heap 1g] [--gc-minutes 5] [--no-compare] [--work DIR]
+#                      [--audit-durability 1s|each-record]
+# --audit-durability is passed to the geo-fence server: 1s (the default here) forces the audit trail
+# once a second and lets allowed requests go without waiting for their line, as the filter's own
+# defaults do; each-record forces every line before its request is answered (the demo's default).
 # Needs Java 17, Maven (builds the jars when missing) and wrk (installed with apt-get if missing).
 set -euo pipefail
 
@@ -21,6 +25,7 @@ threads=1
 heap=1g
 gc_minutes=0
 compare=1
+audit_durability=1s
 work="$root/benchmarks/target/load"
 networks=500000
 callers=1000000
@@ -28,7 +33,7 @@ port_with=18081
 port_without=18082
 port_gc=18083
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -40,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     --gc-minutes) gc_minutes="$2"; shift 2 ;;
     --no-compare) compare=0; shift ;;
     --work) work="$2"; shift 2 ;;
+    --audit-durability) audit_durability="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "load.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
@@ -125,13 +131,13 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", l
 describe_machine() {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"\
     "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
-  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); -t $threads -c $connections, $rounds rounds x $duration, heap $heap"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); -t $threads -c $connections, $rounds rounds x $duration, heap $heap, audit durability $audit_durability"
 }
 
 if [[ "$compare" == 1 ]]; then
   results="$work/results.tsv"
   describe_machine | tee "$work/conditions.txt"
-  start with "$port_with" ""
+  start with "$port_with" "" --audit-durability "$audit_durability"
   start without "$port_without" "" --no-geofence
   echo "load.sh: warming both servers up for $warmup each" >&2
   drive "$port_with" "$warmup" 0 >/dev/null
@@ -210,7 +216,7 @@ if (( gc_minutes > 0 )); then
   describe_machine | tee "$work/gc-conditions.txt"
   gc_log="$work/gc.log"
   rm -f "$gc_log"
-  start gc "$port_gc" "-Xlog:gc:file=$gc_log:uptime"
+  start gc "$port_gc" "-Xlog:gc:file=$gc_log:uptime" --audit-durability "$audit_durability"
   # Young collections alone cannot tell garbage promoted to the old generation (evicted cache
   # entries live long enough to be promoted) from a leak: a full collection each minute measures
   # the live set itself.

@@ -36,7 +36,11 @@ final class Banner {
           .append("  (").append(info.path()).append(")\n"));
     });
     out.append("  audit     ").append(geofence.auditDirectory().toAbsolutePath())
-        .append("/  (hash-chained JSON Lines; each line forced to disk as it is written)\n");
+        .append("/  (hash-chained JSON Lines; ")
+        .append(server.config().auditSyncInterval()
+            .map(interval -> "forced to disk every " + interval.toMillis() + " ms")
+            .orElse("each line forced to disk as it is written"))
+        .append(")\n");
     TrustedProxies proxies = server.config().trustedProxies();
     boolean loopbackTrusted = !proxies.isEmpty();
     if (proxies.equals(DemoConfig.LOOPBACK)) {

@@ -54,6 +54,12 @@ final class DemoCommand implements Callable<Integer> {
           + " (default: ${DEFAULT-VALUE}).")
   Path audit;
 
+  @Option(names = "--audit-durability", paramLabel = "each-record|INTERVAL", defaultValue = "each-record",
+      description = "each-record: force every audit line to disk before its request is answered;"
+          + " an interval such as 1s: force at most that often, and let allowed requests go without"
+          + " waiting for their line, as the library's defaults do (default: ${DEFAULT-VALUE}).")
+  String auditDurability;
+
   @Option(names = "--no-geofence",
       description = "Run the same server without the filter: the baseline for benchmarks.")
   boolean noGeofence;
@@ -104,6 +110,7 @@ final class DemoCommand implements Callable<Integer> {
           .port(port)
           .trustedProxies(trustedProxies(trustProxy))
           .audit(audit)
+          .auditDurability(auditDurability)
           .geofence(!noGeofence);
       if (policy != null) {
         builder.policy(policy);

@@ -3,6 +3,7 @@ package dev.geofence.demo;
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.TrustedProxies;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,10 +18,13 @@ import java.util.Optional;
  * @param anonymousDb an optional GeoIP2 Anonymous IP database
  * @param trustedProxies whose {@code X-Forwarded-For} is believed; default loopback
  * @param audit the directory of the audit trail; default {@code geofence-audit}
+ * @param auditSyncInterval empty (the default) to force each audit line to disk before its request
+ *     is answered; an interval to force at most that often, with the library's default overflow
+ *     policies (blocks and substitutions wait for their line, allowed requests do not)
  * @param geofence false to run the same server without the filter (the benchmark baseline)
  */
 record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> geoip, Optional<Path> anonymousDb,
-    TrustedProxies trustedProxies, Path audit, boolean geofence) {
+    TrustedProxies trustedProxies, Path audit, Optional<Duration> auditSyncInterval, boolean geofence) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -35,6 +39,7 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
     Objects.requireNonNull(anonymousDb, "anonymousDb");
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(audit, "audit");
+    Objects.requireNonNull(auditSyncInterval, "auditSyncInterval");
   }
 
   static Builder builder() {
@@ -50,6 +55,7 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
     private Path anonymousDb;
     private TrustedProxies trustedProxies = LOOPBACK;
     private Path audit = DEFAULT_AUDIT;
+    private Duration auditSyncInterval;
     private boolean geofence = true;
 
     private Builder() {}
@@ -105,6 +111,25 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
       return this;
     }
 
+    /**
+     * {@code each-record} (the default: every line forced to disk before its request is answered) or
+     * an interval such as {@code 1s} or {@code 250ms} (from 1 ms to 1 min).
+     */
+    Builder auditDurability(String value) {
+      Objects.requireNonNull(value, "value");
+      if (value.equals("each-record")) {
+        this.auditSyncInterval = null;
+        return this;
+      }
+      Duration interval = parseInterval(value);
+      if (interval == null || interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException("--audit-durability '" + value
+            + "' is not valid; expected each-record or an interval from 1ms to 1m such as 1s or 250ms");
+      }
+      this.auditSyncInterval = interval;
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -112,7 +137,7 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
 
     DemoConfig build() {
       return new DemoConfig(host, port, Optional.ofNullable(policy), Optional.ofNullable(geoip),
-          Optional.ofNullable(anonymousDb), trustedProxies, audit, geofence);
+          Optional.ofNullable(anonymousDb), trustedProxies, audit, Optional.ofNullable(auditSyncInterval), geofence);
     }
 
     private static Path requireFile(Path path, String option) {
@@ -121,6 +146,21 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
         throw new IllegalArgumentException(option + " '" + path + "' is not a readable file; give the path of an existing file");
       }
       return path;
+    }
+
+    /** {@code 250ms}, {@code 1s}, {@code 1m}; null when the text is none of these. */
+    private static Duration parseInterval(String text) {
+      String unit = text.endsWith("ms") ? "ms" : text.endsWith("s") ? "s" : text.endsWith("m") ? "m" : "";
+      String digits = text.substring(0, text.length() - unit.length());
+      if (unit.isEmpty() || digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        return null;
+      }
+      long amount = Long.parseLong(digits);
+      return switch (unit) {
+        case "ms" -> Duration.ofMillis(amount);
+        case "s" -> Duration.ofSeconds(amount);
+        default -> Duration.ofMinutes(amount);
+      };
     }
 
     private static boolean isAddressLiteral(String host) {

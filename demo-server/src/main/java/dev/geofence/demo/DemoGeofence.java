@@ -68,11 +68,17 @@ final class DemoGeofence implements AutoCloseable {
     Path policyFile = config.policy().isPresent() ? config.policy().get() : writeEmbeddedPolicy();
     Policy.load(policyFile);
     Path database = config.geoip().orElseGet(() -> DemoDatabase.writeTemporary(Instant.now()));
-    AuditLog audit = AuditLog.builder()
-        .sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
-        // Every request waits for its line: when curl returns, the line is on disk for tail -f.
-        .overflowAll(OverflowPolicy.WAIT)
-        .build();
+    AuditLog.Builder auditBuilder = AuditLog.builder();
+    if (config.auditSyncInterval().isEmpty()) {
+      auditBuilder.sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
+          // Every request waits for its line: when curl returns, the line is on disk for tail -f.
+          .overflowAll(OverflowPolicy.WAIT);
+    } else {
+      // The library's defaults: blocks and substitutions wait for their line, allowed requests do not.
+      auditBuilder.sink(FileAuditSink.builder(config.audit())
+          .durability(Durability.every(config.auditSyncInterval().get())).build());
+    }
+    AuditLog audit = auditBuilder.build();
     try {
       GeofenceSettings.Builder settings = GeofenceSettings.builder()
           .policyFile(policyFile)

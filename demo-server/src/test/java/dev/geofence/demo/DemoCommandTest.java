@@ -32,7 +32,16 @@ class DemoCommandTest {
     assertThat(config.anonymousDb()).isEmpty();
     assertThat(config.trustedProxies()).isEqualTo(DemoConfig.LOOPBACK);
     assertThat(config.audit()).isEqualTo(Path.of("geofence-audit"));
+    assertThat(config.auditSyncInterval()).isEmpty();
     assertThat(config.geofence()).isTrue();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({"each-record, -1", "1s, 1000", "250ms, 250", "1m, 60000"})
+  void auditDurability_isEachRecordOrAnInterval(String value, long millis) {
+    DemoConfig config = parse("--audit-durability", value);
+
+    assertThat(config.auditSyncInterval().map(java.time.Duration::toMillis).orElse(-1L)).isEqualTo(millis);
   }
 
   @Test
@@ -72,6 +81,9 @@ class DemoCommandTest {
       "--policy       | no-such.yaml   | --policy 'no-such.yaml' is not a readable file",
       "--geoip        | no-such.mmdb   | --geoip 'no-such.mmdb' is not a readable file",
       "--anonymous-db | no-such.mmdb   | --anonymous-db 'no-such.mmdb' is not a readable file",
+      "--audit-durability | always     | --audit-durability 'always' is not valid; expected each-record or an interval",
+      "--audit-durability | 0ms        | --audit-durability '0ms' is not valid",
+      "--audit-durability | 2m         | --audit-durability '2m' is not valid",
   })
   void badOptionValue_isAUsageErrorNamingTheOptionAndValue(String option, String value, String message) {
     Run run = run(option, value);
