@@ -76,6 +76,10 @@ final class AuditTrail implements AutoCloseable {
    */
   void record(Exchange x, String action, String reason, int status, Optional<GeofenceDecision> decision,
               Optional<Located> caller, Optional<String> model, Geofence engine) {
+    boolean monitor = decision.isPresent() && decision.get().decision().monitor();
+    if (!log.keeps(action, monitor)) {
+      return; // out of scope (an allowed request under audit-scope=notable): build nothing
+    }
     try {
       AuditRecord.Builder r = AuditRecord.builder()
           .timestamp(x.at)

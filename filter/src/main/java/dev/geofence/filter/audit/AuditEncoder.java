@@ -2,6 +2,7 @@ package dev.geofence.filter.audit;
 
 import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,8 +10,6 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -31,11 +30,17 @@ final class AuditEncoder {
   static final int MAX_REASON = 1024;
   static final int MAX_TEXT = 256;
 
-  private static final JsonFactory JSON = JsonFactory.builder().build();
-  private static final DateTimeFormatter MILLIS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+  // No separator between root values: one generator writes line after line into the reset buffer.
+  private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+  private static final String[] ALLOWED = {"access", "allowed"};
+  private static final String[] CHANGED = {"access", "allowed", "change"};
+  private static final String[] DENIED = {"access", "denied"};
+  private static final String[] ERROR = {"error"};
 
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  private final UtcMillis millis = new UtcMillis();
+  // Reused across lines; dropped when a line fails half-way, so the next starts from a clean state.
+  private JsonGenerator generator;
 
   /** Sequence number and previous-line hash of a chained line; absent for the SLF4J sink. */
   record Chain(long seq, String prevHash) {}
@@ -46,7 +51,8 @@ final class AuditEncoder {
 
   /** Returns the UTF-8 bytes of one line, without the line feed. */
   byte[] encode(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
-    try (JsonGenerator g = start()) {
+    JsonGenerator g = start();
+    try {
       writeHead(g, r.timestamp());
       g.writeObjectFieldStart("event");
       g.writeStringField("kind", "event");
@@ -117,12 +123,13 @@ final class AuditEncoder {
         g.writeObjectFieldStart("database");
         text(g, "type", r.databaseType(), MAX_TEXT);
         if (r.databaseBuildTime().isPresent()) {
-          g.writeStringField("build_time", MILLIS.format(r.databaseBuildTime().get()));
+          writeTime(g, "build_time", r.databaseBuildTime().get());
         }
         text(g, "sha256", r.databaseSha256(), MAX_TEXT);
         g.writeEndObject();
       }
-      if (!(r.requestedModel() + r.requestedTier() + r.effectiveModel() + r.effectiveTier()).isEmpty()) {
+      if (!r.requestedModel().isEmpty() || !r.requestedTier().isEmpty() || !r.effectiveModel().isEmpty()
+          || !r.effectiveTier().isEmpty()) {
         g.writeObjectFieldStart("model");
         text(g, "requested", r.requestedModel(), MAX_TEXT);
         text(g, "requested_tier", r.requestedTier(), MAX_TEXT);
@@ -154,10 +161,10 @@ final class AuditEncoder {
       writeChain(g, chain);
       g.writeEndObject();
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e); // cannot happen: the output is a byte array
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
     }
-    return buffer.toByteArray();
+    return finish(g);
   }
 
   /**
@@ -167,7 +174,8 @@ final class AuditEncoder {
    */
   byte[] encodeRecordsLost(Instant now, long count, Map<String, Long> byAction, Instant since,
       String reason, Optional<Chain> chain) {
-    try (JsonGenerator g = start()) {
+    JsonGenerator g = start();
+    try {
       writeHead(g, now);
       writeMetaEvent(g, "pipeline_error", "error", RECORDS_LOST, "failure",
           count + " audit records lost: " + reason);
@@ -177,15 +185,15 @@ final class AuditEncoder {
       for (Map.Entry<String, Long> e : byAction.entrySet()) {
         g.writeNumberField(e.getKey(), e.getValue());
       }
-      g.writeStringField("since", MILLIS.format(since));
+      writeTime(g, "since", since);
       g.writeEndObject();
       writeChain(g, chain);
       g.writeEndObject();
       g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
     }
-    return buffer.toByteArray();
+    return finish(g);
   }
 
   /**
@@ -193,7 +201,8 @@ final class AuditEncoder {
    * chain continues from the last complete line, and this line says how many bytes were cut off.
    */
   byte[] encodeChainRestart(Instant now, String previousFile, long truncatedBytes, Chain chain) {
-    try (JsonGenerator g = start()) {
+    JsonGenerator g = start();
+    try {
       writeHead(g, now);
       writeMetaEvent(g, "event", "info", CHAIN_RESTART, "unknown",
           "previous file " + previousFile + " ended with " + truncatedBytes
@@ -206,23 +215,57 @@ final class AuditEncoder {
       writeChain(g, Optional.of(chain));
       g.writeEndObject();
       g.writeEndObject();
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+    return finish(g);
+  }
+
+  private JsonGenerator start() {
+    buffer.reset();
+    if (generator == null) {
+      try {
+        generator = JSON.createGenerator(buffer, JsonEncoding.UTF8);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e); // cannot happen: the output is a byte array
+      }
+    }
+    return generator;
+  }
+
+  private byte[] finish(JsonGenerator g) {
+    try {
+      g.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw fail(e);
     }
     return buffer.toByteArray();
   }
 
-  private JsonGenerator start() throws IOException {
-    buffer.reset();
-    return JSON.createGenerator(buffer, JsonEncoding.UTF8);
+  /** Drops the generator, which may be inside an object now, and rethrows. */
+  private RuntimeException fail(Exception e) {
+    generator = null;
+    if (e instanceof RuntimeException r) {
+      return r;
+    }
+    return new UncheckedIOException((IOException) e); // cannot happen: the output is a byte array
   }
 
-  private static void writeHead(JsonGenerator g, Instant timestamp) throws IOException {
+  private void writeHead(JsonGenerator g, Instant timestamp) throws IOException {
     g.writeStartObject();
-    g.writeStringField("@timestamp", MILLIS.format(timestamp));
+    writeTime(g, "@timestamp", timestamp);
     g.writeObjectFieldStart("ecs");
     g.writeStringField("version", ECS_VERSION);
     g.writeEndObject();
+  }
+
+  private void writeTime(JsonGenerator g, String field, Instant instant) throws IOException {
+    g.writeFieldName(field);
+    if (millis.fill(instant)) {
+      g.writeString(millis.chars(), 0, UtcMillis.LENGTH);
+    } else {
+      g.writeString(UtcMillis.FORMATTER.format(instant));
+    }
   }
 
   private static void writeMetaEvent(JsonGenerator g, String kind, String type, String action,
@@ -262,16 +305,17 @@ final class AuditEncoder {
     }
   }
 
+  /** The ECS event types of an action; a shared array, not to be modified. */
   static String[] eventTypes(String action) {
     switch (action) {
       case AuditRecord.ALLOW:
-        return new String[] {"access", "allowed"};
+        return ALLOWED;
       case AuditRecord.SUBSTITUTE:
-        return new String[] {"access", "allowed", "change"};
+        return CHANGED;
       case AuditRecord.BLOCK:
-        return new String[] {"access", "denied"};
+        return DENIED;
       default:
-        return new String[] {"error"};
+        return ERROR;
     }
   }
 

@@ -78,6 +78,14 @@ public final class AuditLog implements AutoCloseable {
     return result;
   }
 
+  /**
+   * Whether a record of this action and monitor flag would be kept; lets a caller skip building a
+   * record the scope drops anyway. {@link #record} checks the scope again, so asking is optional.
+   */
+  public boolean keeps(String action, boolean monitor) {
+    return scope.includes(action, monitor);
+  }
+
   /** The counters of all sinks added together. */
   public AuditStats stats() {
     AuditStats total = new AuditStats(0, 0, 0, java.util.Optional.empty());

@@ -147,6 +147,10 @@ public record AuditRecord(
 
   /** Whether this record is a block, a substitution, an error or decided by a monitor rule. */
   boolean isNotable() {
+    return isNotable(action, monitor);
+  }
+
+  static boolean isNotable(String action, boolean monitor) {
     return monitor || !ALLOW.equals(action);
   }
 

@@ -8,6 +8,10 @@ public enum AuditScope {
   NOTABLE;
 
   boolean includes(AuditRecord record) {
-    return this == ALL || record.isNotable();
+    return includes(record.action(), record.monitor());
+  }
+
+  boolean includes(String action, boolean monitor) {
+    return this == ALL || AuditRecord.isNotable(action, monitor);
   }
 }

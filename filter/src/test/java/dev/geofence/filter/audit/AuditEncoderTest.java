@@ -4,6 +4,7 @@ import static dev.geofence.filter.audit.AuditFixtures.full;
 import static dev.geofence.filter.audit.AuditFixtures.ip;
 import static dev.geofence.filter.audit.AuditFixtures.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.ValidationMessage;
@@ -70,6 +71,33 @@ class AuditEncoderTest {
     assertThat(g.at("/decision_us").asLong()).isEqualTo(37);
     assertThat(g.has("audit")).as("no chain outside the file sink").isFalse();
     assertThat(violations(full().toJson(IpPrivacy.full()))).isEmpty();
+  }
+
+  @Test
+  void oneEncoderWritesTheSameBytesLineAfterLineAsAFreshOne() {
+    AuditEncoder reused = new AuditEncoder();
+    AuditRecord block = full();
+    AuditRecord allow = block.toBuilder().action("allow").timestamp(AuditFixtures.T0.plusSeconds(86_400)).build();
+    Optional<AuditEncoder.Chain> chain = Optional.of(new AuditEncoder.Chain(7, "c".repeat(64)));
+
+    for (AuditRecord r : new AuditRecord[] {block, allow, block}) {
+      assertThat(new String(reused.encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
+          .isEqualTo(new String(new AuditEncoder().encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
+          .startsWith("{\"@timestamp\":\"" + UtcMillis.FORMATTER.format(r.timestamp()) + "\"");
+    }
+  }
+
+  @Test
+  void aLineThatFailsHalfWayDoesNotSpoilTheNextOne() {
+    AuditEncoder reused = new AuditEncoder();
+    AuditRecord record = full();
+    String expected = new String(new AuditEncoder().encode(record, IpPrivacy.full(), Optional.empty()),
+        StandardCharsets.UTF_8);
+    // No privacy mode fails after the head and the event object are written.
+    assertThatThrownBy(() -> reused.encode(record, null, Optional.empty())).isInstanceOf(NullPointerException.class);
+
+    assertThat(new String(reused.encode(record, IpPrivacy.full(), Optional.empty()), StandardCharsets.UTF_8))
+        .isEqualTo(expected);
   }
 
   @Test

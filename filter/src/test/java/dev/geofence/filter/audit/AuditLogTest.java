@@ -75,6 +75,7 @@ class AuditLogTest {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).scope(AuditScope.NOTABLE).build();
 
+    assertThat(log.keeps(action, monitor)).isEqualTo(expected != Delivery.SKIPPED);
     assertThat(log.record(simple(action, "x").toBuilder().monitor(monitor).build())).isEqualTo(expected);
     assertThat(sink.seen).hasSize(expected == Delivery.SKIPPED ? 0 : 1);
   }
