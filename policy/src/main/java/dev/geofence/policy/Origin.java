@@ -87,6 +87,10 @@ public record Origin(
     if (codes == null || codes.isEmpty()) {
       return List.of();
     }
+    if (isNormalised(codes)) {
+      // The usual case (a geolocation result): List.copyOf returns an unmodifiable list as it is.
+      return List.copyOf(codes);
+    }
     List<String> clean = new ArrayList<>(codes.size());
     for (String code : codes) {
       String c = normalise(code);
@@ -95,5 +99,14 @@ public record Origin(
       }
     }
     return List.copyOf(clean);
+  }
+
+  private static boolean isNormalised(List<String> codes) {
+    for (String code : codes) {
+      if (code == null || normalise(code) != code) {
+        return false;
+      }
+    }
+    return true;
   }
 }

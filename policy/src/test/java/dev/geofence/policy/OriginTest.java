@@ -1,8 +1,11 @@
 package dev.geofence.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OriginTest {
@@ -33,5 +36,22 @@ class OriginTest {
     assertThat(o).isEqualTo(new Origin("US", "IR", "DE", null, true));
     assertThat(o.withCountry(null).isUnknown()).isFalse();
     assertThat(new Origin(null, null, null, null, true).isUnknown()).isTrue();
+  }
+
+  @Test
+  void normalisedSubdivisions_areCopied_soTheCallersListCannotChangeTheOrigin() {
+    List<String> codes = new ArrayList<>(List.of("US-CA", "US-NY"));
+    Origin o = new Origin("US", null, null, codes, false);
+    codes.set(0, "us-tx");
+
+    assertThat(o.subdivisions()).containsExactly("US-CA", "US-NY");
+    assertThatThrownBy(() -> o.subdivisions().add("US-WA")).isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void subdivisionsNeedingNormalisation_amongNormalisedOnes_areStillNormalised() {
+    Origin o = new Origin("US", null, null, List.of("US-CA", " us-ny", "US-TX "), false);
+
+    assertThat(o.subdivisions()).containsExactly("US-CA", "US-NY", "US-TX");
   }
 }

@@ -261,11 +261,24 @@ final class OpenDatabase implements Closeable {
     return null;
   }
 
-  /** Formats the matched network, IPv6 in the compressed form people write ({@code 2001:db8::/32}). */
+  /**
+   * Formats the matched network, IPv6 in the compressed form people write ({@code 2001:db8::/32}).
+   * Runs on every cache miss, so it masks the looked-up address's bytes itself rather than through
+   * {@link Network#networkAddress()}, which builds a new {@code InetAddress} per call.
+   */
   static String cidr(Network network) {
-    byte[] bytes = network.networkAddress().getAddress();
+    byte[] bytes = network.ipAddress().getAddress(); // a fresh copy: masked in place
+    int prefix = network.prefixLength();
+    for (int i = 0; i < bytes.length; i++) {
+      int keep = Math.max(0, Math.min(8, prefix - 8 * i));
+      bytes[i] &= (byte) (0xFF00 >>> keep);
+    }
     if (bytes.length == 4) {
-      return network.networkAddress().getHostAddress() + "/" + network.prefixLength();
+      StringBuilder text = new StringBuilder(18);
+      for (int i = 0; i < 4; i++) {
+        text.append(bytes[i] & 0xFF).append(i < 3 ? '.' : '/');
+      }
+      return text.append(prefix).toString();
     }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
@@ -297,7 +310,7 @@ final class OpenDatabase implements Closeable {
       }
       text.append(Integer.toHexString(groups[i]));
     }
-    return text.append('/').append(network.prefixLength()).toString();
+    return text.append('/').append(prefix).toString();
   }
 
   private static Object field(Map<?, ?> map, String[] path) {

@@ -135,7 +135,8 @@ public final class ModelFinder {
                 return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL, "The header " + header.name()
                         + " holds a comma-separated list; expected one model.");
             }
-            return Outcome.ok(values.stream().findFirst().map(v -> new FoundModel(v, new ModelLocation.Header(header.name()))));
+            return Outcome.ok(values.isEmpty() ? Optional.empty()
+                    : Optional.of(new FoundModel(values.get(0), new ModelLocation.Header(header.name()))));
         }
         ModelSource.Query query = (ModelSource.Query) source;
         return request.rawQuery().map(raw -> fromQuery(raw, query.name())).orElse(Outcome.ok(Optional.empty()));

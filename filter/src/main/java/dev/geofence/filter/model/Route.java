@@ -20,11 +20,16 @@ public final class Route {
     private final Set<String> methods;
     private final PathPattern pattern;
     private final List<ModelSource> sources;
+    // Asked on every request: worked out once here rather than by a stream each time.
+    private final boolean readsBody;
+    private final boolean decidesUnreadAsHighest;
 
     private Route(Set<String> methods, PathPattern pattern, List<ModelSource> sources) {
         this.methods = methods;
         this.pattern = pattern;
         this.sources = sources;
+        this.readsBody = sources.stream().anyMatch(ModelSource.Body.class::isInstance);
+        this.decidesUnreadAsHighest = !sources.isEmpty() && sources.get(sources.size() - 1) instanceof ModelSource.Highest;
     }
 
     /** A new builder. */
@@ -49,7 +54,7 @@ public final class Route {
 
     /** Whether a source reads the body, so the body must be captured before the model is found. */
     public boolean readsBody() {
-        return sources.stream().anyMatch(ModelSource.Body.class::isInstance);
+        return readsBody;
     }
 
     /** Whether the route accepts this method. */
@@ -63,7 +68,7 @@ public final class Route {
      * (the route ends with {@link ModelSource#highest()}) rather than refused as naming no model.
      */
     public boolean decidesUnreadAsHighest() {
-        return !sources.isEmpty() && sources.get(sources.size() - 1) instanceof ModelSource.Highest;
+        return decidesUnreadAsHighest;
     }
 
     /** Whether the canonical path matches the route's pattern (literals ignoring case). */
