@@ -12,8 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -125,7 +123,7 @@ final class AuditReportCommand implements Callable<Integer> {
     @Override
     public Instant convert(String value) {
       try {
-        return value.contains("T") ? Instant.parse(value) : LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
+        return DateOrInstant.parse(value);
       } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException("'" + value
             + "' is not a time; expected an ISO-8601 instant such as 2026-11-28T00:00:00Z or a date such as 2026-11-28");

@@ -17,8 +17,6 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -139,7 +137,7 @@ final class ExplainCommand implements Callable<Integer> {
       return Instant.now();
     }
     try {
-      return at.indexOf('T') >= 0 ? Instant.parse(at) : LocalDate.parse(at).atStartOfDay(ZoneOffset.UTC).toInstant();
+      return DateOrInstant.parse(at);
     } catch (DateTimeParseException e) {
       throw usage("--at '" + at + "' is not a date or instant; expected e.g. 2027-01-15 or 2027-01-15T12:00:00Z");
     }

@@ -4,8 +4,6 @@ import dev.geofence.policy.Diagnostic;
 import dev.geofence.policy.Policy;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import picocli.CommandLine;
@@ -48,9 +46,7 @@ final class PolicyCommand implements Runnable {
     @Override
     public Instant convert(String value) {
       try {
-        return value.length() == 10
-            ? LocalDate.parse(value).atStartOfDay().toInstant(ZoneOffset.UTC)
-            : Instant.parse(value);
+        return DateOrInstant.parse(value);
       } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException(
             "'" + value + "' is not a date; expected YYYY-MM-DD (UTC) or an instant like 2027-01-15T12:00:00Z");

@@ -1,7 +1,7 @@
 package dev.geofence.filter;
 
 import dev.geofence.filter.Geofence.Located;
-import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.OverflowPolicy;
 import dev.geofence.filter.body.BodyCapture;
@@ -300,8 +300,8 @@ final class Enforcer implements AutoCloseable {
   }
 
   private boolean fromTrustedProxy(HttpServletRequest request) {
-    ClientAddress peer = engine.resolver().resolve(request.getRemoteAddr(), List.of());
-    return peer.peer().map(settings.trustedProxies()::contains).orElse(false);
+    String peer = request.getRemoteAddr();
+    return peer != null && IpAddresses.tryParse(peer).map(settings.trustedProxies()::contains).orElse(false);
   }
 
   private void refuse(Exchange x, Refuse refuse, HttpServletResponse response) throws IOException {
@@ -336,22 +336,18 @@ final class Enforcer implements AutoCloseable {
     // when the audit log holds requests for their records.
     HttpServletResponse held =
         audit.log().overflow(action) == OverflowPolicy.WAIT ? new HeldResponse(response) : response;
-    boolean recorded = false;
+    // Stays 500 if the application throws: the container answers 500, and the decision is still on record.
+    int status = 500;
     try {
       if (pass.forwardTo().isPresent()) {
         request.getRequestDispatcher(pass.forwardTo().get()).forward(request, held);
       } else {
         chain.doFilter(request, held);
       }
-      audit.record(x, action, Refusals.passReason(decision), held.getStatus(), pass.decision(),
-          Optional.empty(), d.requestedModel(), engine);
-      recorded = true;
+      status = held.getStatus();
     } finally {
-      if (!recorded) {
-        // The application threw: the container answers 500; the decision is still on record.
-        audit.record(x, action, Refusals.passReason(decision), 500, pass.decision(), Optional.empty(),
-            d.requestedModel(), engine);
-      }
+      audit.record(x, action, Refusals.passReason(decision), status, pass.decision(), Optional.empty(),
+          d.requestedModel(), engine);
     }
   }
 
