@@ -32,14 +32,16 @@ public class ClientAddressBenchmark {
   private static final TrustedProxies TRUSTED = TrustedProxies.parse("10.0.0.0/8");
 
   private final ClientAddressResolver peerOnly = ClientAddressResolver.builder().build();
-  private final ClientAddressResolver xForwardedFor = ClientAddressResolver.builder().trustedProxies(TRUSTED).build();
+  private final ClientAddressResolver xForwardedFor =
+      ClientAddressResolver.builder().trustedProxies(TRUSTED).build();
   private final ClientAddressResolver forwarded =
       ClientAddressResolver.builder().trustedProxies(TRUSTED).header(ProxyHeader.FORWARDED).build();
 
   // Three hops: the caller, then two proxies of ours; the peer is a third.
   private final List<String> xffLines = List.of("198.51.100.23, 10.1.2.3, 10.4.5.6");
   private final List<String> forwardedLines =
-      List.of("for=198.51.100.23;proto=https, for=10.1.2.3;proto=https, for=\"10.4.5.6:8443\";by=10.0.0.1");
+      List.of(
+          "for=198.51.100.23;proto=https, for=10.1.2.3;proto=https, for=\"10.4.5.6:8443\";by=10.0.0.1");
 
   @Benchmark
   public ClientAddress peerOnly() {

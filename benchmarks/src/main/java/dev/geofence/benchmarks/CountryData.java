@@ -24,7 +24,9 @@ final class CountryData {
 
   static CountryData of(int networks) throws IOException {
     Path directory = Path.of(System.getProperty(DIRECTORY_PROPERTY, "target/geofence-bench"));
-    return new CountryData(SyntheticCountryDatabase.ensure(directory, networks), SyntheticCountryDatabase.layout(networks));
+    return new CountryData(
+        SyntheticCountryDatabase.ensure(directory, networks),
+        SyntheticCountryDatabase.layout(networks));
   }
 
   /**

@@ -30,16 +30,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Country lookups on a database of realistic size (default 500,000 networks, see
- * {@link SyntheticCountryDatabase}), each operation a different caller drawn from a million:
+ * Country lookups on a database of realistic size (default 500,000 networks, see {@link
+ * SyntheticCountryDatabase}), each operation a different caller drawn from a million:
  *
  * <ul>
- *   <li>{@code maxmindReader}: MaxMind's {@code DatabaseReader.tryCountry}, no cache, in memory;</li>
- *   <li>{@code maxmindReaderChmCache}: the same with MaxMind's {@code CHMCache} of decoded records;</li>
- *   <li>{@code geoDatabaseUncached}: {@link GeoDatabase} with its address cache off;</li>
+ *   <li>{@code maxmindReader}: MaxMind's {@code DatabaseReader.tryCountry}, no cache, in memory;
+ *   <li>{@code maxmindReaderChmCache}: the same with MaxMind's {@code CHMCache} of decoded records;
+ *   <li>{@code geoDatabaseUncached}: {@link GeoDatabase} with its address cache off;
  *   <li>{@code geoDatabaseCacheMiss}: {@link GeoDatabase} whose cache holds 1/16 of the callers, so
- *       nearly every lookup misses and pays the insert and an eviction;</li>
- *   <li>{@code geoDatabaseCacheHit}: {@link GeoDatabase} cycling over 1,024 callers, all cached.</li>
+ *       nearly every lookup misses and pays the insert and an eviction;
+ *   <li>{@code geoDatabaseCacheHit}: {@link GeoDatabase} cycling over 1,024 callers, all cached.
  * </ul>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -76,11 +76,20 @@ public class CountryLookupBenchmark {
     CountryData data = CountryData.of(networks);
     callers = data.addresses(CALLERS);
     hotCallers = Arrays.copyOf(callers, Math.min(HOT_CALLERS, callers.length));
-    maxmind = new DatabaseReader.Builder(data.database.toFile()).fileMode(Reader.FileMode.MEMORY).build();
-    maxmindChm = new DatabaseReader.Builder(data.database.toFile())
-        .fileMode(Reader.FileMode.MEMORY).withCache(new CHMCache()).build();
+    maxmind =
+        new DatabaseReader.Builder(data.database.toFile()).fileMode(Reader.FileMode.MEMORY).build();
+    maxmindChm =
+        new DatabaseReader.Builder(data.database.toFile())
+            .fileMode(Reader.FileMode.MEMORY)
+            .withCache(new CHMCache())
+            .build();
     uncached = GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(0).build();
-    missing = GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(callers.length / 16).build();
+    missing =
+        GeoDatabase.builder()
+            .database(data.database)
+            .noMaxAge()
+            .cacheSize(callers.length / 16)
+            .build();
     hitting = GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(100_000).build();
     for (InetAddress caller : hotCallers) {
       hitting.lookup(caller);
@@ -99,17 +108,20 @@ public class CountryLookupBenchmark {
   }
 
   private static void report(String name, GeoCacheStats stats) {
-    LOG.info("{}: {} lookups, hit rate {}%, {} cached", name, stats.hits() + stats.misses(),
-        Math.round(stats.hitRate() * 100), stats.size());
+    LOG.info(
+        "{}: {} lookups, hit rate {}%, {} cached",
+        name, stats.hits() + stats.misses(), Math.round(stats.hitRate() * 100), stats.size());
   }
 
   @Benchmark
-  public Optional<CountryResponse> maxmindReader(Cursor cursor) throws IOException, GeoIp2Exception {
+  public Optional<CountryResponse> maxmindReader(Cursor cursor)
+      throws IOException, GeoIp2Exception {
     return maxmind.tryCountry(callers[cursor.next++ & (callers.length - 1)]);
   }
 
   @Benchmark
-  public Optional<CountryResponse> maxmindReaderChmCache(Cursor cursor) throws IOException, GeoIp2Exception {
+  public Optional<CountryResponse> maxmindReaderChmCache(Cursor cursor)
+      throws IOException, GeoIp2Exception {
     return maxmindChm.tryCountry(callers[cursor.next++ & (callers.length - 1)]);
   }
 

@@ -61,7 +61,11 @@ public class DecisionBenchmark {
     CountryData data = CountryData.of(networks);
     work = Files.createTempDirectory(data.database.getParent(), "decision-");
     Path policy = PolicyBenchmark.writeExamplePolicy(work);
-    viaProxy = Geofence.create(settings(policy, data.database).trustedProxies(TrustedProxies.parse("10.0.0.0/8")).build());
+    viaProxy =
+        Geofence.create(
+            settings(policy, data.database)
+                .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+                .build());
     peerOnly = Geofence.create(settings(policy, data.database).build());
     InetAddress[] callers = data.addresses(CALLERS);
     peers = new String[callers.length];
@@ -103,7 +107,11 @@ public class DecisionBenchmark {
     if (!result.found()) {
       return Origin.unknown();
     }
-    return new Origin(result.country().orElse(null), result.registeredCountry().orElse(null),
-        result.representedCountry().orElse(null), result.subdivisions(), !result.anonymizer().isEmpty());
+    return new Origin(
+        result.country().orElse(null),
+        result.registeredCountry().orElse(null),
+        result.representedCountry().orElse(null),
+        result.subdivisions(),
+        !result.anonymizer().isEmpty());
   }
 }

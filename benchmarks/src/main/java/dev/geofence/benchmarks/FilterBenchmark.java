@@ -45,8 +45,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * model, address, cached lookup, policy, rewrite or refusal, and the audit record. The request and
  * response are in memory ({@link MemoryRequest}, {@link MemoryResponse}), so no container cost is
  * counted except allocating the request object. Callers cycle over 1,024 cached addresses (per
- * outcome) whose country the policy allows, substitutes or blocks. {@code audit=all} writes every request to the
- * chained file sink (the default scope), {@code audit=notable} only blocks and substitutions.
+ * outcome) whose country the policy allows, substitutes or blocks. {@code audit=all} writes every
+ * request to the chained file sink (the default scope), {@code audit=notable} only blocks and
+ * substitutions.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -57,7 +58,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class FilterBenchmark {
 
   private static final String PROXY = "10.0.0.1";
-  private static final FilterChain NO_OP = (request, response) -> { };
+  private static final FilterChain NO_OP = (request, response) -> {};
 
   @Param("500000")
   public int networks;
@@ -81,14 +82,16 @@ public class FilterBenchmark {
     Path policyFile = PolicyBenchmark.writeExamplePolicy(work);
     sortCallers(data, PolicyBenchmark.examplePolicy());
     bytes = RequestBodies.messages(RequestBodies.bytes(body), true, PolicyBenchmark.OPUS);
-    filter = new GeofenceFilter(GeofenceSettings.builder()
-        .policyFile(policyFile)
-        .geoipDatabase(data.database)
-        .noDatabaseMaxAge()
-        .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
-        .auditDirectory(work.resolve("audit"))
-        .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE)
-        .build());
+    filter =
+        new GeofenceFilter(
+            GeofenceSettings.builder()
+                .policyFile(policyFile)
+                .geoipDatabase(data.database)
+                .noDatabaseMaxAge()
+                .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+                .auditDirectory(work.resolve("audit"))
+                .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE)
+                .build());
     filter.init(new Config());
     // Warm the filter's cache with every caller, as a running server would have.
     for (Action action : Action.values()) {
@@ -105,22 +108,30 @@ public class FilterBenchmark {
     for (Action action : Action.values()) {
       headers.put(action, new ArrayList<>());
     }
-    try (GeoDatabase geo = GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(0).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder().database(data.database).noMaxAge().cacheSize(0).build()) {
       for (InetAddress caller : data.addresses(perAction * 64)) {
         GeoResult result = geo.lookup(caller);
-        Action action = policy.evaluate(DecisionBenchmark.origin(result), PolicyBenchmark.OPUS, Instant.now()).action();
+        Action action =
+            policy
+                .evaluate(DecisionBenchmark.origin(result), PolicyBenchmark.OPUS, Instant.now())
+                .action();
         List<Map<String, List<String>>> list = headers.get(action);
         if (list.size() < perAction) {
-          list.add(MemoryRequest.headers(Map.of(
-              "Content-Type", List.of("application/json"),
-              "X-Forwarded-For", List.of(caller.getHostAddress() + ", 10.1.2.3, 10.4.5.6"))));
+          list.add(
+              MemoryRequest.headers(
+                  Map.of(
+                      "Content-Type", List.of("application/json"),
+                      "X-Forwarded-For",
+                          List.of(caller.getHostAddress() + ", 10.1.2.3, 10.4.5.6"))));
         }
       }
     }
     for (Action action : Action.values()) {
       List<Map<String, List<String>>> list = headers.get(action);
       if (list.isEmpty()) {
-        throw new IllegalStateException("No sample caller is " + action + "ed by the example policy.");
+        throw new IllegalStateException(
+            "No sample caller is " + action + "ed by the example policy.");
       }
       // A power of two, so that the benchmark cycles with a mask.
       headers.put(action, List.copyOf(list.subList(0, Integer.highestOneBit(list.size()))));
@@ -153,8 +164,11 @@ public class FilterBenchmark {
   private MemoryResponse call(Action action, int i) throws IOException, ServletException {
     List<Map<String, List<String>>> callers = headers.get(action);
     MemoryResponse response = new MemoryResponse();
-    filter.doFilter(new MemoryRequest("POST", "/v1/messages", PROXY, callers.get(i & (callers.size() - 1)), bytes),
-        response, NO_OP);
+    filter.doFilter(
+        new MemoryRequest(
+            "POST", "/v1/messages", PROXY, callers.get(i & (callers.size() - 1)), bytes),
+        response,
+        NO_OP);
     return response;
   }
 
@@ -164,7 +178,9 @@ public class FilterBenchmark {
   Exchange exchangeForTest(Action action) throws IOException, ServletException {
     ServletRequest[] seen = new ServletRequest[1];
     MemoryResponse response = new MemoryResponse();
-    filter.doFilter(new MemoryRequest("POST", "/v1/messages", PROXY, headers.get(action).get(0), bytes), response,
+    filter.doFilter(
+        new MemoryRequest("POST", "/v1/messages", PROXY, headers.get(action).get(0), bytes),
+        response,
         (request, r) -> seen[0] = request);
     return new Exchange(seen[0], response);
   }

@@ -9,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes what {@code bench/load.sh} drives the demo server with, into one directory, each file
- * only if missing: the synthetic country database ({@code country-N.mmdb}), distinct caller
- * addresses inside it, one per line ({@code callers-N.txt}), and a {@code POST /v1/messages} body
- * ({@code body-SIZE.json}).
+ * Writes what {@code bench/load.sh} drives the demo server with, into one directory, each file only
+ * if missing: the synthetic country database ({@code country-N.mmdb}), distinct caller addresses
+ * inside it, one per line ({@code callers-N.txt}), and a {@code POST /v1/messages} body ({@code
+ * body-SIZE.json}).
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.geofence.benchmarks.LoadFixtures DIR [NETWORKS
  * [CALLERS [BODY_SIZE]]]}, defaults 500000, 1000000 and 1KB. Deterministic: the same arguments give
@@ -24,7 +24,10 @@ public final class LoadFixtures {
 
   public static void main(String[] args) throws IOException {
     if (args.length < 1 || args.length > 4) {
-      throw new IllegalArgumentException("Usage: LoadFixtures DIR [NETWORKS [CALLERS [BODY_SIZE]]]; got " + args.length + " arguments.");
+      throw new IllegalArgumentException(
+          "Usage: LoadFixtures DIR [NETWORKS [CALLERS [BODY_SIZE]]]; got "
+              + args.length
+              + " arguments.");
     }
     Path directory = Path.of(args[0]);
     int networks = args.length > 1 ? Integer.parseInt(args[1]) : 500_000;
@@ -37,7 +40,10 @@ public final class LoadFixtures {
     Files.createDirectories(directory);
     Path database = directory.resolve("country-" + networks + ".mmdb");
     if (!Files.isRegularFile(database)) {
-      Files.copy(SyntheticCountryDatabase.ensure(directory, networks), database, StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          SyntheticCountryDatabase.ensure(directory, networks),
+          database,
+          StandardCopyOption.REPLACE_EXISTING);
     }
     Path callerFile = directory.resolve("callers-" + callers + ".txt");
     if (!Files.isRegularFile(callerFile)) {
@@ -45,11 +51,13 @@ public final class LoadFixtures {
     }
     Path body = directory.resolve("body-" + bodySize + ".json");
     if (!Files.isRegularFile(body)) {
-      Files.write(body, RequestBodies.messages(RequestBodies.bytes(bodySize), true, PolicyBenchmark.OPUS));
+      Files.write(
+          body, RequestBodies.messages(RequestBodies.bytes(bodySize), true, PolicyBenchmark.OPUS));
     }
   }
 
-  private static void writeCallers(SyntheticCountryDatabase.Layout layout, int count, Path file) throws IOException {
+  private static void writeCallers(SyntheticCountryDatabase.Layout layout, int count, Path file)
+      throws IOException {
     Path partial = file.resolveSibling(file.getFileName() + ".partial");
     try (BufferedWriter writer = Files.newBufferedWriter(partial, StandardCharsets.US_ASCII)) {
       for (InetAddress address : SyntheticCountryDatabase.sampleAddresses(layout, count)) {

@@ -16,16 +16,21 @@ import java.util.TreeMap;
 /**
  * An HTTP request held in memory, as a container would hand it to a filter once it has read the
  * request line and headers: just enough for the geo-fence filter. The body is streamed from a
- * shared array that is never copied here. Any other servlet method throws
- * {@link UnsupportedOperationException} naming it, so a benchmark notices when the filter starts to
- * need more. One request per benchmark operation; not thread-safe.
+ * shared array that is never copied here. Any other servlet method throws {@link
+ * UnsupportedOperationException} naming it, so a benchmark notices when the filter starts to need
+ * more. One request per benchmark operation; not thread-safe.
  */
 final class MemoryRequest extends HttpServletRequestWrapper {
 
-  private static final HttpServletRequest UNSUPPORTED = (HttpServletRequest) Proxy.newProxyInstance(
-      MemoryRequest.class.getClassLoader(), new Class<?>[] {HttpServletRequest.class}, (proxy, method, args) -> {
-        throw new UnsupportedOperationException("MemoryRequest does not implement " + method.getName());
-      });
+  private static final HttpServletRequest UNSUPPORTED =
+      (HttpServletRequest)
+          Proxy.newProxyInstance(
+              MemoryRequest.class.getClassLoader(),
+              new Class<?>[] {HttpServletRequest.class},
+              (proxy, method, args) -> {
+                throw new UnsupportedOperationException(
+                    "MemoryRequest does not implement " + method.getName());
+              });
 
   private final String method;
   private final String uri;
@@ -38,7 +43,12 @@ final class MemoryRequest extends HttpServletRequestWrapper {
    * @param headers by name, compared case-insensitively; shared, not copied
    * @param body the body bytes, shared, not copied
    */
-  MemoryRequest(String method, String uri, String remoteAddr, Map<String, List<String>> headers, byte[] body) {
+  MemoryRequest(
+      String method,
+      String uri,
+      String remoteAddr,
+      Map<String, List<String>> headers,
+      byte[] body) {
     super(UNSUPPORTED);
     this.method = method;
     this.uri = uri;
@@ -163,7 +173,9 @@ final class MemoryRequest extends HttpServletRequestWrapper {
 
   @Override
   public Enumeration<String> getAttributeNames() {
-    return attributes == null ? Collections.emptyEnumeration() : Collections.enumeration(attributes.keySet());
+    return attributes == null
+        ? Collections.emptyEnumeration()
+        : Collections.enumeration(attributes.keySet());
   }
 
   @Override

@@ -4,8 +4,8 @@ import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
-import java.io.PrintWriter;
 import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,15 +16,20 @@ import java.util.TreeMap;
 
 /**
  * A response that keeps status and headers and counts the body bytes written, discarding them.
- * Other servlet methods throw {@link UnsupportedOperationException} naming them (see
- * {@link MemoryRequest}). Not thread-safe.
+ * Other servlet methods throw {@link UnsupportedOperationException} naming them (see {@link
+ * MemoryRequest}). Not thread-safe.
  */
 final class MemoryResponse extends HttpServletResponseWrapper {
 
-  private static final HttpServletResponse UNSUPPORTED = (HttpServletResponse) Proxy.newProxyInstance(
-      MemoryResponse.class.getClassLoader(), new Class<?>[] {HttpServletResponse.class}, (proxy, method, args) -> {
-        throw new UnsupportedOperationException("MemoryResponse does not implement " + method.getName());
-      });
+  private static final HttpServletResponse UNSUPPORTED =
+      (HttpServletResponse)
+          Proxy.newProxyInstance(
+              MemoryResponse.class.getClassLoader(),
+              new Class<?>[] {HttpServletResponse.class},
+              (proxy, method, args) -> {
+                throw new UnsupportedOperationException(
+                    "MemoryResponse does not implement " + method.getName());
+              });
 
   private int status = 200;
   private String contentType;

@@ -22,8 +22,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Reading the model from a JSON request body, and rewriting it for a substitution, for bodies of
- * 1 KB (a chat message), 64 KB and 4 MB (a base64 image), with the model field first or last. The
+ * Reading the model from a JSON request body, and rewriting it for a substitution, for bodies of 1
+ * KB (a chat message), 64 KB and 4 MB (a base64 image), with the model field first or last. The
  * whole body is always parsed (a duplicate model must be refused), so the cost should be linear in
  * the size: MB/s is {@code size / score}.
  */

@@ -45,17 +45,22 @@ public class PolicyBenchmark {
   private final Origin china = Origin.country("CN");
   private final Origin[] origins = {
     Origin.country("US"), Origin.country("DE"), Origin.country("CN"), Origin.subdivision("UA-43"),
-    Origin.country("BR"), Origin.unknown(), Origin.country("JP").withAnonymous(true), Origin.country("FR"),
-    Origin.country("IN"), Origin.country("GB").withRegisteredCountry("US"), Origin.country("RU"), Origin.country("AE"),
+    Origin.country("BR"), Origin.unknown(), Origin.country("JP").withAnonymous(true),
+        Origin.country("FR"),
+    Origin.country("IN"), Origin.country("GB").withRegisteredCountry("US"), Origin.country("RU"),
+        Origin.country("AE"),
     Origin.country("KR"), Origin.country("ZA"), Origin.country("NL"), Origin.country("MX"),
   };
-  private final String[] models = {"claude-opus-4-1", "claude-sonnet-4-5", "claude-haiku-4-5", "some-other-model"};
+  private final String[] models = {
+    "claude-opus-4-1", "claude-sonnet-4-5", "claude-haiku-4-5", "some-other-model"
+  };
   private int next;
 
   /** The example policy shipped in {@code examples/policy.yaml}. */
   static Policy examplePolicy() {
     try {
-      return Policy.parse(new String(examplePolicyBytes(), StandardCharsets.UTF_8), "examples/policy.yaml");
+      return Policy.parse(
+          new String(examplePolicyBytes(), StandardCharsets.UTF_8), "examples/policy.yaml");
     } catch (PolicyException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
@@ -70,7 +75,8 @@ public class PolicyBenchmark {
   private static byte[] examplePolicyBytes() {
     try (InputStream in = PolicyBenchmark.class.getResourceAsStream("policy.yaml")) {
       if (in == null) {
-        throw new IllegalStateException("policy.yaml is not on the classpath; build the benchmarks module with Maven.");
+        throw new IllegalStateException(
+            "policy.yaml is not on the classpath; build the benchmarks module with Maven.");
       }
       return in.readAllBytes();
     } catch (IOException e) {

@@ -19,7 +19,8 @@ final class RequestBodies {
     if (s.endsWith("KB")) {
       return Integer.parseInt(s.substring(0, s.length() - 2)) << 10;
     }
-    throw new IllegalArgumentException("Body size '" + size + "' is not understood; expected e.g. 1KB, 64KB or 4MB.");
+    throw new IllegalArgumentException(
+        "Body size '" + size + "' is not understood; expected e.g. 1KB, 64KB or 4MB.");
   }
 
   /**
@@ -29,16 +30,21 @@ final class RequestBodies {
    */
   static byte[] messages(int size, boolean modelFirst, String model) {
     String modelField = "\"model\":\"" + model + "\"";
-    String head = "{" + (modelFirst ? modelField + "," : "") + "\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":[";
+    String head =
+        "{"
+            + (modelFirst ? modelField + "," : "")
+            + "\"max_tokens\":1024,\"messages\":[{\"role\":\"user\",\"content\":[";
     String tail = "]}]" + (modelFirst ? "" : "," + modelField) + "}";
     boolean image = size > 4096;
-    String open = image
-        ? "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\""
-        : "{\"type\":\"text\",\"text\":\"";
+    String open =
+        image
+            ? "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\""
+            : "{\"type\":\"text\",\"text\":\"";
     String close = image ? "\"}},{\"type\":\"text\",\"text\":\"What is in this picture?\"}" : "\"}";
     int padding = size - head.length() - tail.length() - open.length() - close.length();
     if (padding < 0) {
-      throw new IllegalArgumentException("Body size " + size + " is too small; expected at least " + (size - padding) + " bytes.");
+      throw new IllegalArgumentException(
+          "Body size " + size + " is too small; expected at least " + (size - padding) + " bytes.");
     }
     String filler = image ? base64(padding) : chat(padding);
     byte[] body = (head + open + filler + close + tail).getBytes(StandardCharsets.UTF_8);
@@ -55,7 +61,8 @@ final class RequestBodies {
   }
 
   private static String chat(int length) {
-    String words = "Please summarise the attached quarterly report and list the three largest risks. ";
+    String words =
+        "Please summarise the attached quarterly report and list the three largest risks. ";
     return words.repeat(length / words.length() + 1).substring(0, length);
   }
 }

@@ -27,8 +27,8 @@ import java.util.SplittableRandom;
  * deterministically with the project's MMDB writer, and addresses that fall inside its networks.
  *
  * <p>Shape: 70% of the networks are IPv4 (mostly /24 to /20, some up to /12, laid out in ascending
- * order with gaps and skipping private and reserved space), 30% IPv6 (/29 to /48 from
- * {@code 2400::}). Countries are the 249 ISO 3166-1 codes drawn with a Zipf distribution, so a few
+ * order with gaps and skipping private and reserved space), 30% IPv6 (/29 to /48 from {@code
+ * 2400::}). Countries are the 249 ISO 3166-1 codes drawn with a Zipf distribution, so a few
  * countries own most networks and every country owns some. Each record has the fields of a GeoLite2
  * Country record: continent, country and registered country (5% differ from the location), each
  * with a geoname id and names in the eight GeoIP2 languages, plus {@code is_in_european_union}.
@@ -44,13 +44,16 @@ public final class SyntheticCountryDatabase {
 
   private static final long SEED = 0x6E0FE4CEL;
   private static final double IPV4_SHARE = 0.7;
-  private static final List<String> LANGUAGES = List.of("de", "en", "es", "fr", "ja", "pt-BR", "ru", "zh-CN");
-  private static final List<String> FIRST_COUNTRIES = List.of(
-      "US", "CN", "JP", "DE", "GB", "KR", "BR", "FR", "CA", "IT", "NL", "AU", "IN", "RU", "ES", "SE", "TW", "MX",
-      "PL", "IR", "VN", "ZA", "TR", "AR", "CH", "ID", "UA", "SG", "HK", "BE");
-  private static final Set<String> EU = Set.of(
-      "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU",
-      "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE");
+  private static final List<String> LANGUAGES =
+      List.of("de", "en", "es", "fr", "ja", "pt-BR", "ru", "zh-CN");
+  private static final List<String> FIRST_COUNTRIES =
+      List.of(
+          "US", "CN", "JP", "DE", "GB", "KR", "BR", "FR", "CA", "IT", "NL", "AU", "IN", "RU", "ES",
+          "SE", "TW", "MX", "PL", "IR", "VN", "ZA", "TR", "AR", "CH", "ID", "UA", "SG", "HK", "BE");
+  private static final Set<String> EU =
+      Set.of(
+          "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT",
+          "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE");
   private static final String[] CONTINENTS = {"AF", "AN", "AS", "EU", "NA", "OC", "SA"};
 
   // Prefix lengths and their weights, roughly as in real country databases.
@@ -71,13 +74,21 @@ public final class SyntheticCountryDatabase {
   static final class Layout {
     final int networks;
     final int ipv4Count;
+
     /** IPv4: the address as an unsigned int in a long; IPv6: the upper 64 bits. */
     final long[] base;
+
     final byte[] prefix;
     final short[] country;
     final String[] countries;
 
-    private Layout(int networks, int ipv4Count, long[] base, byte[] prefix, short[] country, String[] countries) {
+    private Layout(
+        int networks,
+        int ipv4Count,
+        long[] base,
+        byte[] prefix,
+        short[] country,
+        String[] countries) {
       this.networks = networks;
       this.ipv4Count = ipv4Count;
       this.base = base;
@@ -119,7 +130,8 @@ public final class SyntheticCountryDatabase {
     try {
       write(layout(networks), partial);
       // Atomic, so a concurrent or interrupted run never sees a half-written database.
-      Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Files.move(
+          partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } finally {
       Files.deleteIfExists(partial);
     }
@@ -129,7 +141,8 @@ public final class SyntheticCountryDatabase {
   /** Lays out {@code networks} networks; deterministic. */
   static Layout layout(int networks) {
     if (networks < 1) {
-      throw new IllegalArgumentException("Network count " + networks + " is not positive; expected e.g. 500000.");
+      throw new IllegalArgumentException(
+          "Network count " + networks + " is not positive; expected e.g. 500000.");
     }
     SplittableRandom random = new SplittableRandom(SEED);
     String[] countries = countryOrder();
@@ -189,21 +202,26 @@ public final class SyntheticCountryDatabase {
 
   /** Writes the layout's database. */
   static void write(Layout layout, Path file) throws IOException {
-    MmdbWriter writer = MmdbWriter.builder()
-        .databaseType("GeoLite2-Country")
-        .languages(LANGUAGES)
-        .description("en", "Synthetic country database of " + layout.networks + " networks for benchmarks")
-        // Built "today", so that servers with a maximum database age accept it.
-        .buildEpoch(Instant.now().truncatedTo(ChronoUnit.DAYS))
-        .build();
+    MmdbWriter writer =
+        MmdbWriter.builder()
+            .databaseType("GeoLite2-Country")
+            .languages(LANGUAGES)
+            .description(
+                "en",
+                "Synthetic country database of " + layout.networks + " networks for benchmarks")
+            // Built "today", so that servers with a maximum database age accept it.
+            .buildEpoch(Instant.now().truncatedTo(ChronoUnit.DAYS))
+            .build();
     Map<Long, Map<String, Object>> records = new HashMap<>();
     SplittableRandom random = new SplittableRandom(SEED ^ 0x5EEDL);
     for (int i = 0; i < layout.networks; i++) {
       int location = layout.country[i];
       // Registered elsewhere for a few networks, as with multinational providers.
       int registered = random.nextInt(20) == 0 ? random.nextInt(layout.countries.length) : location;
-      Map<String, Object> record = records.computeIfAbsent(
-          (long) location << 16 | registered, k -> record(layout.countries, location, registered));
+      Map<String, Object> record =
+          records.computeIfAbsent(
+              (long) location << 16 | registered,
+              k -> record(layout.countries, location, registered));
       writer.insert(IpNetwork.of(networkAddress(layout, i), layout.prefix[i]), record);
     }
     writer.write(file);
@@ -240,13 +258,20 @@ public final class SyntheticCountryDatabase {
     long size = 1L << (32 - layout.prefix[network]);
     if (round + 3 > size) {
       throw new IllegalArgumentException(
-          "Cannot take " + (round + 1) + " distinct hosts from a /" + layout.prefix[network] + "; ask for fewer addresses.");
+          "Cannot take "
+              + (round + 1)
+              + " distinct hosts from a /"
+              + layout.prefix[network]
+              + "; ask for fewer addresses.");
     }
     return ipv4(layout.base[network] + round + 1);
   }
 
   private static InetAddress ipv4(long value) {
-    return byAddress(new byte[] {(byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value});
+    return byAddress(
+        new byte[] {
+          (byte) (value >>> 24), (byte) (value >>> 16), (byte) (value >>> 8), (byte) value
+        });
   }
 
   private static InetAddress ipv6(long high, long low) {
@@ -336,7 +361,8 @@ public final class SyntheticCountryDatabase {
     String continent = CONTINENTS[Math.floorMod(code.hashCode(), CONTINENTS.length)];
     Map<String, Object> continentMap = new LinkedHashMap<>();
     continentMap.put("code", continent);
-    continentMap.put("geoname_id", MmdbValue.uint32(6_255_140L + Arrays.asList(CONTINENTS).indexOf(continent)));
+    continentMap.put(
+        "geoname_id", MmdbValue.uint32(6_255_140L + Arrays.asList(CONTINENTS).indexOf(continent)));
     continentMap.put("names", names(new Locale("", continent)));
     record.put("continent", continentMap);
     record.put("country", place(countries, location));

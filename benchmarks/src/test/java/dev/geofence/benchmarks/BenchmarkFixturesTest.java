@@ -24,11 +24,19 @@ class BenchmarkFixturesTest {
 
   @Test
   void everyAddressBenchmarkFindsTheCallerBehindTheProxies() {
-    List<ClientAddress> callers = List.of(address.peerOnly(), address.xForwardedForThreeHops(), address.forwardedThreeHops());
+    List<ClientAddress> callers =
+        List.of(address.peerOnly(), address.xForwardedForThreeHops(), address.forwardedThreeHops());
 
-    assertThat(callers).allSatisfy(caller ->
-        assertThat(caller.address()).hasValueSatisfying(a -> assertThat(a.getHostAddress()).isEqualTo("198.51.100.23")));
-    assertThat(callers).extracting(ClientAddress::source).map(Enum::name).containsExactly("PEER", "HEADER", "HEADER");
+    assertThat(callers)
+        .allSatisfy(
+            caller ->
+                assertThat(caller.address())
+                    .hasValueSatisfying(
+                        a -> assertThat(a.getHostAddress()).isEqualTo("198.51.100.23")));
+    assertThat(callers)
+        .extracting(ClientAddress::source)
+        .map(Enum::name)
+        .containsExactly("PEER", "HEADER", "HEADER");
   }
 
   @Test
@@ -79,7 +87,8 @@ class BenchmarkFixturesTest {
 
   @Test
   void policyBenchmarksAllowSubstituteAndBlock() {
-    assertThat(new PolicyBenchmark().decisionsForTest()).extracting(Decision::action)
+    assertThat(new PolicyBenchmark().decisionsForTest())
+        .extracting(Decision::action)
         .containsExactly(Action.ALLOW, Action.SUBSTITUTE, Action.BLOCK);
   }
 
@@ -93,9 +102,12 @@ class BenchmarkFixturesTest {
 
     assertThat(body.bodyForTest()).hasSize(RequestBodies.bytes(size));
     Outcome<Optional<FoundModel>> found = body.extract();
-    assertThat(found.value()).hasValueSatisfying(m -> assertThat(m.value()).isEqualTo(ModelBodyBenchmark.MODEL));
+    assertThat(found.value())
+        .hasValueSatisfying(m -> assertThat(m.value()).isEqualTo(ModelBodyBenchmark.MODEL));
     String rewritten = body.substitute().toString(StandardCharsets.UTF_8);
-    assertThat(rewritten).contains("\"model\":\"" + ModelBodyBenchmark.SUBSTITUTE + "\"").doesNotContain(ModelBodyBenchmark.MODEL);
+    assertThat(rewritten)
+        .contains("\"model\":\"" + ModelBodyBenchmark.SUBSTITUTE + "\"")
+        .doesNotContain(ModelBodyBenchmark.MODEL);
     assertThat(rewritten.startsWith("{\"model\"")).isEqualTo(position.equals("first"));
   }
 }

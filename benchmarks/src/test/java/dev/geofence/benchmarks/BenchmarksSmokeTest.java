@@ -22,17 +22,21 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs every benchmark for one very short iteration in this JVM, on a small database, so that
- * none can rot unnoticed. Measures nothing.
+ * Runs every benchmark for one very short iteration in this JVM, on a small database, so that none
+ * can rot unnoticed. Measures nothing.
  */
 class BenchmarksSmokeTest {
 
-  static final List<Class<?>> BENCHMARKS = List.of(
-      ClientAddressBenchmark.class, CountryLookupBenchmark.class, PolicyBenchmark.class, DecisionBenchmark.class,
-      ModelBodyBenchmark.class, FilterBenchmark.class);
+  static final List<Class<?>> BENCHMARKS =
+      List.of(
+          ClientAddressBenchmark.class,
+          CountryLookupBenchmark.class,
+          PolicyBenchmark.class,
+          DecisionBenchmark.class,
+          ModelBodyBenchmark.class,
+          FilterBenchmark.class);
 
-  @TempDir
-  static Path data;
+  @TempDir static Path data;
 
   @BeforeAll
   static void smallDatabases() {
@@ -46,31 +50,33 @@ class BenchmarksSmokeTest {
 
   @Test
   void everyBenchmarkRunsOneIteration() throws RunnerException {
-    Options options = new OptionsBuilder()
-        .include(BenchmarksSmokeTest.class.getPackageName() + "\\..*")
-        .forks(0)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(50))
-        .param("networks", "2000")
-        .shouldFailOnError(true)
-        .build();
+    Options options =
+        new OptionsBuilder()
+            .include(BenchmarksSmokeTest.class.getPackageName() + "\\..*")
+            .forks(0)
+            .warmupIterations(0)
+            .measurementIterations(1)
+            .measurementTime(TimeValue.milliseconds(50))
+            .param("networks", "2000")
+            .shouldFailOnError(true)
+            .build();
 
     Collection<RunResult> results = new Runner(options).run();
 
-    Set<String> ran = results.stream()
-        .map(r -> r.getParams().getBenchmark())
-        .collect(Collectors.toSet());
+    Set<String> ran =
+        results.stream().map(r -> r.getParams().getBenchmark()).collect(Collectors.toSet());
     assertThat(ran).containsExactlyInAnyOrderElementsOf(benchmarkMethods());
     assertThat(results).allSatisfy(r -> assertThat(r.getPrimaryResult().getScore()).isPositive());
   }
 
   static Set<String> benchmarkMethods() {
     return BENCHMARKS.stream()
-        .flatMap(c -> Arrays.stream(c.getDeclaredMethods())
-            .filter(m -> m.isAnnotationPresent(Benchmark.class))
-            .map(Method::getName)
-            .map(name -> c.getName() + "." + name))
+        .flatMap(
+            c ->
+                Arrays.stream(c.getDeclaredMethods())
+                    .filter(m -> m.isAnnotationPresent(Benchmark.class))
+                    .map(Method::getName)
+                    .map(name -> c.getName() + "." + name))
         .collect(Collectors.toSet());
   }
 }

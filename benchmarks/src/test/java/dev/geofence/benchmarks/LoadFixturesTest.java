@@ -13,8 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class LoadFixturesTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void writesDatabaseDistinctCallersInsideItAndABodyOfTheSize() throws Exception {
@@ -22,7 +21,8 @@ class LoadFixturesTest {
 
     List<String> callers = Files.readAllLines(dir.resolve("callers-900.txt"));
     assertThat(callers).hasSize(900).doesNotHaveDuplicates();
-    try (DatabaseReader reader = new DatabaseReader.Builder(dir.resolve("country-300.mmdb").toFile()).build()) {
+    try (DatabaseReader reader =
+        new DatabaseReader.Builder(dir.resolve("country-300.mmdb").toFile()).build()) {
       for (String caller : callers) {
         assertThat(reader.tryCountry(InetAddress.getByName(caller))).as(caller).isPresent();
       }

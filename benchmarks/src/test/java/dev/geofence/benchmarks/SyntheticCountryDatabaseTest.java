@@ -19,8 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SyntheticCountryDatabaseTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void everySampledAddressIsDistinctAndFoundWithTheCountryOfItsNetwork() throws Exception {
@@ -53,13 +52,15 @@ class SyntheticCountryDatabaseTest {
     InetAddress[] addresses = SyntheticCountryDatabase.sampleAddresses(layout, 50_000);
     long ipv4 = Arrays.stream(addresses).filter(a -> a instanceof Inet4Address).count();
     assertThat(ipv4).isEqualTo(35_000);
-    assertThat(addresses).noneMatch(a -> a.isSiteLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress());
+    assertThat(addresses)
+        .noneMatch(a -> a.isSiteLocalAddress() || a.isLoopbackAddress() || a.isLinkLocalAddress());
   }
 
   @Test
   void sameSizeGivesTheSameLayoutAndAddresses() {
     assertThat(SyntheticCountryDatabase.sampleAddresses(SyntheticCountryDatabase.layout(1000), 100))
-        .containsExactly(SyntheticCountryDatabase.sampleAddresses(SyntheticCountryDatabase.layout(1000), 100));
+        .containsExactly(
+            SyntheticCountryDatabase.sampleAddresses(SyntheticCountryDatabase.layout(1000), 100));
   }
 
   @Test
@@ -67,7 +68,9 @@ class SyntheticCountryDatabaseTest {
     Path first = SyntheticCountryDatabase.ensure(dir, 500);
     Files.writeString(first, "not regenerated");
 
-    assertThat(SyntheticCountryDatabase.ensure(dir, 500)).isEqualTo(first).hasContent("not regenerated");
+    assertThat(SyntheticCountryDatabase.ensure(dir, 500))
+        .isEqualTo(first)
+        .hasContent("not regenerated");
   }
 
   @Test

@@ -15,7 +15,8 @@ final class AuditCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(),
+    throw new CommandLine.ParameterException(
+        spec.commandLine(),
         "Missing subcommand; expected 'geofence audit verify FILE...' or 'geofence audit report FILE...'.");
   }
 }

@@ -30,8 +30,9 @@ import picocli.CommandLine.Parameters;
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
-    description = "Count the decisions in audit files (from the file sink or a logging backend writing one "
-        + "record per line) per country, rule, action or requested model.")
+    description =
+        "Count the decisions in audit files (from the file sink or a logging backend writing one "
+            + "record per line) per country, rule, action or requested model.")
 final class AuditReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -39,11 +40,19 @@ final class AuditReportCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files.")
   List<Path> files;
 
-  @Option(names = "--since", paramLabel = "TIME", converter = SinceConverter.class,
-      description = "Count only records at or after this time: 2026-11-28T00:00:00Z, or a date (midnight UTC).")
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      converter = SinceConverter.class,
+      description =
+          "Count only records at or after this time: 2026-11-28T00:00:00Z, or a date (midnight UTC).")
   Instant since;
 
-  @Option(names = "--by", paramLabel = "FIELD", converter = ByConverter.class, defaultValue = "country",
+  @Option(
+      names = "--by",
+      paramLabel = "FIELD",
+      converter = ByConverter.class,
+      defaultValue = "country",
       completionCandidates = ByCandidates.class,
       description = "Rows per country, rule, action or model (default: ${DEFAULT-VALUE}).")
   By by;
@@ -56,15 +65,20 @@ final class AuditReportCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     for (Path file : files) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        spec.commandLine().getErr().println(
-            "geofence: cannot read the audit file " + file + "; expected an existing, readable file");
+        spec.commandLine()
+            .getErr()
+            .println(
+                "geofence: cannot read the audit file "
+                    + file
+                    + "; expected an existing, readable file");
         return Main.FINDING;
       }
     }
     Summary summary = AuditReport.summarise(files, Optional.ofNullable(since), by);
     if (json) {
       ObjectMapper mapper = new ObjectMapper();
-      out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(mapper, summary)));
+      out.println(
+          mapper.writerWithDefaultPrettyPrinter().writeValueAsString(toJson(mapper, summary)));
     } else {
       printTable(out, summary);
     }
@@ -108,11 +122,14 @@ final class AuditReportCommand implements Callable<Integer> {
     String format = "%-" + keyWidth + "s  %8s  %10s  %8s  %8s  %8s%n";
     out.printf(format, s.by().label(), "allow", "substitute", "block", "error", "total");
     for (Row row : rows) {
-      out.printf(format, row.key(), row.allow(), row.substitute(), row.block(), row.error(), row.total());
+      out.printf(
+          format, row.key(), row.allow(), row.substitute(), row.block(), row.error(), row.total());
     }
     out.println();
-    out.println("period: " + (s.first().isPresent() ? s.first().get() + " to " + s.last().get() : "no records")
-        + s.since().map(t -> " (since " + t + ")").orElse(""));
+    out.println(
+        "period: "
+            + (s.first().isPresent() ? s.first().get() + " to " + s.last().get() : "no records")
+            + s.since().map(t -> " (since " + t + ")").orElse(""));
     out.println("records lost (records_lost lines): " + s.recordsLost());
     if (s.unreadableLines() > 0) {
       out.println("lines that are not records (cut short or malformed): " + s.unreadableLines());
@@ -125,8 +142,10 @@ final class AuditReportCommand implements Callable<Integer> {
       try {
         return DateOrInstant.parse(value);
       } catch (DateTimeParseException e) {
-        throw new CommandLine.TypeConversionException("'" + value
-            + "' is not a time; expected an ISO-8601 instant such as 2026-11-28T00:00:00Z or a date such as 2026-11-28");
+        throw new CommandLine.TypeConversionException(
+            "'"
+                + value
+                + "' is not a time; expected an ISO-8601 instant such as 2026-11-28T00:00:00Z or a date such as 2026-11-28");
       }
     }
   }
@@ -139,8 +158,11 @@ final class AuditReportCommand implements Callable<Integer> {
           return by;
         }
       }
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a report field; expected one of "
-          + Arrays.stream(By.values()).map(By::label).collect(Collectors.joining(", ")));
+      throw new CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "' is not a report field; expected one of "
+              + Arrays.stream(By.values()).map(By::label).collect(Collectors.joining(", ")));
     }
   }
 

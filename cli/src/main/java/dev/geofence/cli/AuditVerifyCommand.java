@@ -31,25 +31,36 @@ final class AuditVerifyCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Audit files, oldest first.")
   List<Path> files;
 
-  @Option(names = "--expect-last-hash", paramLabel = "HEX",
-      description = "The SHA-256 the last line must have, as logged by the sink to geofence.audit-anchor "
-          + "when the file was closed; catches lines removed from or rewritten at the end.")
+  @Option(
+      names = "--expect-last-hash",
+      paramLabel = "HEX",
+      description =
+          "The SHA-256 the last line must have, as logged by the sink to geofence.audit-anchor "
+              + "when the file was closed; catches lines removed from or rewritten at the end.")
   String expectLastHash;
 
-  @Option(names = "--strict", description = "Treat a cut-short last line (a crash) as a failure too.")
+  @Option(
+      names = "--strict",
+      description = "Treat a cut-short last line (a crash) as a failure too.")
   boolean strict;
 
   @Override
   public Integer call() {
     if (expectLastHash != null && !expectLastHash.matches("[0-9a-fA-F]{64}")) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--expect-last-hash '" + expectLastHash
-          + "' is not a SHA-256; expected 64 hexadecimal digits");
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--expect-last-hash '"
+              + expectLastHash
+              + "' is not a SHA-256; expected 64 hexadecimal digits");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     for (Path file : files) {
       if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        err.println("geofence: cannot read the audit file " + file + "; expected an existing, readable file");
+        err.println(
+            "geofence: cannot read the audit file "
+                + file
+                + "; expected an existing, readable file");
         return Main.FINDING;
       }
     }
@@ -62,17 +73,35 @@ final class AuditVerifyCommand implements Callable<Integer> {
     }
     if (result.firstBreak().isPresent()) {
       out.println("BROKEN " + result.firstBreak().get().describe());
-      out.println("Read " + result.records() + " records up to the break"
-          + (result.records() == 0 ? "." : " (seq " + result.firstSeq() + " to " + result.lastSeq() + ")."));
+      out.println(
+          "Read "
+              + result.records()
+              + " records up to the break"
+              + (result.records() == 0
+                  ? "."
+                  : " (seq " + result.firstSeq() + " to " + result.lastSeq() + ")."));
       return Main.FINDING;
     }
-    out.println("OK " + result.records() + " records in " + result.files() + (result.files() == 1 ? " file" : " files")
-        + (result.records() == 0 ? "" : ", seq " + result.firstSeq() + " to " + result.lastSeq())
-        + (result.startsAtOrigin() ? ", from the start of the trail"
-            : result.records() == 0 ? "" : ", continuing an earlier part of the trail that was not given"));
+    out.println(
+        "OK "
+            + result.records()
+            + " records in "
+            + result.files()
+            + (result.files() == 1 ? " file" : " files")
+            + (result.records() == 0
+                ? ""
+                : ", seq " + result.firstSeq() + " to " + result.lastSeq())
+            + (result.startsAtOrigin()
+                ? ", from the start of the trail"
+                : result.records() == 0
+                    ? ""
+                    : ", continuing an earlier part of the trail that was not given"));
     if (result.restarts() > 0) {
-      out.println("Recovered from " + result.restarts() + (result.restarts() == 1 ? " crash" : " crashes")
-          + ": each cut-short line is accounted for by a chain_restart record.");
+      out.println(
+          "Recovered from "
+              + result.restarts()
+              + (result.restarts() == 1 ? " crash" : " crashes")
+              + ": each cut-short line is accounted for by a chain_restart record.");
     }
     out.println("last hash " + result.lastHash());
     if (result.truncatedTail().isPresent()) {

@@ -10,7 +10,8 @@ final class DateOrInstant {
   private DateOrInstant() {}
 
   /**
-   * {@code 2027-01-15} is the start of that day in UTC; {@code 2027-01-15T12:00:00Z} is that instant.
+   * {@code 2027-01-15} is the start of that day in UTC; {@code 2027-01-15T12:00:00Z} is that
+   * instant.
    *
    * @throws DateTimeParseException when the text is neither
    */

@@ -55,42 +55,73 @@ final class ExplainCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--policy", required = true, paramLabel = "FILE", description = "Region policy (YAML).")
+  @Option(
+      names = "--policy",
+      required = true,
+      paramLabel = "FILE",
+      description = "Region policy (YAML).")
   Path policy;
 
-  @Option(names = "--geoip", required = true, paramLabel = "FILE",
-      description = "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite.")
+  @Option(
+      names = "--geoip",
+      required = true,
+      paramLabel = "FILE",
+      description =
+          "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite.")
   Path geoip;
 
-  @Option(names = "--anonymous-db", paramLabel = "FILE", description = "GeoIP2 Anonymous IP database (.mmdb).")
+  @Option(
+      names = "--anonymous-db",
+      paramLabel = "FILE",
+      description = "GeoIP2 Anonymous IP database (.mmdb).")
   Path anonymousDb;
 
-  @Option(names = {"--ip", "--peer"}, required = true, paramLabel = "IP",
-      description = "The address the request comes from: the TCP peer as the server sees it. With --header,"
-          + " this is the proxy (--peer reads better then); the header is believed only if it is trusted.")
+  @Option(
+      names = {"--ip", "--peer"},
+      required = true,
+      paramLabel = "IP",
+      description =
+          "The address the request comes from: the TCP peer as the server sees it. With --header,"
+              + " this is the proxy (--peer reads better then); the header is believed only if it is trusted.")
   String peer;
 
-  @Option(names = "--model", paramLabel = "MODEL",
-      description = "The requested model id (default: none, as for GET /v1/models: the country decision alone).")
+  @Option(
+      names = "--model",
+      paramLabel = "MODEL",
+      description =
+          "The requested model id (default: none, as for GET /v1/models: the country decision alone).")
   String model;
 
-  @Option(names = "--header", paramLabel = "'NAME: VALUE'",
-      description = "A proxy header line the request carries, e.g. 'X-Forwarded-For: 203.0.113.7, 10.0.0.5';"
-          + " repeatable. Only the --proxy-header is read.")
+  @Option(
+      names = "--header",
+      paramLabel = "'NAME: VALUE'",
+      description =
+          "A proxy header line the request carries, e.g. 'X-Forwarded-For: 203.0.113.7, 10.0.0.5';"
+              + " repeatable. Only the --proxy-header is read.")
   List<String> headers = new ArrayList<>();
 
-  @Option(names = "--proxy-header", paramLabel = "NAME", defaultValue = "X-Forwarded-For",
-      description = "The header trusted proxies put the caller in: X-Forwarded-For, Forwarded, or a single-address"
-          + " header such as CF-Connecting-IP (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--proxy-header",
+      paramLabel = "NAME",
+      defaultValue = "X-Forwarded-For",
+      description =
+          "The header trusted proxies put the caller in: X-Forwarded-For, Forwarded, or a single-address"
+              + " header such as CF-Connecting-IP (default: ${DEFAULT-VALUE}).")
   String proxyHeader;
 
-  @Option(names = "--trust-proxy", paramLabel = "CIDR",
-      description = "A network whose proxy header is believed; repeatable (default: none, as the filter).")
+  @Option(
+      names = "--trust-proxy",
+      paramLabel = "CIDR",
+      description =
+          "A network whose proxy header is believed; repeatable (default: none, as the filter).")
   List<String> trustProxy = new ArrayList<>();
 
-  @Option(names = "--at", paramLabel = "DATE",
-      description = "Decide as of this day (2027-01-15, start of the day UTC) or instant (2027-01-15T12:00:00Z)"
-          + " (default: now).")
+  @Option(
+      names = "--at",
+      paramLabel = "DATE",
+      description =
+          "Decide as of this day (2027-01-15, start of the day UTC) or instant (2027-01-15T12:00:00Z)"
+              + " (default: now).")
   String at;
 
   @Option(names = "--json", description = "Print the decision and its steps as one JSON object.")
@@ -101,13 +132,14 @@ final class ExplainCommand implements Callable<Integer> {
     Instant when = instant();
     ProxyHeader header = proxyHeader();
     List<String> headerLines = headerLines(header);
-    GeofenceSettings.Builder settings = GeofenceSettings.builder()
-        .policyFile(policy)
-        .policyWatchInterval(Duration.ZERO)
-        .geoipDatabase(geoip)
-        .trustedProxies(trustedProxies())
-        .proxyHeader(header)
-        .cacheSize(0);
+    GeofenceSettings.Builder settings =
+        GeofenceSettings.builder()
+            .policyFile(policy)
+            .policyWatchInterval(Duration.ZERO)
+            .geoipDatabase(geoip)
+            .trustedProxies(trustedProxies())
+            .proxyHeader(header)
+            .cacheSize(0);
     if (anonymousDb != null) {
       settings.anonymousDatabase(anonymousDb);
     }
@@ -122,8 +154,12 @@ final class ExplainCommand implements Callable<Integer> {
     } else {
       printText(out, explanation);
       if (headerUse.equals("ignored")) {
-        out.println("note: the " + header.name() + " header was ignored: the peer " + peer
-            + " is not a trusted proxy (see --trust-proxy).");
+        out.println(
+            "note: the "
+                + header.name()
+                + " header was ignored: the peer "
+                + peer
+                + " is not a trusted proxy (see --trust-proxy).");
       }
       out.println();
       out.println("outcome: " + outcome(explanation.decision().decision()));
@@ -139,7 +175,10 @@ final class ExplainCommand implements Callable<Integer> {
     try {
       return DateOrInstant.parse(at);
     } catch (DateTimeParseException e) {
-      throw usage("--at '" + at + "' is not a date or instant; expected e.g. 2027-01-15 or 2027-01-15T12:00:00Z");
+      throw usage(
+          "--at '"
+              + at
+              + "' is not a date or instant; expected e.g. 2027-01-15 or 2027-01-15T12:00:00Z");
     }
   }
 
@@ -163,18 +202,27 @@ final class ExplainCommand implements Callable<Integer> {
     return TrustedProxies.of(cidrs);
   }
 
-  /** The values of the header lines that name the proxy header; any other header is a usage error. */
+  /**
+   * The values of the header lines that name the proxy header; any other header is a usage error.
+   */
   private List<String> headerLines(ProxyHeader header) {
     List<String> values = new ArrayList<>();
     for (String line : headers) {
       int colon = line.indexOf(':');
       if (colon <= 0) {
-        throw usage("--header '" + line + "' is not a header line; expected 'NAME: VALUE', e.g. 'X-Forwarded-For: 203.0.113.7'");
+        throw usage(
+            "--header '"
+                + line
+                + "' is not a header line; expected 'NAME: VALUE', e.g. 'X-Forwarded-For: 203.0.113.7'");
       }
       String name = line.substring(0, colon).strip();
       if (!name.equalsIgnoreCase(header.name())) {
-        throw usage("--header '" + name + "' is not the proxy header " + header.name()
-            + "; only it is read (choose another with --proxy-header)");
+        throw usage(
+            "--header '"
+                + name
+                + "' is not the proxy header "
+                + header.name()
+                + "; only it is read (choose another with --proxy-header)");
       }
       values.add(line.substring(colon + 1).strip());
     }
@@ -188,10 +236,18 @@ final class ExplainCommand implements Callable<Integer> {
   /** The engine's steps with the model's tier added before the first rule. */
   static List<GeofenceExplanation.Step> steps(GeofenceExplanation explanation) {
     GeofenceDecision d = explanation.decision();
-    String detail = d.decision().requestedModel()
-        .map(m -> m + " is in tier " + d.policy().tierOf(m) + " (tiers, highest first: "
-            + String.join(", ", d.policy().tierNames()) + ")")
-        .orElse("no model named: the country decision, as for GET /v1/models");
+    String detail =
+        d.decision()
+            .requestedModel()
+            .map(
+                m ->
+                    m
+                        + " is in tier "
+                        + d.policy().tierOf(m)
+                        + " (tiers, highest first: "
+                        + String.join(", ", d.policy().tierNames())
+                        + ")")
+            .orElse("no model named: the country decision, as for GET /v1/models");
     List<GeofenceExplanation.Step> steps = new ArrayList<>(explanation.steps());
     int firstRule = 0;
     while (firstRule < steps.size() && !steps.get(firstRule).name().startsWith("rule ")) {
@@ -221,16 +277,25 @@ final class ExplainCommand implements Callable<Integer> {
     return decision.client().source() == ClientAddress.Source.PEER ? "ignored" : "used";
   }
 
-  /** {@code substitute claude-opus-4 (frontier) -> claude-sonnet-4 (advanced), rule rest-of-world}. */
+  /**
+   * {@code substitute claude-opus-4 (frontier) -> claude-sonnet-4 (advanced), rule rest-of-world}.
+   */
   static String outcome(Decision decision) {
-    String requested = decision.requestedModel()
-        .map(m -> m + decision.requestedTier().map(t -> " (" + t + ")").orElse(""))
-        .orElse("(no model)");
+    String requested =
+        decision
+            .requestedModel()
+            .map(m -> m + decision.requestedTier().map(t -> " (" + t + ")").orElse(""))
+            .orElse("(no model)");
     String rule = ", rule " + decision.ruleName();
     return switch (decision.action()) {
       case ALLOW -> "allow " + requested + rule;
-      case SUBSTITUTE -> "substitute " + requested + " -> " + decision.effectiveModel().orElse("?")
-          + decision.effectiveTier().map(t -> " (" + t + ")").orElse("") + rule;
+      case SUBSTITUTE ->
+          "substitute "
+              + requested
+              + " -> "
+              + decision.effectiveModel().orElse("?")
+              + decision.effectiveTier().map(t -> " (" + t + ")").orElse("")
+              + rule;
       case BLOCK -> "block " + requested + rule;
     };
   }
@@ -275,7 +340,8 @@ final class ExplainCommand implements Callable<Integer> {
     out.println();
   }
 
-  private static void writeOptional(JsonGenerator g, String name, Optional<String> value) throws IOException {
+  private static void writeOptional(JsonGenerator g, String name, Optional<String> value)
+      throws IOException {
     if (value.isPresent()) {
       g.writeStringField(name, value.get());
     } else {

@@ -44,25 +44,43 @@ final class LookupCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--geoip", required = true, paramLabel = "DB",
-      description = "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite or another flat one.")
+  @Option(
+      names = "--geoip",
+      required = true,
+      paramLabel = "DB",
+      description =
+          "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite or another flat one.")
   Path database;
 
-  @Option(names = "--anonymous-db", paramLabel = "DB", description = "GeoIP2 Anonymous IP database for the flags column.")
+  @Option(
+      names = "--anonymous-db",
+      paramLabel = "DB",
+      description = "GeoIP2 Anonymous IP database for the flags column.")
   Path anonymousDatabase;
 
   @Option(names = "--json", description = "Print one JSON object per line instead of TSV.")
   boolean json;
 
-  @Option(names = "--schema", paramLabel = "SCHEMA", defaultValue = "AUTO",
-      description = "How to read the country database: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--schema",
+      paramLabel = "SCHEMA",
+      defaultValue = "AUTO",
+      description =
+          "How to read the country database: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
   DatabaseInfo.Schema schema;
 
-  @Option(names = "--flat-field", paramLabel = "PATH", defaultValue = "country_code",
-      description = "Field holding the country code in a flat database, e.g. country.iso_code (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--flat-field",
+      paramLabel = "PATH",
+      defaultValue = "country_code",
+      description =
+          "Field holding the country code in a flat database, e.g. country.iso_code (default ${DEFAULT-VALUE}).")
   String flatField;
 
-  @Parameters(arity = "1..*", paramLabel = "IP", description = "Addresses to look up; '-' reads them from standard input.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "IP",
+      description = "Addresses to look up; '-' reads them from standard input.")
   List<String> addresses;
 
   private int bad;
@@ -71,8 +89,12 @@ final class LookupCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     // Each address is looked up once, so a cache would only cost; a database past the default
     // maximum age is reported (logged) but still answers.
-    GeoDatabase.Builder builder = GeoDatabase.builder().database(database).schema(schema).flatCountryField(flatField)
-        .cacheSize(0);
+    GeoDatabase.Builder builder =
+        GeoDatabase.builder()
+            .database(database)
+            .schema(schema)
+            .flatCountryField(flatField)
+            .cacheSize(0);
     if (anonymousDatabase != null) {
       builder.anonymousDatabase(anonymousDatabase);
     }
@@ -93,10 +115,12 @@ final class LookupCommand implements Callable<Integer> {
     return bad == 0 ? 0 : Main.FINDING;
   }
 
-  private void lookupStandardInput(GeoDatabase geo, Printer printer, PrintWriter err) throws IOException {
+  private void lookupStandardInput(GeoDatabase geo, Printer printer, PrintWriter err)
+      throws IOException {
     // Interactive use gets each answer as soon as the line is typed; a pipe gets full buffers.
     boolean interactive = System.console() != null;
-    BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8), 1 << 16);
     String line;
     while ((line = in.readLine()) != null) {
       String address = line.strip();
@@ -115,8 +139,10 @@ final class LookupCommand implements Callable<Integer> {
     if (address.isEmpty()) {
       bad++;
       printer.flush(); // keep stdout and stderr in order on a terminal
-      err.println("geofence: '" + input.replace('\r', ' ').replace('\n', ' ')
-          + "' is not an IP address; expected e.g. 192.0.2.1 or 2001:db8::1.");
+      err.println(
+          "geofence: '"
+              + input.replace('\r', ' ').replace('\n', ' ')
+              + "' is not an IP address; expected e.g. 192.0.2.1 or 2001:db8::1.");
       err.flush();
       printer.invalid(input);
       return;
@@ -125,9 +151,9 @@ final class LookupCommand implements Callable<Integer> {
   }
 
   /**
-   * Parses an IPv4 or IPv6 literal without ever resolving a name: anything but digits, hex
-   * digits, dots and colons (with an optional zone id and brackets) is refused before the JDK
-   * sees it, and the JDK only parses text that starts like an address.
+   * Parses an IPv4 or IPv6 literal without ever resolving a name: anything but digits, hex digits,
+   * dots and colons (with an optional zone id and brackets) is refused before the JDK sees it, and
+   * the JDK only parses text that starts like an address.
    */
   static Optional<InetAddress> parseLiteral(String text) {
     String literal = text;
@@ -153,7 +179,8 @@ final class LookupCommand implements Callable<Integer> {
         return Optional.empty();
       }
     }
-    if (!colon && (dots != 3 || !literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
+    if (!colon
+        && (dots != 3 || !literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
       return Optional.empty(); // the JDK would read 1.2.3 or 0x1.2.3.4 as legacy forms
     }
     try {
@@ -196,8 +223,17 @@ final class LookupCommand implements Callable<Integer> {
     public void result(String input, GeoResult result) {
       // print, not println: the writer flushes on println, and per-line flushes cost more
       // than the lookups when 100,000 addresses go to a pipe.
-      out.print(input + '\t' + result.country().orElse(EMPTY) + '\t' + result.registeredCountry().orElse(EMPTY) + '\t'
-          + orEmpty(String.join(",", result.subdivisions())) + '\t' + orEmpty(flagNames(result)) + '\n');
+      out.print(
+          input
+              + '\t'
+              + result.country().orElse(EMPTY)
+              + '\t'
+              + result.registeredCountry().orElse(EMPTY)
+              + '\t'
+              + orEmpty(String.join(",", result.subdivisions()))
+              + '\t'
+              + orEmpty(flagNames(result))
+              + '\n');
     }
 
     @Override

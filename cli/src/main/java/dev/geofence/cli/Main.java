@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     name = "geofence",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Geo-fence for AI model APIs: policy tools, address lookup, decision explanation and audit verification.",
+    description =
+        "Geo-fence for AI model APIs: policy tools, address lookup, decision explanation and audit verification.",
     subcommands = {
       PolicyCommand.class,
       LookupCommand.class,
@@ -24,6 +25,7 @@ public final class Main implements Runnable {
 
   /** Exit code for a finding: invalid input, failed test, changes found, broken chain. */
   public static final int FINDING = 1;
+
   /** Exit code for a usage error. */
   public static final int USAGE = 2;
 
@@ -38,7 +40,8 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExitCodeExceptionMapper(e -> e instanceof CommandLine.ParameterException ? USAGE : FINDING);
+    cli.setExitCodeExceptionMapper(
+        e -> e instanceof CommandLine.ParameterException ? USAGE : FINDING);
     // A user never sees a stack trace: print the message and exit 1.
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
@@ -59,7 +62,8 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing command; see 'geofence --help'.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing command; see 'geofence --help'.");
   }
 
   static final class Version implements CommandLine.IVersionProvider {

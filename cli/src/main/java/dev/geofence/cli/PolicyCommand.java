@@ -24,7 +24,8 @@ final class PolicyCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing command: validate, test or diff; see 'geofence policy --help'.");
+        spec.commandLine(),
+        "Missing command: validate, test or diff; see 'geofence policy --help'.");
   }
 
   /** Prints diagnostics in compiler form, one per line. */
@@ -49,7 +50,9 @@ final class PolicyCommand implements Runnable {
         return DateOrInstant.parse(value);
       } catch (DateTimeParseException e) {
         throw new CommandLine.TypeConversionException(
-            "'" + value + "' is not a date; expected YYYY-MM-DD (UTC) or an instant like 2027-01-15T12:00:00Z");
+            "'"
+                + value
+                + "' is not a date; expected YYYY-MM-DD (UTC) or an instant like 2027-01-15T12:00:00Z");
       }
     }
   }

@@ -47,13 +47,16 @@ final class PolicyDiffCommand implements Callable<Integer> {
       names = "--at",
       paramLabel = "DATE",
       converter = PolicyCommand.InstantConverter.class,
-      description = "Evaluate both policies as of this UTC date (its start) or instant. Default: now.")
+      description =
+          "Evaluate both policies as of this UTC date (its start) or instant. Default: now.")
   Instant at;
 
   @Option(names = "--json", description = "Print the changes as JSON.")
   boolean json;
 
-  @Option(names = "--exit-code", description = "Exit 1 when there are changes, like 'git diff --exit-code'.")
+  @Option(
+      names = "--exit-code",
+      description = "Exit 1 when there are changes, like 'git diff --exit-code'.")
   boolean exitCode;
 
   @Override
@@ -64,7 +67,8 @@ final class PolicyDiffCommand implements Callable<Integer> {
     if (before.isEmpty() || after.isEmpty()) {
       return Main.FINDING;
     }
-    PolicyDiff diff = PolicyDiff.between(before.get(), after.get(), at == null ? Instant.now() : at);
+    PolicyDiff diff =
+        PolicyDiff.between(before.get(), after.get(), at == null ? Instant.now() : at);
     if (json) {
       out.println(toJson(diff, before.get(), after.get()));
     } else {
@@ -77,7 +81,11 @@ final class PolicyDiffCommand implements Callable<Integer> {
     ValidationReport report = Policy.validate(file);
     if (!report.isValid()) {
       PolicyCommand.print(out, report.diagnostics());
-      out.println(file + ": invalid, " + PolicyCommand.plural(report.errors().size(), "error") + "; nothing compared");
+      out.println(
+          file
+              + ": invalid, "
+              + PolicyCommand.plural(report.errors().size(), "error")
+              + "; nothing compared");
     }
     return report.policy();
   }
@@ -95,17 +103,29 @@ final class PolicyDiffCommand implements Callable<Integer> {
         out.println();
       }
       previous = c.code();
-      out.println(String.format("%-" + codeWidth + "s  %-" + tierWidth + "s  %s -> %s", c.code(), c.tier(), c.before(), c.after()));
+      out.println(
+          String.format(
+              "%-" + codeWidth + "s  %-" + tierWidth + "s  %s -> %s",
+              c.code(),
+              c.tier(),
+              c.before(),
+              c.after()));
     }
-    long codes = new LinkedHashSet<>(diff.changes().stream().map(PolicyDiff.Change::code).toList()).size();
+    long codes =
+        new LinkedHashSet<>(diff.changes().stream().map(PolicyDiff.Change::code).toList()).size();
     out.println(
         diff.isEmpty()
             ? "no changes"
-            : PolicyCommand.plural(diff.changes().size(), "change") + " for " + PolicyCommand.plural(codes, "code")
-                + (diff.settingChanges().isEmpty() ? "" : ", " + PolicyCommand.plural(diff.settingChanges().size(), "setting change")));
+            : PolicyCommand.plural(diff.changes().size(), "change")
+                + " for "
+                + PolicyCommand.plural(codes, "code")
+                + (diff.settingChanges().isEmpty()
+                    ? ""
+                    : ", " + PolicyCommand.plural(diff.settingChanges().size(), "setting change")));
   }
 
-  private String toJson(PolicyDiff diff, Policy before, Policy after) throws JsonProcessingException {
+  private String toJson(PolicyDiff diff, Policy before, Policy after)
+      throws JsonProcessingException {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("old", describe(oldFile, before));
     root.put("new", describe(newFile, after));

@@ -30,17 +30,23 @@ final class PolicyTestCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "POLICY", description = "The policy file.")
   Path policyFile;
 
-  @Parameters(index = "1", paramLabel = "TESTS", description = "The test-case file (see docs/policy.md).")
+  @Parameters(
+      index = "1",
+      paramLabel = "TESTS",
+      description = "The test-case file (see docs/policy.md).")
   Path testsFile;
 
   @Option(
       names = "--at",
       paramLabel = "DATE",
       converter = PolicyCommand.InstantConverter.class,
-      description = "Evaluate cases that give no 'at' of their own (and the file no default) as of this UTC date or instant. Default: now.")
+      description =
+          "Evaluate cases that give no 'at' of their own (and the file no default) as of this UTC date or instant. Default: now.")
   Instant at;
 
-  @Option(names = {"-v", "--verbose"}, description = "Also print the cases that pass.")
+  @Option(
+      names = {"-v", "--verbose"},
+      description = "Also print the cases that pass.")
   boolean verbose;
 
   @Override
@@ -49,7 +55,11 @@ final class PolicyTestCommand implements Callable<Integer> {
     ValidationReport report = Policy.validate(policyFile);
     PolicyCommand.print(out, report.diagnostics());
     if (!report.isValid()) {
-      out.println(policyFile + ": invalid, " + PolicyCommand.plural(report.errors().size(), "error") + "; no test was run");
+      out.println(
+          policyFile
+              + ": invalid, "
+              + PolicyCommand.plural(report.errors().size(), "error")
+              + "; no test was run");
       return Main.FINDING;
     }
     PolicyTestSuite suite;
@@ -57,14 +67,27 @@ final class PolicyTestCommand implements Callable<Integer> {
       suite = PolicyTestSuite.load(testsFile);
     } catch (PolicyException e) {
       PolicyCommand.print(out, e.diagnostics());
-      out.println(testsFile + ": invalid, " + PolicyCommand.plural(e.errors().size(), "error") + "; no test was run");
+      out.println(
+          testsFile
+              + ": invalid, "
+              + PolicyCommand.plural(e.errors().size(), "error")
+              + "; no test was run");
       return Main.FINDING;
     }
-    PolicyTestSuite.Report result = suite.run(report.policy().get(), at == null ? Instant.now() : at);
+    PolicyTestSuite.Report result =
+        suite.run(report.policy().get(), at == null ? Instant.now() : at);
     for (PolicyTestSuite.Result r : result.results()) {
       PolicyTestSuite.Case c = r.testCase();
       if (!r.passed()) {
-        out.println("FAIL " + c.location() + ": " + c.name() + ": expected " + c.expected() + ", got " + r.actual());
+        out.println(
+            "FAIL "
+                + c.location()
+                + ": "
+                + c.name()
+                + ": expected "
+                + c.expected()
+                + ", got "
+                + r.actual());
       } else if (verbose) {
         out.println("pass " + c.location() + ": " + c.name() + ": " + r.actual());
       }

@@ -37,15 +37,26 @@ final class PolicyValidateCommand implements Callable<Integer> {
       if (report.isValid()) {
         Policy policy = report.policy().get();
         out.println(
-            file + ": valid, " + PolicyCommand.describe(policy) + ", "
-                + PolicyCommand.plural(policy.ruleNames().size(), "rule") + ", " + warnings);
+            file
+                + ": valid, "
+                + PolicyCommand.describe(policy)
+                + ", "
+                + PolicyCommand.plural(policy.ruleNames().size(), "rule")
+                + ", "
+                + warnings);
       } else {
         invalid++;
-        out.println(file + ": invalid, " + PolicyCommand.plural(report.errors().size(), "error") + ", " + warnings);
+        out.println(
+            file
+                + ": invalid, "
+                + PolicyCommand.plural(report.errors().size(), "error")
+                + ", "
+                + warnings);
       }
     }
     if (files.size() > 1) {
-      out.println(files.size() + " files: " + (files.size() - invalid) + " valid, " + invalid + " invalid");
+      out.println(
+          files.size() + " files: " + (files.size() - invalid) + " valid, " + invalid + " invalid");
     }
     return invalid == 0 ? 0 : Main.FINDING;
   }

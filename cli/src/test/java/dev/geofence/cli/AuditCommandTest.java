@@ -43,8 +43,17 @@ class AuditCommandTest {
     try (FileAuditSink sink = FileAuditSink.builder(dir).maxFileSize(4096).build()) {
       for (int i = 0; i < 20; i++) {
         String[] d = decisions[i % decisions.length];
-        sink.write(AuditRecord.builder().timestamp(Instant.parse(d[0])).action(d[1]).country(d[2]).ruleName(d[3])
-            .requestedModel(d[4]).requestId("r" + i).build(), IpPrivacy.full(), Duration.ofSeconds(30));
+        sink.write(
+            AuditRecord.builder()
+                .timestamp(Instant.parse(d[0]))
+                .action(d[1])
+                .country(d[2])
+                .ruleName(d[3])
+                .requestedModel(d[4])
+                .requestId("r" + i)
+                .build(),
+            IpPrivacy.full(),
+            Duration.ofSeconds(30));
       }
     }
     try (Stream<Path> list = Files.list(dir)) {
@@ -66,7 +75,8 @@ class AuditCommandTest {
   @Test
   void verifyExitsZeroWhenTheChainHolds() {
     assertThat(run(withFiles(files, "audit", "verify"))).isZero();
-    assertThat(out.toString()).startsWith("OK 20 records in " + files.size() + " files, seq 1 to 20, from the start")
+    assertThat(out.toString())
+        .startsWith("OK 20 records in " + files.size() + " files, seq 1 to 20, from the start")
         .containsPattern("last hash [0-9a-f]{64}");
   }
 
@@ -92,7 +102,8 @@ class AuditCommandTest {
   @Test
   void verifyTellsATruncatedTailApartAndStrictFailsOnIt() throws IOException {
     Path last = files.get(files.size() - 1);
-    Files.write(last, "{\"@timestamp\":".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(
+        last, "{\"@timestamp\":".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
     assertThat(run(withFiles(files, "audit", "verify"))).isZero();
     assertThat(out.toString()).contains("TRUNCATED TAIL " + last).doesNotContain("BROKEN");
@@ -105,22 +116,35 @@ class AuditCommandTest {
     String hash = out.toString().replaceAll("(?s).*last hash ([0-9a-f]{64}).*", "$1");
 
     assertThat(run(withFiles(files, "audit", "verify", "--expect-last-hash", hash))).isZero();
-    assertThat(run(withFiles(files.subList(0, files.size() - 1), "audit", "verify", "--expect-last-hash", hash)))
+    assertThat(
+            run(
+                withFiles(
+                    files.subList(0, files.size() - 1),
+                    "audit",
+                    "verify",
+                    "--expect-last-hash",
+                    hash)))
         .isEqualTo(Main.FINDING);
     assertThat(out.toString()).contains("last hash mismatch");
   }
 
   @Test
   void verifyRejectsABadHashAsAUsageError() {
-    assertThat(run(withFiles(files, "audit", "verify", "--expect-last-hash", "abc"))).isEqualTo(Main.USAGE);
+    assertThat(run(withFiles(files, "audit", "verify", "--expect-last-hash", "abc")))
+        .isEqualTo(Main.USAGE);
     assertThat(err.toString()).contains("'abc' is not a SHA-256");
   }
 
   @Test
   void aMissingFileIsAFindingWithoutAStackTrace() {
-    assertThat(run("audit", "verify", dir.resolve("nope.jsonl").toString())).isEqualTo(Main.FINDING);
-    assertThat(err.toString()).contains("cannot read the audit file").contains("nope.jsonl").doesNotContain("Exception");
-    assertThat(run("audit", "report", dir.resolve("nope.jsonl").toString())).isEqualTo(Main.FINDING);
+    assertThat(run("audit", "verify", dir.resolve("nope.jsonl").toString()))
+        .isEqualTo(Main.FINDING);
+    assertThat(err.toString())
+        .contains("cannot read the audit file")
+        .contains("nope.jsonl")
+        .doesNotContain("Exception");
+    assertThat(run("audit", "report", dir.resolve("nope.jsonl").toString()))
+        .isEqualTo(Main.FINDING);
   }
 
   @Test
@@ -133,17 +157,22 @@ class AuditCommandTest {
   @Test
   void reportPrintsATableOfOutcomesPerCountry() {
     assertThat(run(withFiles(files, "audit", "report"))).isZero();
-    assertThat(out.toString().lines().limit(4)).containsExactly(
-        "country     allow  substitute     block     error     total",
-        "DE             10           5         0         0        15",
-        "IR              0           0         5         0         5",
-        "total          10           5         5         0        20");
+    assertThat(out.toString().lines().limit(4))
+        .containsExactly(
+            "country     allow  substitute     block     error     total",
+            "DE             10           5         0         0        15",
+            "IR              0           0         5         0         5",
+            "total          10           5         5         0        20");
     assertThat(out.toString()).contains("period: 2026-11-27T10:00:00Z to 2026-11-28T12:00:00Z");
   }
 
   @Test
   void reportGroupsByRuleSinceATimeAsJson() throws IOException {
-    assertThat(run(withFiles(files, "audit", "report", "--by", "RULE", "--since", "2026-11-28", "--json"))).isZero();
+    assertThat(
+            run(
+                withFiles(
+                    files, "audit", "report", "--by", "RULE", "--since", "2026-11-28", "--json")))
+        .isZero();
     JsonNode json = new ObjectMapper().readTree(out.toString());
     assertThat(json.at("/by").asText()).isEqualTo("rule");
     assertThat(json.at("/since").asText()).isEqualTo("2026-11-28T00:00:00Z");
@@ -158,6 +187,7 @@ class AuditCommandTest {
   @ValueSource(strings = {"--by=region", "--since=yesterday"})
   void reportRejectsBadOptionsAsUsageErrors(String option) {
     assertThat(run(withFiles(files, "audit", "report", option))).isEqualTo(Main.USAGE);
-    assertThat(err.toString()).containsAnyOf("expected one of country, rule, action, model", "expected an ISO-8601");
+    assertThat(err.toString())
+        .containsAnyOf("expected one of country, rule, action, model", "expected an ISO-8601");
   }
 }

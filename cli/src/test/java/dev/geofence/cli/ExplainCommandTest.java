@@ -23,6 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 class ExplainCommandTest {
 
   private static final Path POLICY = Path.of("..", "examples", "policy.yaml");
+
   /** Before the dated gulf rule of the example policy takes effect. */
   private static final String AT = "2026-11-28";
 
@@ -36,21 +37,33 @@ class ExplainCommandTest {
   @BeforeEach
   void databases() throws IOException {
     country = dir.resolve("country.mmdb");
-    MmdbWriter.builder().databaseType("GeoIP2-Country").build()
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .build()
         .insert("36.96.0.0/11", GeoIp2Records.country("CN"))
         .insert("152.240.0.0/12", GeoIp2Records.country("BR"))
         .insert("6.0.0.0/8", GeoIp2Records.country("US"))
         .insert("2.48.0.0/14", GeoIp2Records.country("AE"))
         .write(country);
     anonymous = dir.resolve("anonymous.mmdb");
-    MmdbWriter.builder().databaseType("GeoIP2-Anonymous-IP").build()
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Anonymous-IP")
+        .build()
         .insert("6.6.6.0/24", GeoIp2Records.anonymousIp(AnonymousFlag.ANONYMOUS_VPN))
         .write(anonymous);
   }
 
   private int run(String... args) {
-    List<String> all = new ArrayList<>(List.of("explain", "--policy", POLICY.toString(), "--geoip", country.toString(),
-        "--anonymous-db", anonymous.toString()));
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "explain",
+                "--policy",
+                POLICY.toString(),
+                "--geoip",
+                country.toString(),
+                "--anonymous-db",
+                anonymous.toString()));
     all.addAll(List.of(args));
     if (!all.contains("--at")) {
       all.addAll(List.of("--at", AT));
@@ -66,26 +79,33 @@ class ExplainCommandTest {
   }
 
   @ParameterizedTest(name = "{0} asking for {1}: {2}")
-  @CsvSource(nullValues = "-", value = {
-      // ip,        model,            action,     country, rule,          effective model
-      "6.0.0.1,     claude-opus-4,    allow,      US,      allies,        claude-opus-4",
-      "152.240.0.1, claude-opus-4,    substitute, BR,      rest-of-world, claude-sonnet-4",
-      "152.240.0.1, claude-sonnet-4,  allow,      BR,      rest-of-world, claude-sonnet-4",
-      "36.96.0.1,   claude-haiku-4,   block,      CN,      embargoed,     -",
-      "2.48.0.1,    claude-sonnet-4,  allow,      AE,      rest-of-world, claude-sonnet-4",
-      "192.0.2.1,   claude-haiku-4,   allow,      -,       unknown,       claude-haiku-4",
-      "192.0.2.1,   claude-opus-4,    block,      -,       unknown,       -",
-      "6.6.6.6,     claude-haiku-4,   block,      US,      anonymous,     -",
-  })
-  void json_givesTheDecisionOfTheFiltersEngine(String ip, String model, String action, String countryCode, String rule,
-      String effective) throws IOException {
+  @CsvSource(
+      nullValues = "-",
+      value = {
+        // ip,        model,            action,     country, rule,          effective model
+        "6.0.0.1,     claude-opus-4,    allow,      US,      allies,        claude-opus-4",
+        "152.240.0.1, claude-opus-4,    substitute, BR,      rest-of-world, claude-sonnet-4",
+        "152.240.0.1, claude-sonnet-4,  allow,      BR,      rest-of-world, claude-sonnet-4",
+        "36.96.0.1,   claude-haiku-4,   block,      CN,      embargoed,     -",
+        "2.48.0.1,    claude-sonnet-4,  allow,      AE,      rest-of-world, claude-sonnet-4",
+        "192.0.2.1,   claude-haiku-4,   allow,      -,       unknown,       claude-haiku-4",
+        "192.0.2.1,   claude-opus-4,    block,      -,       unknown,       -",
+        "6.6.6.6,     claude-haiku-4,   block,      US,      anonymous,     -",
+      })
+  void json_givesTheDecisionOfTheFiltersEngine(
+      String ip, String model, String action, String countryCode, String rule, String effective)
+      throws IOException {
     JsonNode decision = json("--ip", ip, "--model", model);
 
     assertThat(decision.path("action").asText()).isEqualTo(action);
-    assertThat(decision.path("country").isNull() ? null : decision.path("country").asText()).isEqualTo(countryCode);
+    assertThat(decision.path("country").isNull() ? null : decision.path("country").asText())
+        .isEqualTo(countryCode);
     assertThat(decision.path("rule").asText()).isEqualTo(rule);
     assertThat(decision.path("requested_model").asText()).isEqualTo(model);
-    assertThat(decision.path("effective_model").isNull() ? null : decision.path("effective_model").asText())
+    assertThat(
+            decision.path("effective_model").isNull()
+                ? null
+                : decision.path("effective_model").asText())
         .isEqualTo(effective);
     assertThat(decision.path("steps").size()).isGreaterThan(3);
   }
@@ -109,7 +129,8 @@ class ExplainCommandTest {
 
     assertThat(exit).isZero();
     assertThat(out.toString())
-        .contains("outcome: substitute claude-opus-4 (frontier) -> claude-sonnet-4 (advanced), rule rest-of-world");
+        .contains(
+            "outcome: substitute claude-opus-4 (frontier) -> claude-sonnet-4 (advanced), rule rest-of-world");
   }
 
   @Test
@@ -117,7 +138,8 @@ class ExplainCommandTest {
     int exit = run("--ip", "36.96.0.1", "--model", "claude-haiku-4");
 
     assertThat(exit).isEqualTo(1);
-    assertThat(out.toString()).contains("country CN", "outcome: block claude-haiku-4 (standard), rule embargoed");
+    assertThat(out.toString())
+        .contains("country CN", "outcome: block claude-haiku-4 (standard), rule embargoed");
   }
 
   @Test
@@ -125,7 +147,8 @@ class ExplainCommandTest {
     int exit = run("--ip", "192.0.2.1", "--model", "claude-haiku-4");
 
     assertThat(exit).isZero();
-    assertThat(out.toString()).contains("not in the database", "outcome: allow claude-haiku-4 (standard), rule unknown");
+    assertThat(out.toString())
+        .contains("not in the database", "outcome: allow claude-haiku-4 (standard), rule unknown");
   }
 
   @Test
@@ -138,7 +161,14 @@ class ExplainCommandTest {
 
   @Test
   void forgedHeaderFromAnUntrustedPeer_isIgnored() throws IOException {
-    JsonNode decision = json("--peer", "36.96.0.1", "--header", "X-Forwarded-For: 6.0.0.1", "--model", "claude-opus-4");
+    JsonNode decision =
+        json(
+            "--peer",
+            "36.96.0.1",
+            "--header",
+            "X-Forwarded-For: 6.0.0.1",
+            "--model",
+            "claude-opus-4");
 
     assertThat(decision.path("client_ip").asText()).isEqualTo("36.96.0.1");
     assertThat(decision.path("address_source").asText()).isEqualTo("peer");
@@ -149,20 +179,38 @@ class ExplainCommandTest {
 
   @Test
   void forgedHeaderFromAPeerOutsideTheTrustedProxies_isIgnoredAndSaidSo() {
-    int exit = run("--peer", "36.96.0.1", "--trust-proxy", "10.0.0.0/8", "--header", "X-Forwarded-For: 6.0.0.1",
-        "--model", "claude-opus-4");
+    int exit =
+        run(
+            "--peer",
+            "36.96.0.1",
+            "--trust-proxy",
+            "10.0.0.0/8",
+            "--header",
+            "X-Forwarded-For: 6.0.0.1",
+            "--model",
+            "claude-opus-4");
 
     assertThat(exit).isEqualTo(1);
     assertThat(out.toString())
-        .contains("the caller is the TCP peer 36.96.0.1 (not a trusted proxy, so X-Forwarded-For is ignored)")
-        .contains("note: the X-Forwarded-For header was ignored: the peer 36.96.0.1 is not a trusted proxy")
+        .contains(
+            "the caller is the TCP peer 36.96.0.1 (not a trusted proxy, so X-Forwarded-For is ignored)")
+        .contains(
+            "note: the X-Forwarded-For header was ignored: the peer 36.96.0.1 is not a trusted proxy")
         .contains("outcome: block claude-opus-4 (frontier), rule embargoed");
   }
 
   @Test
   void headerFromATrustedProxy_namesTheCaller() throws IOException {
-    JsonNode decision = json("--peer", "10.0.0.5", "--trust-proxy", "10.0.0.0/8",
-        "--header", "X-Forwarded-For: 152.240.0.1, 10.0.0.7", "--model", "claude-opus-4");
+    JsonNode decision =
+        json(
+            "--peer",
+            "10.0.0.5",
+            "--trust-proxy",
+            "10.0.0.0/8",
+            "--header",
+            "X-Forwarded-For: 152.240.0.1, 10.0.0.7",
+            "--model",
+            "claude-opus-4");
 
     assertThat(decision.path("client_ip").asText()).isEqualTo("152.240.0.1");
     assertThat(decision.path("address_source").asText()).isEqualTo("header");
@@ -173,7 +221,8 @@ class ExplainCommandTest {
 
   @Test
   void at_appliesDatedRulesFromTheirFirstDay() throws IOException {
-    JsonNode decision = json("--ip", "2.48.0.1", "--model", "claude-sonnet-4", "--at", "2027-01-15");
+    JsonNode decision =
+        json("--ip", "2.48.0.1", "--model", "claude-sonnet-4", "--at", "2027-01-15");
 
     assertThat(decision.path("rule").asText()).isEqualTo("gulf-cap-2027");
     assertThat(decision.path("effective_model").asText()).isEqualTo("claude-haiku-4");
@@ -188,12 +237,14 @@ class ExplainCommandTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @CsvSource(delimiter = '|', value = {
-      "--at 28/11/2026                     | --at '28/11/2026' is not a date or instant",
-      "--header Forwarded:for=1.2.3.4      | --header 'Forwarded' is not the proxy header X-Forwarded-For",
-      "--header nonsense                   | --header 'nonsense' is not a header line",
-      "--trust-proxy 10.0.0.1/8            | --trust-proxy: '10.0.0.1/8'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--at 28/11/2026                     | --at '28/11/2026' is not a date or instant",
+        "--header Forwarded:for=1.2.3.4      | --header 'Forwarded' is not the proxy header X-Forwarded-For",
+        "--header nonsense                   | --header 'nonsense' is not a header line",
+        "--trust-proxy 10.0.0.1/8            | --trust-proxy: '10.0.0.1/8'",
+      })
   void badOption_isAUsageError(String option, String message) {
     String[] parts = option.split(" ", 2);
 
@@ -215,8 +266,19 @@ class ExplainCommandTest {
   void policyWithErrors_exitsOneWithTheMessage() throws IOException {
     Path bad = java.nio.file.Files.writeString(dir.resolve("bad.yaml"), "policy: x\n");
 
-    int exit = Main.run(new String[] {"explain", "--policy", bad.toString(), "--geoip", country.toString(), "--ip",
-        "6.0.0.1"}, new PrintWriter(out), new PrintWriter(err));
+    int exit =
+        Main.run(
+            new String[] {
+              "explain",
+              "--policy",
+              bad.toString(),
+              "--geoip",
+              country.toString(),
+              "--ip",
+              "6.0.0.1"
+            },
+            new PrintWriter(out),
+            new PrintWriter(err));
 
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("bad.yaml").doesNotContain("\tat ");

@@ -34,15 +34,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code geofence lookup} must agree, address for address, with MaxMind's C reader
- * {@code mmdblookup} (Debian package mmdb-bin) on databases made by our writer. Runs only where
- * {@code mmdblookup} is installed.
+ * {@code geofence lookup} must agree, address for address, with MaxMind's C reader {@code
+ * mmdblookup} (Debian package mmdb-bin) on databases made by our writer. Runs only where {@code
+ * mmdblookup} is installed.
  */
 class LookupCommandMmdblookupTest {
 
-  private static final String[] COUNTRIES = {"UA", "PL", "DE", "US", "CN", "RU", "IR", "FR", "GB", "JP", "BR", "IN"};
+  private static final String[] COUNTRIES = {
+    "UA", "PL", "DE", "US", "CN", "RU", "IR", "FR", "GB", "JP", "BR", "IN"
+  };
   private static final String[] FLAG_FIELDS = {
-    "is_anonymous", "is_anonymous_vpn", "is_hosting_provider", "is_public_proxy", "is_residential_proxy", "is_tor_exit_node"
+    "is_anonymous",
+    "is_anonymous_vpn",
+    "is_hosting_provider",
+    "is_public_proxy",
+    "is_residential_proxy",
+    "is_tor_exit_node"
   };
 
   private static ExecutorService pool;
@@ -53,7 +60,8 @@ class LookupCommandMmdblookupTest {
 
   @BeforeAll
   static void requireMmdblookup() {
-    Assumptions.assumeTrue(onPath("mmdblookup"), "mmdblookup is not installed (Debian package mmdb-bin)");
+    Assumptions.assumeTrue(
+        onPath("mmdblookup"), "mmdblookup is not installed (Debian package mmdb-bin)");
     pool = Executors.newFixedThreadPool(2);
   }
 
@@ -80,7 +88,8 @@ class LookupCommandMmdblookupTest {
   @Test
   void agreesWithMmdblookupOnAnIpv6EnterpriseDatabase() throws Exception {
     Path db = dir.resolve("enterprise.mmdb");
-    MmdbWriter writer = MmdbWriter.builder().databaseType("GeoIP2-Enterprise").recordSize(28).build();
+    MmdbWriter writer =
+        MmdbWriter.builder().databaseType("GeoIP2-Enterprise").recordSize(28).build();
     List<IpNetwork> v4 = new ArrayList<>();
     List<IpNetwork> v6 = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
@@ -111,8 +120,12 @@ class LookupCommandMmdblookupTest {
       sample.add(randomAddressIn(randomNetwork(16, 0)));
     }
     for (int i = 0; i < 100; i++) {
-      byte[] v4Bytes = InetAddress.getByName(randomAddressIn(v4.get(random.nextInt(v4.size())))).getAddress();
-      sample.add(String.format("2002:%02x%02x:%02x%02x::%x", v4Bytes[0], v4Bytes[1], v4Bytes[2], v4Bytes[3], random.nextInt(65536)));
+      byte[] v4Bytes =
+          InetAddress.getByName(randomAddressIn(v4.get(random.nextInt(v4.size())))).getAddress();
+      sample.add(
+          String.format(
+              "2002:%02x%02x:%02x%02x::%x",
+              v4Bytes[0], v4Bytes[1], v4Bytes[2], v4Bytes[3], random.nextInt(65536)));
     }
 
     assertAgreement(db, sample, false);
@@ -121,7 +134,12 @@ class LookupCommandMmdblookupTest {
   @Test
   void agreesWithMmdblookupOnAnIpv4FlatDatabase() throws Exception {
     Path db = dir.resolve("flat.mmdb");
-    MmdbWriter writer = MmdbWriter.builder().databaseType("DBIP-Country-Lite-Flat").ipVersion(4).recordSize(24).build();
+    MmdbWriter writer =
+        MmdbWriter.builder()
+            .databaseType("DBIP-Country-Lite-Flat")
+            .ipVersion(4)
+            .recordSize(24)
+            .build();
     List<IpNetwork> networks = new ArrayList<>();
     for (int i = 0; i < 2000; i++) {
       IpNetwork network = randomNetwork(4, 8 + random.nextInt(25));
@@ -168,12 +186,14 @@ class LookupCommandMmdblookupTest {
   }
 
   /** Runs mmdblookup for one address and turns its record into the TSV line lookup should print. */
-  private static String expectedLine(Path db, String address, boolean flat) throws IOException, InterruptedException {
+  private static String expectedLine(Path db, String address, boolean flat)
+      throws IOException, InterruptedException {
     // A 6to4 address must answer as the IPv4 address it embeds: ask mmdblookup for that one, so
     // the comparison also checks the alias rather than only that both readers walk one tree.
-    Process process = new ProcessBuilder("mmdblookup", "--file", db.toString(), "--ip", embeddedIpv4(address))
-        .redirectErrorStream(true)
-        .start();
+    Process process =
+        new ProcessBuilder("mmdblookup", "--file", db.toString(), "--ip", embeddedIpv4(address))
+            .redirectErrorStream(true)
+            .start();
     String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = process.waitFor();
     if (text.contains("Could not find an entry")) {
@@ -197,8 +217,13 @@ class LookupCommandMmdblookupTest {
         flags.add(flag.substring(3));
       }
     }
-    return String.join("\t", address, country, fields.getOrDefault("registered_country.iso_code", "-"),
-        subdivisions.isEmpty() ? "-" : String.join(",", subdivisions), flags.isEmpty() ? "-" : String.join(",", flags));
+    return String.join(
+        "\t",
+        address,
+        country,
+        fields.getOrDefault("registered_country.iso_code", "-"),
+        subdivisions.isEmpty() ? "-" : String.join(",", subdivisions),
+        flags.isEmpty() ? "-" : String.join(",", flags));
   }
 
   private static String embeddedIpv4(String address) throws IOException {
@@ -206,7 +231,8 @@ class LookupCommandMmdblookupTest {
       return address;
     }
     byte[] bytes = InetAddress.getByName(address).getAddress();
-    return InetAddress.getByAddress(new byte[] {bytes[2], bytes[3], bytes[4], bytes[5]}).getHostAddress();
+    return InetAddress.getByAddress(new byte[] {bytes[2], bytes[3], bytes[4], bytes[5]})
+        .getHostAddress();
   }
 
   /**

@@ -38,13 +38,24 @@ class LookupCommandTest {
   @BeforeEach
   void databases() throws IOException {
     city = dir.resolve("city.mmdb");
-    MmdbWriter.builder().databaseType("GeoIP2-City").build()
-        .insert("192.0.2.0/24", GeoIp2Records.builder("UA").registeredCountry("PL").subdivisions("UA-43").toCityRecord())
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-City")
+        .build()
+        .insert(
+            "192.0.2.0/24",
+            GeoIp2Records.builder("UA")
+                .registeredCountry("PL")
+                .subdivisions("UA-43")
+                .toCityRecord())
         .insert("2001:db8::/32", GeoIp2Records.country("DE"))
         .write(city);
     anonymous = dir.resolve("anon.mmdb");
-    MmdbWriter.builder().databaseType("GeoIP2-Anonymous-IP").build()
-        .insert("192.0.2.128/25", GeoIp2Records.anonymousIp(AnonymousFlag.TOR_EXIT_NODE, AnonymousFlag.HOSTING_PROVIDER))
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Anonymous-IP")
+        .build()
+        .insert(
+            "192.0.2.128/25",
+            GeoIp2Records.anonymousIp(AnonymousFlag.TOR_EXIT_NODE, AnonymousFlag.HOSTING_PROVIDER))
         .write(anonymous);
   }
 
@@ -58,24 +69,42 @@ class LookupCommandTest {
 
   @Test
   void printsOneTsvLinePerAddressWithDashForEmpty() {
-    int code = run("lookup", "--geoip", city.toString(), "192.0.2.1", "::ffff:192.0.2.1", "2001:db8::7", "198.51.100.1");
+    int code =
+        run(
+            "lookup",
+            "--geoip",
+            city.toString(),
+            "192.0.2.1",
+            "::ffff:192.0.2.1",
+            "2001:db8::7",
+            "198.51.100.1");
 
     assertThat(code).isZero();
-    assertThat(lines()).containsExactly(
-        "192.0.2.1\tUA\tPL\tUA-43\t-",
-        "::ffff:192.0.2.1\tUA\tPL\tUA-43\t-",
-        "2001:db8::7\tDE\tDE\t-\t-",
-        "198.51.100.1\t-\t-\t-\t-");
+    assertThat(lines())
+        .containsExactly(
+            "192.0.2.1\tUA\tPL\tUA-43\t-",
+            "::ffff:192.0.2.1\tUA\tPL\tUA-43\t-",
+            "2001:db8::7\tDE\tDE\t-\t-",
+            "198.51.100.1\t-\t-\t-\t-");
   }
 
   @Test
   void anonymousDatabaseFillsTheFlagsColumn() {
-    int code = run("lookup", "--geoip", city.toString(), "--anonymous-db", anonymous.toString(), "192.0.2.200", "192.0.2.1");
+    int code =
+        run(
+            "lookup",
+            "--geoip",
+            city.toString(),
+            "--anonymous-db",
+            anonymous.toString(),
+            "192.0.2.200",
+            "192.0.2.1");
 
     assertThat(code).isZero();
-    assertThat(lines()).containsExactly(
-        "192.0.2.200\tUA\tPL\tUA-43\tanonymous,hosting_provider,tor_exit_node",
-        "192.0.2.1\tUA\tPL\tUA-43\t-");
+    assertThat(lines())
+        .containsExactly(
+            "192.0.2.200\tUA\tPL\tUA-43\tanonymous,hosting_provider,tor_exit_node",
+            "192.0.2.1\tUA\tPL\tUA-43\t-");
   }
 
   @Test
@@ -83,17 +112,29 @@ class LookupCommandTest {
     int code = run("lookup", "--geoip", city.toString(), "localhost", "192.0.2.1", "1.2.3");
 
     assertThat(code).isEqualTo(Main.FINDING);
-    assertThat(lines()).containsExactly("localhost\t-\t-\t-\t-", "192.0.2.1\tUA\tPL\tUA-43\t-", "1.2.3\t-\t-\t-\t-");
+    assertThat(lines())
+        .containsExactly(
+            "localhost\t-\t-\t-\t-", "192.0.2.1\tUA\tPL\tUA-43\t-", "1.2.3\t-\t-\t-\t-");
     assertThat(err.toString())
-        .contains("geofence: 'localhost' is not an IP address; expected e.g. 192.0.2.1 or 2001:db8::1.")
+        .contains(
+            "geofence: 'localhost' is not an IP address; expected e.g. 192.0.2.1 or 2001:db8::1.")
         .contains("'1.2.3' is not an IP address")
         .doesNotContain("Exception");
   }
 
   @Test
   void jsonPrintsOneObjectPerLine() throws IOException {
-    int code = run("lookup", "--geoip", city.toString(), "--anonymous-db", anonymous.toString(), "--json",
-        "192.0.2.200", "198.51.100.1", "nope");
+    int code =
+        run(
+            "lookup",
+            "--geoip",
+            city.toString(),
+            "--anonymous-db",
+            anonymous.toString(),
+            "--json",
+            "192.0.2.200",
+            "198.51.100.1",
+            "nope");
 
     assertThat(code).isEqualTo(Main.FINDING);
     List<String> lines = lines();
@@ -106,7 +147,8 @@ class LookupCommandTest {
     assertThat(found.get("registered_country").asText()).isEqualTo("PL");
     assertThat(found.get("represented_country").isNull()).isTrue();
     assertThat(found.get("subdivisions").toString()).isEqualTo("[\"UA-43\"]");
-    assertThat(found.get("anonymizer").toString()).isEqualTo("[\"anonymous\",\"hosting_provider\",\"tor_exit_node\"]");
+    assertThat(found.get("anonymizer").toString())
+        .isEqualTo("[\"anonymous\",\"hosting_provider\",\"tor_exit_node\"]");
     assertThat(found.get("network").asText()).isEqualTo("192.0.2.0/24");
     JsonNode missing = mapper.readTree(lines.get(1));
     assertThat(missing.get("status").asText()).isEqualTo("not_found");
@@ -117,13 +159,19 @@ class LookupCommandTest {
   @Test
   void dashReadsAddressesFromStandardInput() {
     InputStream original = System.in;
-    System.setIn(new ByteArrayInputStream("192.0.2.1\r\n\n  2001:db8::1  \nbad\n".getBytes(StandardCharsets.UTF_8)));
+    System.setIn(
+        new ByteArrayInputStream(
+            "192.0.2.1\r\n\n  2001:db8::1  \nbad\n".getBytes(StandardCharsets.UTF_8)));
     try {
       int code = run("lookup", "--geoip", city.toString(), "198.51.100.1", "-");
 
       assertThat(code).isEqualTo(Main.FINDING);
-      assertThat(lines()).containsExactly(
-          "198.51.100.1\t-\t-\t-\t-", "192.0.2.1\tUA\tPL\tUA-43\t-", "2001:db8::1\tDE\tDE\t-\t-", "bad\t-\t-\t-\t-");
+      assertThat(lines())
+          .containsExactly(
+              "198.51.100.1\t-\t-\t-\t-",
+              "192.0.2.1\tUA\tPL\tUA-43\t-",
+              "2001:db8::1\tDE\tDE\t-\t-",
+              "bad\t-\t-\t-\t-");
     } finally {
       System.setIn(original);
     }
@@ -132,7 +180,9 @@ class LookupCommandTest {
   @Test
   void flatDatabaseIsReadAtTheGivenField() throws IOException {
     Path flat = dir.resolve("flat.mmdb");
-    MmdbWriter.builder().databaseType("Vendor-Country").build()
+    MmdbWriter.builder()
+        .databaseType("Vendor-Country")
+        .build()
         .insert("192.0.2.0/24", GeoIp2Records.flat("geo.cc", "NL"))
         .write(flat);
 
@@ -148,26 +198,41 @@ class LookupCommandTest {
     int code = run("lookup", "--geoip", absent.toString(), "192.0.2.1");
 
     assertThat(code).isEqualTo(Main.FINDING);
-    assertThat(err.toString().strip()).isEqualTo("geofence: GeoIP database " + absent + " does not exist.");
+    assertThat(err.toString().strip())
+        .isEqualTo("geofence: GeoIP database " + absent + " does not exist.");
     assertThat(out.toString()).isEmpty();
   }
 
   @Test
   void wrongDatabaseTypeIsNamed() throws IOException {
     Path asn = dir.resolve("asn.mmdb");
-    MmdbWriter.builder().databaseType("GeoLite2-ASN").build().insert("192.0.2.0/24", Map.of("autonomous_system_number", 1L)).write(asn);
+    MmdbWriter.builder()
+        .databaseType("GeoLite2-ASN")
+        .build()
+        .insert("192.0.2.0/24", Map.of("autonomous_system_number", 1L))
+        .write(asn);
 
     assertThat(run("lookup", "--geoip", asn.toString(), "192.0.2.1")).isEqualTo(Main.FINDING);
     assertThat(err.toString()).contains("is a GeoLite2-ASN database, which has no countries");
-    assertThat(run("lookup", "--geoip", city.toString(), "--anonymous-db", city.toString(), "192.0.2.1")).isEqualTo(Main.FINDING);
-    assertThat(err.toString()).contains("is a GeoIP2-City database; expected a GeoIP2 Anonymous IP database");
+    assertThat(
+            run(
+                "lookup",
+                "--geoip",
+                city.toString(),
+                "--anonymous-db",
+                city.toString(),
+                "192.0.2.1"))
+        .isEqualTo(Main.FINDING);
+    assertThat(err.toString())
+        .contains("is a GeoIP2-City database; expected a GeoIP2 Anonymous IP database");
   }
 
   @Test
   void missingOptionsAreAUsageError() {
     assertThat(run("lookup", "192.0.2.1")).isEqualTo(Main.USAGE);
     assertThat(run("lookup", "--geoip", city.toString())).isEqualTo(Main.USAGE);
-    assertThat(run("lookup", "--geoip", city.toString(), "--schema", "csv", "192.0.2.1")).isEqualTo(Main.USAGE);
+    assertThat(run("lookup", "--geoip", city.toString(), "--schema", "csv", "192.0.2.1"))
+        .isEqualTo(Main.USAGE);
   }
 
   @ParameterizedTest(name = "{0} -> {1}")
@@ -187,8 +252,24 @@ class LookupCommandTest {
   }
 
   @ParameterizedTest(name = "''{0}''")
-  @ValueSource(strings = {"localhost", "example.com", "1.2.3", "1.2.3.4.5", "0x7f.0.0.1", "256.1.1.1", "1.2.3.4:80",
-      "abc", "deadbeef", "::g", "", "[]", "١٢٣.1.1.1", "1.2.3.4 ", "%eth0"})
+  @ValueSource(
+      strings = {
+        "localhost",
+        "example.com",
+        "1.2.3",
+        "1.2.3.4.5",
+        "0x7f.0.0.1",
+        "256.1.1.1",
+        "1.2.3.4:80",
+        "abc",
+        "deadbeef",
+        "::g",
+        "",
+        "[]",
+        "١٢٣.1.1.1",
+        "1.2.3.4 ",
+        "%eth0"
+      })
   void nonLiteralsAreRefusedWithoutAnyNameLookup(String text) {
     assertThat(LookupCommand.parseLiteral(text)).isEmpty();
   }
@@ -197,6 +278,7 @@ class LookupCommandTest {
   void namesAreNeverResolved() {
     // A name that would resolve (localhost always does) must still be refused.
     assertThat(LookupCommand.parseLiteral("localhost")).isEmpty();
-    assertThat(Set.of("ip6-localhost", "localhost.localdomain")).allSatisfy(name -> assertThat(LookupCommand.parseLiteral(name)).isEmpty());
+    assertThat(Set.of("ip6-localhost", "localhost.localdomain"))
+        .allSatisfy(name -> assertThat(LookupCommand.parseLiteral(name)).isEmpty());
   }
 }

@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 
-/** Runs {@code geofence} in-process and builds malformed input files for the policy command tests. */
+/**
+ * Runs {@code geofence} in-process and builds malformed input files for the policy command tests.
+ */
 final class PolicyCli {
 
   private PolicyCli() {}
@@ -19,7 +21,10 @@ final class PolicyCli {
   record Run(int exitCode, String out, String err) {
     /** Neither stream shows a stack trace or an exception class name. */
     Run assertNoStackTrace() {
-      assertThat(out + err).doesNotContain("\tat ").doesNotContain("Exception").doesNotContain("Error:");
+      assertThat(out + err)
+          .doesNotContain("\tat ")
+          .doesNotContain("Exception")
+          .doesNotContain("Error:");
       return this;
     }
   }
@@ -38,7 +43,8 @@ final class PolicyCli {
       dir = dir.getParent();
     }
     if (dir == null) {
-      throw new IllegalStateException("examples/policy.yaml not found above " + Path.of("").toAbsolutePath());
+      throw new IllegalStateException(
+          "examples/policy.yaml not found above " + Path.of("").toAbsolutePath());
     }
     return dir;
   }
@@ -47,7 +53,10 @@ final class PolicyCli {
     return repoRoot().resolve("examples").resolve(name);
   }
 
-  /** A malformed input of the given kind: empty, binary, big (10 MB), deep (nesting), bomb (aliases). */
+  /**
+   * A malformed input of the given kind: empty, binary, big (10 MB), deep (nesting), bomb
+   * (aliases).
+   */
   static Path malformed(Path dir, String kind) throws IOException {
     Path file = dir.resolve(kind + ".yaml");
     switch (kind) {
@@ -61,7 +70,8 @@ final class PolicyCli {
         Files.write(file, bytes);
         break;
       case "big":
-        Files.write(file, ("a: " + "x".repeat(10 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+            file, ("a: " + "x".repeat(10 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
         break;
       case "deep":
         Files.writeString(file, "cases: " + "[".repeat(50_000) + "]".repeat(50_000) + "\n");
@@ -69,8 +79,14 @@ final class PolicyCli {
       case "bomb":
         StringBuilder s = new StringBuilder("a: &a [lol, lol, lol]\n");
         for (char c = 'b'; c <= 'j'; c++) {
-          s.append(c).append(": &").append(c).append(" [*").append((char) (c - 1)).append(", *")
-              .append((char) (c - 1)).append("]\n");
+          s.append(c)
+              .append(": &")
+              .append(c)
+              .append(" [*")
+              .append((char) (c - 1))
+              .append(", *")
+              .append((char) (c - 1))
+              .append("]\n");
         }
         Files.writeString(file, s.toString());
         break;

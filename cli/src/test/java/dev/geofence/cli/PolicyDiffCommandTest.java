@@ -21,60 +21,95 @@ class PolicyDiffCommandTest {
   private void write() throws Exception {
     String example = Files.readString(PolicyCli.example("policy.yaml"));
     oldFile = Files.writeString(dir.resolve("old.yaml"), example);
-    newFile = Files.writeString(dir.resolve("new.yaml"), example
-        .replace("version: 2026-11-28.1", "version: 2026-12-10.1")
-        .replace("arms-embargoed: [CN, MO, RU, BY, VE]", "arms-embargoed: [CN, MO, RU, BY, VE, BR]")
-        .replace("effective-from: 2027-01-15", "effective-from: 2026-12-01"));
+    newFile =
+        Files.writeString(
+            dir.resolve("new.yaml"),
+            example
+                .replace("version: 2026-11-28.1", "version: 2026-12-10.1")
+                .replace(
+                    "arms-embargoed: [CN, MO, RU, BY, VE]",
+                    "arms-embargoed: [CN, MO, RU, BY, VE, BR]")
+                .replace("effective-from: 2027-01-15", "effective-from: 2026-12-01"));
   }
 
   @Test
   void printsOnlyChanges_groupedByCode_exit0() throws Exception {
     write();
 
-    PolicyCli.Run run = PolicyCli.run("policy", "diff", oldFile.toString(), newFile.toString(), "--at", "2026-12-15");
+    PolicyCli.Run run =
+        PolicyCli.run(
+            "policy", "diff", oldFile.toString(), newFile.toString(), "--at", "2026-12-15");
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out()).isEqualTo(
-        "--- " + oldFile + " (policy ai-export-controls version 2026-11-28.1)\n"
-            + "+++ " + newFile + " (policy ai-export-controls version 2026-12-10.1)\n"
-            + "as of 2026-12-15T00:00:00Z\n"
-            + "AE  frontier    substitute(claude-sonnet-4) -> substitute(claude-haiku-4)\n"
-            + "AE  advanced    allow -> substitute(claude-haiku-4)\n"
-            + "\n"
-            + "BR  frontier    substitute(claude-sonnet-4) -> block\n"
-            + "BR  advanced    allow -> block\n"
-            + "BR  standard    allow -> block\n"
-            + "BR  (no model)  allow -> block\n"
-            + "\n"
-            + "SA  frontier    substitute(claude-sonnet-4) -> substitute(claude-haiku-4)\n"
-            + "SA  advanced    allow -> substitute(claude-haiku-4)\n"
-            + "8 changes for 3 codes\n");
+    assertThat(run.out())
+        .isEqualTo(
+            "--- "
+                + oldFile
+                + " (policy ai-export-controls version 2026-11-28.1)\n"
+                + "+++ "
+                + newFile
+                + " (policy ai-export-controls version 2026-12-10.1)\n"
+                + "as of 2026-12-15T00:00:00Z\n"
+                + "AE  frontier    substitute(claude-sonnet-4) -> substitute(claude-haiku-4)\n"
+                + "AE  advanced    allow -> substitute(claude-haiku-4)\n"
+                + "\n"
+                + "BR  frontier    substitute(claude-sonnet-4) -> block\n"
+                + "BR  advanced    allow -> block\n"
+                + "BR  standard    allow -> block\n"
+                + "BR  (no model)  allow -> block\n"
+                + "\n"
+                + "SA  frontier    substitute(claude-sonnet-4) -> substitute(claude-haiku-4)\n"
+                + "SA  advanced    allow -> substitute(claude-haiku-4)\n"
+                + "8 changes for 3 codes\n");
   }
 
   @Test
   void atADateBeforeTheChange_onlyTheUndatedChangesShow() throws Exception {
     write();
 
-    PolicyCli.Run run = PolicyCli.run("policy", "diff", oldFile.toString(), newFile.toString(), "--at", "2026-11-30T23:59:59Z");
+    PolicyCli.Run run =
+        PolicyCli.run(
+            "policy",
+            "diff",
+            oldFile.toString(),
+            newFile.toString(),
+            "--at",
+            "2026-11-30T23:59:59Z");
 
-    assertThat(run.out()).contains("BR  frontier").doesNotContain("AE ").endsWith("4 changes for 1 code\n");
+    assertThat(run.out())
+        .contains("BR  frontier")
+        .doesNotContain("AE ")
+        .endsWith("4 changes for 1 code\n");
   }
 
   @Test
   void exitCodeFlag_exits1OnChanges_and0WithoutThem() throws Exception {
     write();
 
-    assertThat(PolicyCli.run("policy", "diff", "--exit-code", oldFile.toString(), newFile.toString()).exitCode()).isEqualTo(1);
-    PolicyCli.Run same = PolicyCli.run("policy", "diff", "--exit-code", oldFile.toString(), oldFile.toString());
+    assertThat(
+            PolicyCli.run("policy", "diff", "--exit-code", oldFile.toString(), newFile.toString())
+                .exitCode())
+        .isEqualTo(1);
+    PolicyCli.Run same =
+        PolicyCli.run("policy", "diff", "--exit-code", oldFile.toString(), oldFile.toString());
     assertThat(same.exitCode()).isZero();
-    assertThat(same.out()).endsWith("as of " + same.out().lines().toList().get(2).substring(6) + "\nno changes\n");
+    assertThat(same.out())
+        .endsWith("as of " + same.out().lines().toList().get(2).substring(6) + "\nno changes\n");
   }
 
   @Test
   void json_isMachineReadable() throws Exception {
     write();
 
-    PolicyCli.Run run = PolicyCli.run("policy", "diff", "--json", "--at", "2026-12-15", oldFile.toString(), newFile.toString());
+    PolicyCli.Run run =
+        PolicyCli.run(
+            "policy",
+            "diff",
+            "--json",
+            "--at",
+            "2026-12-15",
+            oldFile.toString(),
+            newFile.toString());
 
     assertThat(run.exitCode()).isZero();
     JsonNode json = new ObjectMapper().readTree(run.out());
@@ -97,7 +132,8 @@ class PolicyDiffCommandTest {
     write();
     Path bad = PolicyCli.malformed(dir, kind);
 
-    PolicyCli.Run run = PolicyCli.run("policy", "diff", oldFile.toString(), bad.toString()).assertNoStackTrace();
+    PolicyCli.Run run =
+        PolicyCli.run("policy", "diff", oldFile.toString(), bad.toString()).assertNoStackTrace();
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.out()).contains(bad + PolicyCli.messageFor(kind)).contains("nothing compared");
@@ -107,7 +143,12 @@ class PolicyDiffCommandTest {
   void usageErrors_exit2() throws Exception {
     write();
     assertThat(PolicyCli.run("policy", "diff", oldFile.toString()).exitCode()).isEqualTo(2);
-    assertThat(PolicyCli.run("policy", "diff", "--at", "31/12/2027", oldFile.toString(), newFile.toString()).exitCode()).isEqualTo(2);
-    assertThat(PolicyCli.run("policy", "diff", "--help").out()).contains("--exit-code", "--json", "--at=DATE");
+    assertThat(
+            PolicyCli.run(
+                    "policy", "diff", "--at", "31/12/2027", oldFile.toString(), newFile.toString())
+                .exitCode())
+        .isEqualTo(2);
+    assertThat(PolicyCli.run("policy", "diff", "--help").out())
+        .contains("--exit-code", "--json", "--at=DATE");
   }
 }

@@ -35,7 +35,10 @@ class PolicyTestCommandTest {
   @Test
   void passingCases_printTheSummary_exit0() throws Exception {
     Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
-    Path tests = Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: block}\n  - {country: FR, model: haiku-1, expect: allow}\n");
+    Path tests =
+        Files.writeString(
+            dir.resolve("t.yaml"),
+            "cases:\n  - {country: IR, expect: block}\n  - {country: FR, model: haiku-1, expect: allow}\n");
 
     PolicyCli.Run run = PolicyCli.run("policy", "test", policy.toString(), tests.toString());
 
@@ -48,8 +51,10 @@ class PolicyTestCommandTest {
   @Test
   void failingCases_showWhatHappenedInstead_exit1() throws Exception {
     Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
-    Path tests = Files.writeString(dir.resolve("t.yaml"),
-        """
+    Path tests =
+        Files.writeString(
+            dir.resolve("t.yaml"),
+            """
         cases:
           - name: Iran blocked
             country: IR
@@ -68,34 +73,49 @@ class PolicyTestCommandTest {
     PolicyCli.Run run = PolicyCli.run("policy", "test", policy.toString(), tests.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out().lines()).containsExactly(
-        "FAIL " + tests + ":5:5: France gets opus: expected allow, got substitute(haiku-4) by rule 'rest' (matched FR)",
-        "FAIL " + tests + ":9:5: wrong substitute: expected substitute(haiku-3), got substitute(haiku-4) by rule 'rest' (matched FR)",
-        "1 passed, 2 failed");
+    assertThat(run.out().lines())
+        .containsExactly(
+            "FAIL "
+                + tests
+                + ":5:5: France gets opus: expected allow, got substitute(haiku-4) by rule 'rest' (matched FR)",
+            "FAIL "
+                + tests
+                + ":9:5: wrong substitute: expected substitute(haiku-3), got substitute(haiku-4) by rule 'rest' (matched FR)",
+            "1 passed, 2 failed");
   }
 
   @Test
   void invalidPolicy_runsNoTest_exit1() throws Exception {
-    Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY.replace("allow: low", "allow: lo"));
-    Path tests = Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: block}\n");
+    Path policy =
+        Files.writeString(dir.resolve("p.yaml"), POLICY.replace("allow: low", "allow: lo"));
+    Path tests =
+        Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: block}\n");
 
-    PolicyCli.Run run = PolicyCli.run("policy", "test", policy.toString(), tests.toString()).assertNoStackTrace();
+    PolicyCli.Run run =
+        PolicyCli.run("policy", "test", policy.toString(), tests.toString()).assertNoStackTrace();
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains(policy + ":14:12: error: unknown tier 'lo' in rule 'rest'").endsWith(policy + ": invalid, 1 error; no test was run\n");
+    assertThat(run.out())
+        .contains(policy + ":14:12: error: unknown tier 'lo' in rule 'rest'")
+        .endsWith(policy + ": invalid, 1 error; no test was run\n");
   }
 
   @Test
   void invalidTestFile_isReportedWithLineAndColumn_exit1() throws Exception {
     Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
-    Path tests = Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: blok}\n");
+    Path tests =
+        Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: blok}\n");
 
-    PolicyCli.Run run = PolicyCli.run("policy", "test", policy.toString(), tests.toString()).assertNoStackTrace();
+    PolicyCli.Run run =
+        PolicyCli.run("policy", "test", policy.toString(), tests.toString()).assertNoStackTrace();
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).isEqualTo(
-        tests + ":2:27: error: unknown expect 'blok' in case 'case 1' (did you mean 'block'?); expected allow, substitute or block\n"
-            + tests + ": invalid, 1 error; no test was run\n");
+    assertThat(run.out())
+        .isEqualTo(
+            tests
+                + ":2:27: error: unknown expect 'blok' in case 'case 1' (did you mean 'block'?); expected allow, substitute or block\n"
+                + tests
+                + ": invalid, 1 error; no test was run\n");
   }
 
   @ParameterizedTest
@@ -104,8 +124,10 @@ class PolicyTestCommandTest {
     Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
     Path bad = PolicyCli.malformed(dir, kind);
 
-    PolicyCli.Run asTests = PolicyCli.run("policy", "test", policy.toString(), bad.toString()).assertNoStackTrace();
-    PolicyCli.Run asPolicy = PolicyCli.run("policy", "test", bad.toString(), policy.toString()).assertNoStackTrace();
+    PolicyCli.Run asTests =
+        PolicyCli.run("policy", "test", policy.toString(), bad.toString()).assertNoStackTrace();
+    PolicyCli.Run asPolicy =
+        PolicyCli.run("policy", "test", bad.toString(), policy.toString()).assertNoStackTrace();
 
     assertThat(asTests.exitCode()).isEqualTo(1);
     assertThat(asTests.out()).contains(bad + PolicyCli.messageFor(kind));
@@ -116,7 +138,8 @@ class PolicyTestCommandTest {
   @Test
   void badDateOrMissingArgument_isAUsageError() throws Exception {
     Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
-    PolicyCli.Run run = PolicyCli.run("policy", "test", "--at", "someday", policy.toString(), policy.toString());
+    PolicyCli.Run run =
+        PolicyCli.run("policy", "test", "--at", "someday", policy.toString(), policy.toString());
     assertThat(run.exitCode()).isEqualTo(2);
     assertThat(run.err()).contains("'someday' is not a date; expected YYYY-MM-DD (UTC)");
     assertThat(PolicyCli.run("policy", "test", policy.toString()).exitCode()).isEqualTo(2);

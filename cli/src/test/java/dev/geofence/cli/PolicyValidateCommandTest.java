@@ -28,7 +28,10 @@ class PolicyValidateCommandTest {
 
   @Test
   void errors_arePrintedAsFileLineColumn_andExit1() throws Exception {
-    Path file = Files.writeString(dir.resolve("p.yaml"), VALID.replace("action: allow", "alow: top\n    action: allow\n    where: US"));
+    Path file =
+        Files.writeString(
+            dir.resolve("p.yaml"),
+            VALID.replace("action: allow", "alow: top\n    action: allow\n    where: US"));
 
     PolicyCli.Run run = PolicyCli.run("policy", "validate", file.toString()).assertNoStackTrace();
 
@@ -47,9 +50,11 @@ class PolicyValidateCommandTest {
     PolicyCli.Run run = PolicyCli.run("policy", "validate", file.toString());
 
     assertThat(run.exitCode()).isZero();
-    assertThat(run.out().lines()).containsExactly(
-        file + ":5:1: warning: no rule has where: \"*\"; a country that no rule matches is blocked (add a catch-all rule last to decide it explicitly)",
-        file + ": valid, policy p version 1, 1 rule, 1 warning");
+    assertThat(run.out().lines())
+        .containsExactly(
+            file
+                + ":5:1: warning: no rule has where: \"*\"; a country that no rule matches is blocked (add a catch-all rule last to decide it explicitly)",
+            file + ": valid, policy p version 1, 1 rule, 1 warning");
   }
 
   @Test
@@ -60,7 +65,10 @@ class PolicyValidateCommandTest {
     PolicyCli.Run run = PolicyCli.run("policy", "validate", good.toString(), bad.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains(good + ": valid").contains(bad + ": invalid, 1 error").endsWith("2 files: 1 valid, 1 invalid\n");
+    assertThat(run.out())
+        .contains(good + ": valid")
+        .contains(bad + ": invalid, 1 error")
+        .endsWith("2 files: 1 valid, 1 invalid\n");
   }
 
   @ParameterizedTest
@@ -76,10 +84,14 @@ class PolicyValidateCommandTest {
 
   @Test
   void missingFileAndDirectory_areErrors_exit1() {
-    PolicyCli.Run run = PolicyCli.run("policy", "validate", dir.resolve("none.yaml").toString(), dir.toString()).assertNoStackTrace();
+    PolicyCli.Run run =
+        PolicyCli.run("policy", "validate", dir.resolve("none.yaml").toString(), dir.toString())
+            .assertNoStackTrace();
 
     assertThat(run.exitCode()).isEqualTo(1);
-    assertThat(run.out()).contains("none.yaml:1:1: error: cannot read the file: no such file").contains(dir + ":1:1: error: cannot read the file");
+    assertThat(run.out())
+        .contains("none.yaml:1:1: error: cannot read the file: no such file")
+        .contains(dir + ":1:1: error: cannot read the file");
   }
 
   @Test

@@ -18,68 +18,100 @@ import picocli.CommandLine.Option;
  * 0 after a clean stop, 1 when the server cannot start, 2 for a bad option. Not thread-safe; one
  * instance per run.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false,
-    description = "Runs a small model API (POST /v1/messages, GET /v1/models) behind the geofence filter,"
-        + " with an embedded demo policy and GeoIP database, on http://127.0.0.1:8080.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description =
+        "Runs a small model API (POST /v1/messages, GET /v1/models) behind the geofence filter,"
+            + " with an embedded demo policy and GeoIP database, on http://127.0.0.1:8080.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080",
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      defaultValue = "8080",
       description = "TCP port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port;
 
-  @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = DemoConfig.DEFAULT_HOST,
-      description = "Address to bind, an IP literal; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--host",
+      paramLabel = "ADDRESS",
+      defaultValue = DemoConfig.DEFAULT_HOST,
+      description =
+          "Address to bind, an IP literal; 0.0.0.0 for every interface (default: ${DEFAULT-VALUE}).")
   String host;
 
-  @Option(names = "--policy", paramLabel = "FILE",
+  @Option(
+      names = "--policy",
+      paramLabel = "FILE",
       description = "Region policy (YAML) (default: the embedded examples/policy.yaml).")
   Path policy;
 
-  @Option(names = "--geoip", paramLabel = "FILE",
-      description = "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite"
-          + " (default: a demo database built at start from demo-ranges.csv).")
+  @Option(
+      names = "--geoip",
+      paramLabel = "FILE",
+      description =
+          "Country database (.mmdb): GeoIP2/GeoLite2 Country, City or Enterprise, DB-IP, IPinfo Lite"
+              + " (default: a demo database built at start from demo-ranges.csv).")
   Path geoip;
 
-  @Option(names = "--anonymous-db", paramLabel = "FILE",
-      description = "GeoIP2 Anonymous IP database (.mmdb) for VPN/Tor/hosting flags (default: none).")
+  @Option(
+      names = "--anonymous-db",
+      paramLabel = "FILE",
+      description =
+          "GeoIP2 Anonymous IP database (.mmdb) for VPN/Tor/hosting flags (default: none).")
   Path anonymousDb;
 
-  @Option(names = "--trust-proxy", paramLabel = "CIDR",
-      description = "Network whose X-Forwarded-For is believed; repeatable; 'none' trusts no proxy"
-          + " (default: loopback, 127.0.0.0/8 and ::1, so curl on this machine can play any caller).")
+  @Option(
+      names = "--trust-proxy",
+      paramLabel = "CIDR",
+      description =
+          "Network whose X-Forwarded-For is believed; repeatable; 'none' trusts no proxy"
+              + " (default: loopback, 127.0.0.0/8 and ::1, so curl on this machine can play any caller).")
   List<String> trustProxy = new ArrayList<>();
 
-  @Option(names = "--audit", paramLabel = "DIR", defaultValue = "geofence-audit",
-      description = "Directory of the audit trail (hash-chained JSON Lines files; created if missing)"
-          + " (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--audit",
+      paramLabel = "DIR",
+      defaultValue = "geofence-audit",
+      description =
+          "Directory of the audit trail (hash-chained JSON Lines files; created if missing)"
+              + " (default: ${DEFAULT-VALUE}).")
   Path audit;
 
-  @Option(names = "--audit-durability", paramLabel = "each-record|INTERVAL", defaultValue = "each-record",
-      description = "each-record: force every audit line to disk before its request is answered;"
-          + " an interval such as 1s: force at most that often, and let allowed requests go without"
-          + " waiting for their line, as the library's defaults do (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--audit-durability",
+      paramLabel = "each-record|INTERVAL",
+      defaultValue = "each-record",
+      description =
+          "each-record: force every audit line to disk before its request is answered;"
+              + " an interval such as 1s: force at most that often, and let allowed requests go without"
+              + " waiting for their line, as the library's defaults do (default: ${DEFAULT-VALUE}).")
   String auditDurability;
 
-  @Option(names = "--no-geofence",
+  @Option(
+      names = "--no-geofence",
       description = "Run the same server without the filter: the baseline for benchmarks.")
   boolean noGeofence;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** A command line with the demo's error handling: one-sentence messages, never a stack trace. */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new DemoCommand());
-    cli.setParameterExceptionHandler((e, args) -> {
-      PrintWriter err = e.getCommandLine().getErr();
-      err.println("demo: " + e.getMessage());
-      err.println("Run 'bin/demo --help' for the options.");
-      return 2;
-    });
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-      commandLine.getErr().println("demo: " + message(e));
-      return 1;
-    });
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          PrintWriter err = e.getCommandLine().getErr();
+          err.println("demo: " + e.getMessage());
+          err.println("Run 'bin/demo --help' for the options.");
+          return 2;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          commandLine.getErr().println("demo: " + message(e));
+          return 1;
+        });
     return cli;
   }
 
@@ -91,7 +123,8 @@ final class DemoCommand implements Callable<Integer> {
       server = DemoServer.start(config);
     } catch (PolicyException e) {
       PrintWriter err = spec.commandLine().getErr();
-      err.println("demo: the policy " + config.policy().map(Path::toString).orElse("") + " has errors:");
+      err.println(
+          "demo: the policy " + config.policy().map(Path::toString).orElse("") + " has errors:");
       e.errors().forEach(d -> err.println("  " + d));
       return 1;
     }
@@ -105,13 +138,14 @@ final class DemoCommand implements Callable<Integer> {
   /** The options as a validated config; a bad value is a usage error naming the option. */
   DemoConfig config() {
     try {
-      DemoConfig.Builder builder = DemoConfig.builder()
-          .host(host)
-          .port(port)
-          .trustedProxies(trustedProxies(trustProxy))
-          .audit(audit)
-          .auditDurability(auditDurability)
-          .geofence(!noGeofence);
+      DemoConfig.Builder builder =
+          DemoConfig.builder()
+              .host(host)
+              .port(port)
+              .trustedProxies(trustedProxies(trustProxy))
+              .audit(audit)
+              .auditDurability(auditDurability)
+              .geofence(!noGeofence);
       if (policy != null) {
         builder.policy(policy);
       }
@@ -135,7 +169,9 @@ final class DemoCommand implements Callable<Integer> {
     if (values.contains("none")) {
       if (values.size() > 1) {
         throw new IllegalArgumentException(
-            "--trust-proxy none cannot be combined with networks " + values + "; give either 'none' or CIDRs");
+            "--trust-proxy none cannot be combined with networks "
+                + values
+                + "; give either 'none' or CIDRs");
       }
       return TrustedProxies.none();
     }
@@ -152,11 +188,16 @@ final class DemoCommand implements Callable<Integer> {
 
   private static String message(Throwable e) {
     Throwable cause = e;
-    while (cause.getCause() != null && (cause.getMessage() == null || cause.getMessage().isBlank())) {
+    while (cause.getCause() != null
+        && (cause.getMessage() == null || cause.getMessage().isBlank())) {
       cause = cause.getCause();
     }
-    if (cause instanceof java.io.IOException && cause.getMessage() != null && cause.getMessage().contains("bind")) {
-      return "cannot listen: " + cause.getMessage() + " (is another server using the port? try --port)";
+    if (cause instanceof java.io.IOException
+        && cause.getMessage() != null
+        && cause.getMessage().contains("bind")) {
+      return "cannot listen: "
+          + cause.getMessage()
+          + " (is another server using the port? try --port)";
     }
     return cause.getMessage() == null ? cause.toString() : cause.getMessage();
   }

@@ -23,14 +23,27 @@ import java.util.Optional;
  *     policies (blocks and substitutions wait for their line, allowed requests do not)
  * @param geofence false to run the same server without the filter (the benchmark baseline)
  */
-record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> geoip, Optional<Path> anonymousDb,
-    TrustedProxies trustedProxies, Path audit, Optional<Duration> auditSyncInterval, boolean geofence) {
+record DemoConfig(
+    String host,
+    int port,
+    Optional<Path> policy,
+    Optional<Path> geoip,
+    Optional<Path> anonymousDb,
+    TrustedProxies trustedProxies,
+    Path audit,
+    Optional<Duration> auditSyncInterval,
+    boolean geofence) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
   static final Path DEFAULT_AUDIT = Path.of("geofence-audit");
-  /** Loopback is trusted by default so that {@code curl -H 'X-Forwarded-For: ...'} can play any caller. */
-  static final TrustedProxies LOOPBACK = TrustedProxies.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
+
+  /**
+   * Loopback is trusted by default so that {@code curl -H 'X-Forwarded-For: ...'} can play any
+   * caller.
+   */
+  static final TrustedProxies LOOPBACK =
+      TrustedProxies.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1"));
 
   DemoConfig {
     Objects.requireNonNull(host, "host");
@@ -65,7 +78,9 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
       Objects.requireNonNull(host, "host");
       if (!isAddressLiteral(host)) {
         throw new IllegalArgumentException(
-            "--host '" + host + "' is not an IP address; give one such as 127.0.0.1, 0.0.0.0 or ::1");
+            "--host '"
+                + host
+                + "' is not an IP address; give one such as 127.0.0.1, 0.0.0.0 or ::1");
       }
       this.host = host;
       return this;
@@ -74,7 +89,8 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
     /** 0 to 65535; 0 picks a free port. */
     Builder port(int port) {
       if (port < 0 || port > 65_535) {
-        throw new IllegalArgumentException("--port " + port + " is out of range; expected 0 to 65535 (0 = any free port)");
+        throw new IllegalArgumentException(
+            "--port " + port + " is out of range; expected 0 to 65535 (0 = any free port)");
       }
       this.port = port;
       return this;
@@ -105,15 +121,17 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
       Objects.requireNonNull(audit, "audit");
       if (java.nio.file.Files.isRegularFile(audit)) {
         throw new IllegalArgumentException(
-            "--audit '" + audit + "' is a file; give a directory, where the trail's .jsonl files are written");
+            "--audit '"
+                + audit
+                + "' is a file; give a directory, where the trail's .jsonl files are written");
       }
       this.audit = audit;
       return this;
     }
 
     /**
-     * {@code each-record} (the default: every line forced to disk before its request is answered) or
-     * an interval such as {@code 1s} or {@code 250ms} (from 1 ms to 1 min).
+     * {@code each-record} (the default: every line forced to disk before its request is answered)
+     * or an interval such as {@code 1s} or {@code 250ms} (from 1 ms to 1 min).
      */
     Builder auditDurability(String value) {
       Objects.requireNonNull(value, "value");
@@ -122,9 +140,13 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
         return this;
       }
       Duration interval = parseInterval(value);
-      if (interval == null || interval.compareTo(Duration.ofMillis(1)) < 0 || interval.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("--audit-durability '" + value
-            + "' is not valid; expected each-record or an interval from 1ms to 1m such as 1s or 250ms");
+      if (interval == null
+          || interval.compareTo(Duration.ofMillis(1)) < 0
+          || interval.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "--audit-durability '"
+                + value
+                + "' is not valid; expected each-record or an interval from 1ms to 1m such as 1s or 250ms");
       }
       this.auditSyncInterval = interval;
       return this;
@@ -136,23 +158,36 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
     }
 
     DemoConfig build() {
-      return new DemoConfig(host, port, Optional.ofNullable(policy), Optional.ofNullable(geoip),
-          Optional.ofNullable(anonymousDb), trustedProxies, audit, Optional.ofNullable(auditSyncInterval), geofence);
+      return new DemoConfig(
+          host,
+          port,
+          Optional.ofNullable(policy),
+          Optional.ofNullable(geoip),
+          Optional.ofNullable(anonymousDb),
+          trustedProxies,
+          audit,
+          Optional.ofNullable(auditSyncInterval),
+          geofence);
     }
 
     private static Path requireFile(Path path, String option) {
       Objects.requireNonNull(path, option);
       if (!java.nio.file.Files.isRegularFile(path)) {
-        throw new IllegalArgumentException(option + " '" + path + "' is not a readable file; give the path of an existing file");
+        throw new IllegalArgumentException(
+            option + " '" + path + "' is not a readable file; give the path of an existing file");
       }
       return path;
     }
 
     /** {@code 250ms}, {@code 1s}, {@code 1m}; null when the text is none of these. */
     private static Duration parseInterval(String text) {
-      String unit = text.endsWith("ms") ? "ms" : text.endsWith("s") ? "s" : text.endsWith("m") ? "m" : "";
+      String unit =
+          text.endsWith("ms") ? "ms" : text.endsWith("s") ? "s" : text.endsWith("m") ? "m" : "";
       String digits = text.substring(0, text.length() - unit.length());
-      if (unit.isEmpty() || digits.isEmpty() || digits.length() > 6 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      if (unit.isEmpty()
+          || digits.isEmpty()
+          || digits.length() > 6
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
         return null;
       }
       long amount = Long.parseLong(digits);
@@ -164,7 +199,8 @@ record DemoConfig(String host, int port, Optional<Path> policy, Optional<Path> g
     }
 
     private static boolean isAddressLiteral(String host) {
-      // Parsing with Cidr keeps the check free of name resolution; a prefix length is not an address.
+      // Parsing with Cidr keeps the check free of name resolution; a prefix length is not an
+      // address.
       if (host.indexOf('/') >= 0) {
         return false;
       }

@@ -22,6 +22,7 @@ final class DemoDatabase {
 
   /** The metadata {@code database_type}, so the reader treats it as a GeoIP2 Country database. */
   static final String DATABASE_TYPE = "GeoIP2-Country";
+
   static final String CSV_RESOURCE = "demo-ranges.csv";
 
   private DemoDatabase() {}
@@ -41,18 +42,22 @@ final class DemoDatabase {
       writeTo(file, buildTime);
       return file;
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not write the demo GeoIP database: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Could not write the demo GeoIP database: " + e.getMessage(), e);
     }
   }
 
   /** Writes the demo database to the file, replacing it. */
   static void writeTo(Path file, Instant buildTime) throws IOException {
-    MmdbWriter writer = MmdbWriter.builder()
-        .databaseType(DATABASE_TYPE)
-        .buildEpoch(buildTime)
-        .languages(java.util.List.of("en"))
-        .description("en", "geofence demo database from NRO delegation data (CC BY 4.0), via ip-location-db")
-        .build();
+    MmdbWriter writer =
+        MmdbWriter.builder()
+            .databaseType(DATABASE_TYPE)
+            .buildEpoch(buildTime)
+            .languages(java.util.List.of("en"))
+            .description(
+                "en",
+                "geofence demo database from NRO delegation data (CC BY 4.0), via ip-location-db")
+            .build();
     try (InputStream in = DemoDatabase.class.getResourceAsStream(CSV_RESOURCE)) {
       if (in == null) {
         throw new IOException("the resource " + CSV_RESOURCE + " is missing from the demo jar");

@@ -26,8 +26,8 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 /**
  * The geofence of the demo: the filter, configured from the demo's options, and the audit log it
  * writes to (owned here, so that it is closed only after Jetty has finished every request). Knows
- * where the policy and database came from, for the banner and the status page. Thread-safe;
- * {@link #close()} is idempotent.
+ * where the policy and database came from, for the banner and the status page. Thread-safe; {@link
+ * #close()} is idempotent.
  */
 final class DemoGeofence implements AutoCloseable {
 
@@ -42,8 +42,12 @@ final class DemoGeofence implements AutoCloseable {
   private final Path auditDirectory;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DemoGeofence(Optional<GeofenceFilter> filter, String policySource, String databaseSource,
-      Optional<AuditLog> audit, Path auditDirectory) {
+  private DemoGeofence(
+      Optional<GeofenceFilter> filter,
+      String policySource,
+      String databaseSource,
+      Optional<AuditLog> audit,
+      Path auditDirectory) {
     this.filter = filter;
     this.policySource = policySource;
     this.databaseSource = databaseSource;
@@ -53,13 +57,17 @@ final class DemoGeofence implements AutoCloseable {
 
   /** Nothing installed: the {@code --no-geofence} baseline. */
   static DemoGeofence none(DemoConfig config) {
-    return new DemoGeofence(Optional.empty(), "none (--no-geofence)", "none (--no-geofence)", Optional.empty(),
+    return new DemoGeofence(
+        Optional.empty(),
+        "none (--no-geofence)",
+        "none (--no-geofence)",
+        Optional.empty(),
         config.audit());
   }
 
   /**
-   * Checks the policy, writes the embedded files it needs, opens the audit trail and configures
-   * the filter, which starts (opening the databases) when the server starts.
+   * Checks the policy, writes the embedded files it needs, opens the audit trail and configures the
+   * filter, which starts (opening the databases) when the server starts.
    *
    * @throws PolicyException for a policy with errors, so they can be listed one per line
    */
@@ -70,39 +78,50 @@ final class DemoGeofence implements AutoCloseable {
     Path database = config.geoip().orElseGet(() -> DemoDatabase.writeTemporary(Instant.now()));
     AuditLog.Builder auditBuilder = AuditLog.builder();
     if (config.auditSyncInterval().isEmpty()) {
-      auditBuilder.sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
+      auditBuilder
+          .sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
           // Every request waits for its line: when curl returns, the line is on disk for tail -f.
           .overflowAll(OverflowPolicy.WAIT);
     } else {
-      // The library's defaults: blocks and substitutions wait for their line, allowed requests do not.
-      auditBuilder.sink(FileAuditSink.builder(config.audit())
-          .durability(Durability.every(config.auditSyncInterval().get())).build());
+      // The library's defaults: blocks and substitutions wait for their line, allowed requests do
+      // not.
+      auditBuilder.sink(
+          FileAuditSink.builder(config.audit())
+              .durability(Durability.every(config.auditSyncInterval().get()))
+              .build());
     }
     AuditLog audit = auditBuilder.build();
     try {
-      GeofenceSettings.Builder settings = GeofenceSettings.builder()
-          .policyFile(policyFile)
-          .geoipDatabase(database)
-          .trustedProxies(config.trustedProxies())
-          .auditLog(audit);
+      GeofenceSettings.Builder settings =
+          GeofenceSettings.builder()
+              .policyFile(policyFile)
+              .geoipDatabase(database)
+              .trustedProxies(config.trustedProxies())
+              .auditLog(audit);
       config.anonymousDb().ifPresent(settings::anonymousDatabase);
-      return new DemoGeofence(Optional.of(new GeofenceFilter(settings.build())),
+      return new DemoGeofence(
+          Optional.of(new GeofenceFilter(settings.build())),
           config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME),
-          config.geoip().map(Path::toString).orElse(EMBEDDED_DATABASE_NAME), Optional.of(audit), config.audit());
+          config.geoip().map(Path::toString).orElse(EMBEDDED_DATABASE_NAME),
+          Optional.of(audit),
+          config.audit());
     } catch (RuntimeException e) {
       audit.close();
       throw e;
     }
   }
 
-  /** The embedded policy as a temporary file, since the filter reads (and watches) a policy file. */
+  /**
+   * The embedded policy as a temporary file, since the filter reads (and watches) a policy file.
+   */
   private static Path writeEmbeddedPolicy() {
     try {
       Path file = Files.createTempFile("geofence-demo-policy-", ".yaml");
       file.toFile().deleteOnExit();
       return Files.writeString(file, embeddedPolicyText());
     } catch (IOException e) {
-      throw new UncheckedIOException("Could not write the embedded demo policy to a temporary file: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "Could not write the embedded demo policy to a temporary file: " + e.getMessage(), e);
     }
   }
 
@@ -114,7 +133,8 @@ final class DemoGeofence implements AutoCloseable {
   static String embeddedPolicyText() {
     try (InputStream in = DemoGeofence.class.getResourceAsStream(POLICY_RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("The embedded policy " + POLICY_RESOURCE + " is missing from the demo jar.");
+        throw new IllegalStateException(
+            "The embedded policy " + POLICY_RESOURCE + " is missing from the demo jar.");
       }
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -127,11 +147,12 @@ final class DemoGeofence implements AutoCloseable {
    * status page stays outside it, so that an operator is never geo-fenced out of it.
    */
   void install(ServletContextHandler context) {
-    filter.ifPresent(f -> {
-      FilterHolder holder = new FilterHolder(f);
-      holder.setName("geofence");
-      context.addFilter(holder, "/v1/*", EnumSet.of(DispatcherType.REQUEST));
-    });
+    filter.ifPresent(
+        f -> {
+          FilterHolder holder = new FilterHolder(f);
+          holder.setName("geofence");
+          context.addFilter(holder, "/v1/*", EnumSet.of(DispatcherType.REQUEST));
+        });
   }
 
   /** The running filter's state; empty without the geofence. */

@@ -13,11 +13,10 @@ import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
- * The demo: an embedded Jetty 12 server with a small model API ({@code POST /v1/messages},
- * {@code GET /v1/models}) behind the geofence filter, and {@code GET /geofence/status}.
+ * The demo: an embedded Jetty 12 server with a small model API ({@code POST /v1/messages}, {@code
+ * GET /v1/models}) behind the geofence filter, and {@code GET /geofence/status}.
  *
  * <p>{@link #start(DemoConfig)} returns a running server; {@link #close()} (or SIGTERM, through
  * Jetty's shutdown hook) lets requests in flight finish, then closes the geofence so the audit
@@ -26,6 +25,7 @@ import picocli.CommandLine;
 public final class DemoServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoServer.class);
+
   /** How long in-flight requests get to finish on shutdown. */
   static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -50,11 +50,13 @@ public final class DemoServer implements AutoCloseable {
   /**
    * Starts a server.
    *
-   * @throws Exception if the policy, a database or the audit directory is refused, or the port is taken
+   * @throws Exception if the policy, a database or the audit directory is refused, or the port is
+   *     taken
    */
   static DemoServer start(DemoConfig config) throws Exception {
     Objects.requireNonNull(config, "config");
-    DemoGeofence geofence = config.geofence() ? DemoGeofence.open(config) : DemoGeofence.none(config);
+    DemoGeofence geofence =
+        config.geofence() ? DemoGeofence.open(config) : DemoGeofence.none(config);
     Server server = new Server();
     try {
       ServerConnector connector = new ServerConnector(server);
@@ -69,22 +71,25 @@ public final class DemoServer implements AutoCloseable {
       geofence.install(context);
       context.addServlet(new ServletHolder("messages", new MessagesServlet(json)), "/v1/messages");
       context.addServlet(new ServletHolder("models", new ModelsServlet(json)), "/v1/models");
-      context.addServlet(new ServletHolder("status", new StatusServlet(json, geofence)), "/geofence/status");
+      context.addServlet(
+          new ServletHolder("status", new StatusServlet(json, geofence)), "/geofence/status");
 
       // GracefulHandler makes stop() wait for requests in flight, up to the stop timeout.
       server.setHandler(new GracefulHandler(context));
       server.setStopTimeout(STOP_TIMEOUT.toMillis());
       server.setStopAtShutdown(true);
       AtomicBoolean closed = new AtomicBoolean();
-      server.addEventListener(new LifeCycle.Listener() {
-        @Override
-        public void lifeCycleStopped(LifeCycle event) {
-          // Jetty has finished the requests it will finish; only now is the audit trail complete.
-          if (closed.compareAndSet(false, true)) {
-            geofence.close();
-          }
-        }
-      });
+      server.addEventListener(
+          new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopped(LifeCycle event) {
+              // Jetty has finished the requests it will finish; only now is the audit trail
+              // complete.
+              if (closed.compareAndSet(false, true)) {
+                geofence.close();
+              }
+            }
+          });
       server.start();
     } catch (Exception | Error e) {
       server.stop();
@@ -123,7 +128,10 @@ public final class DemoServer implements AutoCloseable {
     server.join();
   }
 
-  /** Stops accepting, lets requests in flight finish, then flushes and closes the audit trail. Idempotent. */
+  /**
+   * Stops accepting, lets requests in flight finish, then flushes and closes the audit trail.
+   * Idempotent.
+   */
   @Override
   public void close() {
     try {

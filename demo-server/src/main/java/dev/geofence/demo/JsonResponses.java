@@ -12,7 +12,8 @@ final class JsonResponses {
   private JsonResponses() {}
 
   /** Writes {@code {"type":"error","error":{"type":...,"message":...}}} with the status. */
-  static void error(ObjectMapper json, HttpServletResponse response, int status, String type, String message)
+  static void error(
+      ObjectMapper json, HttpServletResponse response, int status, String type, String message)
       throws IOException {
     ObjectNode error = json.createObjectNode();
     error.put("type", "error");

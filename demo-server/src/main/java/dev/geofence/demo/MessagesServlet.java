@@ -18,6 +18,7 @@ import java.util.UUID;
 final class MessagesServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
+
   /** Larger bodies are not demo requests; the limit keeps a hostile body from filling the heap. */
   private static final int MAX_BODY = 1 << 20;
 
@@ -28,22 +29,30 @@ final class MessagesServlet extends HttpServlet {
   }
 
   @Override
-  protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doPost(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
     if (body.length > MAX_BODY) {
-      JsonResponses.error(json, response, 413, "request_too_large", "The request body is larger than 1 MiB.");
+      JsonResponses.error(
+          json, response, 413, "request_too_large", "The request body is larger than 1 MiB.");
       return;
     }
     JsonNode message;
     try {
       message = json.readTree(body);
     } catch (JsonProcessingException e) {
-      JsonResponses.error(json, response, 400, "invalid_request_error", "The request body is not valid JSON.");
+      JsonResponses.error(
+          json, response, 400, "invalid_request_error", "The request body is not valid JSON.");
       return;
     }
     JsonNode model = message == null ? null : message.get("model");
     if (model == null || !model.isTextual() || model.asText().isBlank()) {
-      JsonResponses.error(json, response, 400, "invalid_request_error", "model: Field required (a model id string).");
+      JsonResponses.error(
+          json,
+          response,
+          400,
+          "invalid_request_error",
+          "model: Field required (a model id string).");
       return;
     }
     ObjectNode reply = json.createObjectNode();
@@ -51,9 +60,15 @@ final class MessagesServlet extends HttpServlet {
     reply.put("type", "message");
     reply.put("role", "assistant");
     reply.put("model", model.asText());
-    reply.putArray("content").addObject()
+    reply
+        .putArray("content")
+        .addObject()
         .put("type", "text")
-        .put("text", "Hello from the geofence demo. This application received a request for " + model.asText() + ".");
+        .put(
+            "text",
+            "Hello from the geofence demo. This application received a request for "
+                + model.asText()
+                + ".");
     reply.put("stop_reason", "end_turn");
     reply.putNull("stop_sequence");
     reply.putObject("usage").put("input_tokens", 12).put("output_tokens", 16);

@@ -12,8 +12,8 @@ import java.util.function.Predicate;
 
 /**
  * {@code GET /v1/models} in the shape of Anthropic's API, listing only the models the caller may
- * use according to the geofence decision the filter left on the request; without the filter
- * ({@code --no-geofence}) every model is listed. Stateless and thread-safe.
+ * use according to the geofence decision the filter left on the request; without the filter ({@code
+ * --no-geofence}) every model is listed. Stateless and thread-safe.
  */
 final class ModelsServlet extends HttpServlet {
 
@@ -26,9 +26,11 @@ final class ModelsServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     Predicate<String> permitted = Permissions.of(request);
-    List<DemoModels.Model> models = DemoModels.ALL.stream().filter(m -> permitted.test(m.id())).toList();
+    List<DemoModels.Model> models =
+        DemoModels.ALL.stream().filter(m -> permitted.test(m.id())).toList();
     ObjectNode page = json.createObjectNode();
     ArrayNode data = page.putArray("data");
     for (DemoModels.Model model : models) {

@@ -29,7 +29,8 @@ final class StatusServlet extends HttpServlet {
   }
 
   @Override
-  protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+  protected void doGet(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
     JsonResponses.write(json, response, 200, render());
   }
 
@@ -44,7 +45,8 @@ final class StatusServlet extends HttpServlet {
     root.put("healthy", status.healthy());
 
     ObjectNode policy = root.putObject("policy");
-    policy.put("id", status.policyId())
+    policy
+        .put("id", status.policyId())
         .put("version", status.policyVersion())
         .put("sha256", status.policySha256())
         .put("loaded_at", status.policyLoadedAt().toString())
@@ -58,7 +60,9 @@ final class StatusServlet extends HttpServlet {
     status.database().ifPresent(info -> putDatabase(database, info));
     database.put("healthy", status.databaseHealthy());
     putOptional(database, "last_reload_error", status.databaseError());
-    status.anonymousDatabase().ifPresent(info -> putDatabase(root.putObject("anonymous_database"), info));
+    status
+        .anonymousDatabase()
+        .ifPresent(info -> putDatabase(root.putObject("anonymous_database"), info));
 
     GeoCacheStats cache = status.cache();
     root.putObject("cache")
@@ -91,7 +95,9 @@ final class StatusServlet extends HttpServlet {
   }
 
   private static void putAudit(ObjectNode node, AuditStats stats) {
-    node.put("written", stats.written()).put("lost", stats.lost()).put("queue_depth", stats.queueDepth());
+    node.put("written", stats.written())
+        .put("lost", stats.lost())
+        .put("queue_depth", stats.queueDepth());
     putOptional(node, "last_error", stats.lastError());
   }
 

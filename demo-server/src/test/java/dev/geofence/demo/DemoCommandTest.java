@@ -18,8 +18,7 @@ import picocli.CommandLine;
 
 class DemoCommandTest {
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @Test
   void noOptions_giveTheDemoDefaults() {
@@ -41,7 +40,8 @@ class DemoCommandTest {
   void auditDurability_isEachRecordOrAnInterval(String value, long millis) {
     DemoConfig config = parse("--audit-durability", value);
 
-    assertThat(config.auditSyncInterval().map(java.time.Duration::toMillis).orElse(-1L)).isEqualTo(millis);
+    assertThat(config.auditSyncInterval().map(java.time.Duration::toMillis).orElse(-1L))
+        .isEqualTo(millis);
   }
 
   @Test
@@ -50,9 +50,25 @@ class DemoCommandTest {
     Path geoip = Files.writeString(temp.resolve("country.mmdb"), "x");
     Path anonymous = Files.writeString(temp.resolve("anon.mmdb"), "x");
 
-    DemoConfig config = parse("--port", "0", "--host", "::1", "--policy", policy.toString(), "--geoip", geoip.toString(),
-        "--anonymous-db", anonymous.toString(), "--trust-proxy", "10.0.0.0/8", "--trust-proxy", "2001:db8::/32",
-        "--audit", temp.resolve("trail").toString(), "--no-geofence");
+    DemoConfig config =
+        parse(
+            "--port",
+            "0",
+            "--host",
+            "::1",
+            "--policy",
+            policy.toString(),
+            "--geoip",
+            geoip.toString(),
+            "--anonymous-db",
+            anonymous.toString(),
+            "--trust-proxy",
+            "10.0.0.0/8",
+            "--trust-proxy",
+            "2001:db8::/32",
+            "--audit",
+            temp.resolve("trail").toString(),
+            "--no-geofence");
 
     assertThat(config.port()).isZero();
     assertThat(config.host()).isEqualTo("::1");
@@ -71,21 +87,24 @@ class DemoCommandTest {
   }
 
   @ParameterizedTest(name = "{0} {1}")
-  @CsvSource(delimiter = '|', value = {
-      "--port         | 70000          | --port 70000 is out of range; expected 0 to 65535",
-      "--port         | -1             | --port -1 is out of range",
-      "--host         | localhost      | --host 'localhost' is not an IP address",
-      "--host         | 10.0.0.0/8     | --host '10.0.0.0/8' is not an IP address",
-      "--trust-proxy  | 10.0.0.1/8     | --trust-proxy: '10.0.0.1/8'",
-      "--trust-proxy  | example.com    | --trust-proxy: 'example.com' is not a network in CIDR notation",
-      "--policy       | no-such.yaml   | --policy 'no-such.yaml' is not a readable file",
-      "--geoip        | no-such.mmdb   | --geoip 'no-such.mmdb' is not a readable file",
-      "--anonymous-db | no-such.mmdb   | --anonymous-db 'no-such.mmdb' is not a readable file",
-      "--audit-durability | always     | --audit-durability 'always' is not valid; expected each-record or an interval",
-      "--audit-durability | 0ms        | --audit-durability '0ms' is not valid",
-      "--audit-durability | 2m         | --audit-durability '2m' is not valid",
-  })
-  void badOptionValue_isAUsageErrorNamingTheOptionAndValue(String option, String value, String message) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "--port         | 70000          | --port 70000 is out of range; expected 0 to 65535",
+        "--port         | -1             | --port -1 is out of range",
+        "--host         | localhost      | --host 'localhost' is not an IP address",
+        "--host         | 10.0.0.0/8     | --host '10.0.0.0/8' is not an IP address",
+        "--trust-proxy  | 10.0.0.1/8     | --trust-proxy: '10.0.0.1/8'",
+        "--trust-proxy  | example.com    | --trust-proxy: 'example.com' is not a network in CIDR notation",
+        "--policy       | no-such.yaml   | --policy 'no-such.yaml' is not a readable file",
+        "--geoip        | no-such.mmdb   | --geoip 'no-such.mmdb' is not a readable file",
+        "--anonymous-db | no-such.mmdb   | --anonymous-db 'no-such.mmdb' is not a readable file",
+        "--audit-durability | always     | --audit-durability 'always' is not valid; expected each-record or an interval",
+        "--audit-durability | 0ms        | --audit-durability '0ms' is not valid",
+        "--audit-durability | 2m         | --audit-durability '2m' is not valid",
+      })
+  void badOptionValue_isAUsageErrorNamingTheOptionAndValue(
+      String option, String value, String message) {
     Run run = run(option, value);
 
     assertThat(run.exit).isEqualTo(2);
@@ -97,7 +116,8 @@ class DemoCommandTest {
     Run run = run("--trust-proxy", "none", "--trust-proxy", "10.0.0.0/8");
 
     assertThat(run.exit).isEqualTo(2);
-    assertThat(run.err).contains("--trust-proxy none cannot be combined with networks [none, 10.0.0.0/8]");
+    assertThat(run.err)
+        .contains("--trust-proxy none cannot be combined with networks [none, 10.0.0.0/8]");
   }
 
   @Test
@@ -112,9 +132,17 @@ class DemoCommandTest {
 
   @Test
   void policyWithErrors_exitsWithOneAndListsTheErrors() throws Exception {
-    Path policy = Files.writeString(temp.resolve("bad.yaml"), "policy: p\nversion: 1\nrules: nope\n");
+    Path policy =
+        Files.writeString(temp.resolve("bad.yaml"), "policy: p\nversion: 1\nrules: nope\n");
 
-    Run run = run("--policy", policy.toString(), "--port", "0", "--audit", temp.resolve("trail").toString());
+    Run run =
+        run(
+            "--policy",
+            policy.toString(),
+            "--port",
+            "0",
+            "--audit",
+            temp.resolve("trail").toString());
 
     assertThat(run.exit).isEqualTo(1);
     assertThat(run.err).contains("bad.yaml").doesNotContain("\tat ");
@@ -124,10 +152,13 @@ class DemoCommandTest {
   void databaseThatIsNotAMaxMindDb_exitsWithOneNamingTheSetting() throws Exception {
     Path junk = Files.writeString(temp.resolve("junk.mmdb"), "not a database");
 
-    Run run = run("--geoip", junk.toString(), "--port", "0", "--audit", temp.resolve("trail").toString());
+    Run run =
+        run("--geoip", junk.toString(), "--port", "0", "--audit", temp.resolve("trail").toString());
 
     assertThat(run.exit).isEqualTo(1);
-    assertThat(run.err).contains("filter 'geofence' not started", "geoip-database", "junk.mmdb").doesNotContain("\tat ");
+    assertThat(run.err)
+        .contains("filter 'geofence' not started", "geoip-database", "junk.mmdb")
+        .doesNotContain("\tat ");
   }
 
   @Test
@@ -143,8 +174,16 @@ class DemoCommandTest {
     Run run = run("--help");
 
     assertThat(run.exit).isZero();
-    assertThat(run.out).contains("--port", "--policy", "--geoip", "--anonymous-db", "--trust-proxy", "--audit",
-        "--no-geofence", "--host");
+    assertThat(run.out)
+        .contains(
+            "--port",
+            "--policy",
+            "--geoip",
+            "--anonymous-db",
+            "--trust-proxy",
+            "--audit",
+            "--no-geofence",
+            "--host");
   }
 
   private static DemoConfig parse(String... args) {

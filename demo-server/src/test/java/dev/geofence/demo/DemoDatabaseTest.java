@@ -18,19 +18,19 @@ class DemoDatabaseTest {
 
   private static final Instant BUILT = Instant.parse("2026-11-28T00:00:00Z");
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   @ParameterizedTest(name = "{0} is in {1}")
   @CsvSource({
-      "36.96.0.1, CN",        // the banner's China caller
-      "152.240.0.1, BR",      // the banner's Brazil caller
-      "6.0.0.1, US",          // the banner's US caller
-      "2.176.0.1, IR",
-      "5.0.0.1, SY",
-      "1.120.0.1, AU",
+    "36.96.0.1, CN", // the banner's China caller
+    "152.240.0.1, BR", // the banner's Brazil caller
+    "6.0.0.1, US", // the banner's US caller
+    "2.176.0.1, IR",
+    "5.0.0.1, SY",
+    "1.120.0.1, AU",
   })
-  void demoDatabase_placesRealRangesInTheirCountries(String address, String country) throws Exception {
+  void demoDatabase_placesRealRangesInTheirCountries(String address, String country)
+      throws Exception {
     try (GeoDatabase geo = GeoDatabase.builder().database(write()).build()) {
       GeoResult result = geo.lookup(InetAddress.getByName(address));
 
@@ -43,7 +43,9 @@ class DemoDatabaseTest {
   void bannerCallers_areInTheDemoDatabase() throws Exception {
     try (GeoDatabase geo = GeoDatabase.builder().database(write()).build()) {
       for (Banner.Caller caller : Banner.CALLERS) {
-        assertThat(geo.lookup(InetAddress.getByName(caller.address())).found()).as(caller.address()).isTrue();
+        assertThat(geo.lookup(InetAddress.getByName(caller.address())).found())
+            .as(caller.address())
+            .isTrue();
       }
     }
   }
@@ -51,7 +53,8 @@ class DemoDatabaseTest {
   @Test
   void addressOutsideTheDemoRanges_isNotFound() throws Exception {
     try (GeoDatabase geo = GeoDatabase.builder().database(write()).build()) {
-      assertThat(geo.lookup(InetAddress.getByName("192.0.2.1")).status()).isEqualTo(GeoResult.Status.NOT_FOUND);
+      assertThat(geo.lookup(InetAddress.getByName("192.0.2.1")).status())
+          .isEqualTo(GeoResult.Status.NOT_FOUND);
     }
   }
 

@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The packaged demo jar running as a child JVM on a free loopback port, its output in a file.
- * For integration tests that run after {@code package}; one test thread at a time.
+ * The packaged demo jar running as a child JVM on a free loopback port, its output in a file. For
+ * integration tests that run after {@code package}; one test thread at a time.
  */
 final class DemoProcess implements AutoCloseable {
 
@@ -43,11 +43,21 @@ final class DemoProcess implements AutoCloseable {
     assertThat(jar).as("the packaged demo jar (run through mvn verify)").isRegularFile();
     int port = freePort();
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process process = new ProcessBuilder(List.of(java.toString(), "-jar", jar.toString(),
-        "--host", "127.0.0.1", "--port", String.valueOf(port), "--audit", audit.toString()))
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(
+                List.of(
+                    java.toString(),
+                    "-jar",
+                    jar.toString(),
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    String.valueOf(port),
+                    "--audit",
+                    audit.toString()))
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     DemoProcess demo = new DemoProcess(process, port, output);
     try {
       demo.awaitPort();
@@ -68,10 +78,13 @@ final class DemoProcess implements AutoCloseable {
     assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("the demo exits on SIGKILL").isTrue();
   }
 
-  /** SIGTERM: Jetty finishes requests in flight and the audit trail is closed. Waits for the exit. */
+  /**
+   * SIGTERM: Jetty finishes requests in flight and the audit trail is closed. Waits for the exit.
+   */
   void stop() throws Exception {
     process.destroy();
-    assertThat(process.waitFor(20, TimeUnit.SECONDS)).as("the demo exits on SIGTERM; its output:%n%s", log())
+    assertThat(process.waitFor(20, TimeUnit.SECONDS))
+        .as("the demo exits on SIGTERM; its output:%n%s", log())
         .isTrue();
   }
 
@@ -106,6 +119,7 @@ final class DemoProcess implements AutoCloseable {
         Thread.sleep(50);
       }
     }
-    throw new AssertionError("the demo did not listen on port " + port + " within " + START_TIMEOUT + ":\n" + log());
+    throw new AssertionError(
+        "the demo did not listen on port " + port + " within " + START_TIMEOUT + ":\n" + log());
   }
 }

@@ -28,8 +28,7 @@ class DemoServerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private DemoServer server;
 
@@ -101,13 +100,19 @@ class DemoServerTest {
     List<Path> files = trailFiles();
     assertThat(AuditChainVerifier.verify(files).intact()).isTrue();
     List<JsonNode> records = records(files);
-    assertThat(records).extracting(r -> r.path("event").path("action").asText())
+    assertThat(records)
+        .extracting(r -> r.path("event").path("action").asText())
         .containsExactly("block", "substitute", "allow");
-    assertThat(records).extracting(r -> r.path("source").path("geo").path("country_iso_code").asText())
+    assertThat(records)
+        .extracting(r -> r.path("source").path("geo").path("country_iso_code").asText())
         .containsExactly("CN", "BR", "US");
-    assertThat(records.get(1).path("geofence").path("model").path("effective").asText()).isEqualTo("claude-sonnet-4");
-    assertThat(records).allSatisfy(r ->
-        assertThat(r.path("geofence").path("policy").path("id").asText()).isEqualTo("ai-export-controls"));
+    assertThat(records.get(1).path("geofence").path("model").path("effective").asText())
+        .isEqualTo("claude-sonnet-4");
+    assertThat(records)
+        .allSatisfy(
+            r ->
+                assertThat(r.path("geofence").path("policy").path("id").asText())
+                    .isEqualTo("ai-export-controls"));
   }
 
   @Test
@@ -115,7 +120,8 @@ class DemoServerTest {
     start();
 
     assertThat(modelIds("6.0.0.1"))
-        .containsExactly("claude-opus-4", "claude-sonnet-4", "claude-3-5-sonnet-20241022", "claude-haiku-4");
+        .containsExactly(
+            "claude-opus-4", "claude-sonnet-4", "claude-3-5-sonnet-20241022", "claude-haiku-4");
     assertThat(modelIds("152.240.0.1"))
         .containsExactly("claude-sonnet-4", "claude-3-5-sonnet-20241022", "claude-haiku-4");
     assertThat(get("/v1/models", "36.96.0.1").statusCode()).isEqualTo(451);
@@ -143,20 +149,24 @@ class DemoServerTest {
     assertThat(status.path("database").path("build_time").asText()).isNotEmpty();
     assertThat(status.path("database").path("path").asText()).endsWith(".mmdb");
     assertThat(status.path("database").path("last_reload_error").isNull()).isTrue();
-    assertThat(status.path("cache").path("hits").asLong() + status.path("cache").path("misses").asLong())
+    assertThat(
+            status.path("cache").path("hits").asLong()
+                + status.path("cache").path("misses").asLong())
         .isGreaterThanOrEqualTo(4);
     assertThat(status.path("decisions").path("allowed").asLong()).isEqualTo(2);
     assertThat(status.path("decisions").path("substituted").asLong()).isEqualTo(1);
     assertThat(status.path("decisions").path("blocked").asLong()).isEqualTo(1);
     assertThat(status.path("audit").path("lost").asLong()).isZero();
-    assertThat(status.path("audit").path("directory").asText()).isEqualTo(audit().toAbsolutePath().toString());
+    assertThat(status.path("audit").path("directory").asText())
+        .isEqualTo(audit().toAbsolutePath().toString());
   }
 
   @Test
   void withoutTrustedProxies_theForwardedHeaderIsIgnored() throws Exception {
     start(DemoConfig.builder().trustedProxies(TrustedProxies.none()));
 
-    // The caller is then 127.0.0.1, which has no country: the policy's unknown section blocks frontier models.
+    // The caller is then 127.0.0.1, which has no country: the policy's unknown section blocks
+    // frontier models.
     HttpResponse<String> response = ask("6.0.0.1", "claude-opus-4");
 
     assertThat(response.statusCode()).isEqualTo(451);
@@ -183,7 +193,8 @@ class DemoServerTest {
     HttpResponse<String> response = post("/v1/messages", "6.0.0.1", "{\"messages\":[]}");
 
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(JSON.readTree(response.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
+    assertThat(JSON.readTree(response.body()).path("error").path("type").asText())
+        .isEqualTo("invalid_request_error");
   }
 
   @Test
@@ -197,7 +208,10 @@ class DemoServerTest {
         .contains("database  GeoIP2-Country")
         .contains(audit().toAbsolutePath().toString())
         .contains("loopback (127.0.0.0/8, ::1) is trusted")
-        .contains("X-Forwarded-For: 36.96.0.1", "X-Forwarded-For: 152.240.0.1", "X-Forwarded-For: 6.0.0.1")
+        .contains(
+            "X-Forwarded-For: 36.96.0.1",
+            "X-Forwarded-For: 152.240.0.1",
+            "X-Forwarded-For: 6.0.0.1")
         .contains(server.uri() + "/v1/messages", server.uri() + "/geofence/status");
   }
 
@@ -208,8 +222,12 @@ class DemoServerTest {
   }
 
   private HttpResponse<String> post(String path, String callerIp, String body) throws Exception {
-    return HTTP.send(request(path, callerIp).header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    return HTTP.send(
+        request(path, callerIp)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path, String callerIp) throws Exception {

@@ -32,32 +32,38 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The audit trail's crash promise end to end: the packaged demo (file sink forcing each line,
- * every action WAIT) is killed with SIGKILL while concurrent callers keep it busy. Every request
- * whose whole response arrived must have its record among the complete lines, the chain must verify
- * up to at most a cut-short last line, and a restart must continue the chain. Each request comes
- * from its own address, so its record is found by {@code source.ip}.
+ * The audit trail's crash promise end to end: the packaged demo (file sink forcing each line, every
+ * action WAIT) is killed with SIGKILL while concurrent callers keep it busy. Every request whose
+ * whole response arrived must have its record among the complete lines, the chain must verify up to
+ * at most a cut-short last line, and a restart must continue the chain. Each request comes from its
+ * own address, so its record is found by {@code source.ip}.
  */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class KilledUnderLoadIT {
 
   private static final int CLIENTS = 8;
-  /** Responses after which the server is killed; the load runs at most LOAD_TIME before that anyway. */
+
+  /**
+   * Responses after which the server is killed; the load runs at most LOAD_TIME before that anyway.
+   */
   private static final int KILL_AFTER_RESPONSES = 3000;
+
   private static final Duration LOAD_TIME = Duration.ofMillis(2500);
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private final List<DemoProcess> demos = new ArrayList<>();
   private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
 
-  /** A caller of the demo: addresses from one country's range in demo-ranges.csv, and what the policy does. */
+  /**
+   * A caller of the demo: addresses from one country's range in demo-ranges.csv, and what the
+   * policy does.
+   */
   private enum Caller {
-    US(0x06000000, "claude-opus-4", "allow", 200),         // 6.0.0.0/8: rule allies
-    BR(0x98F00000, "claude-opus-4", "substitute", 200),    // 152.240.0.0/12: rule rest-of-world
-    CN(0x24600000, "claude-sonnet-4", "block", 451);       // 36.96.0.0/11: rule embargoed
+    US(0x06000000, "claude-opus-4", "allow", 200), // 6.0.0.0/8: rule allies
+    BR(0x98F00000, "claude-opus-4", "substitute", 200), // 152.240.0.0/12: rule rest-of-world
+    CN(0x24600000, "claude-sonnet-4", "block", 451); // 36.96.0.0/11: rule embargoed
 
     final int base;
     final String model;
@@ -88,12 +94,16 @@ class KilledUnderLoadIT {
   }
 
   @Test
-  void sigkillUnderLoad_losesNoAnsweredRequestsRecord_andTheChainVerifiesAndContinues() throws Exception {
+  void sigkillUnderLoad_losesNoAnsweredRequestsRecord_andTheChainVerifiesAndContinues()
+      throws Exception {
     // given the demo, writing its trail into an empty directory
     Path audit = temp.resolve("audit");
     DemoProcess demo = start(audit, "demo-1.out");
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(2)).build();
+    HttpClient http =
+        HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     // when concurrent callers, each request from its own address, keep it busy until it is killed
     AtomicBoolean stop = new AtomicBoolean();
@@ -101,41 +111,49 @@ class KilledUnderLoadIT {
     Queue<Answered> answered = new ConcurrentLinkedQueue<>();
     CountDownLatch enough = new CountDownLatch(KILL_AFTER_RESPONSES);
     for (int i = 0; i < CLIENTS; i++) {
-      clients.execute(() -> {
-        while (!stop.get()) {
-          int n = next.getAndIncrement();
-          Caller caller = Caller.values()[n % Caller.values().length];
-          String ip = caller.address(1 + n / Caller.values().length);
-          try {
-            HttpResponse<String> response =
-                http.send(message(demo, ip, caller.model), HttpResponse.BodyHandlers.ofString());
-            answered.add(new Answered(ip, caller, response.statusCode()));
-            enough.countDown();
-          } catch (IOException killedMidRequest) {
-            // no response, no promise: its record may or may not be on disk
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      });
+      clients.execute(
+          () -> {
+            while (!stop.get()) {
+              int n = next.getAndIncrement();
+              Caller caller = Caller.values()[n % Caller.values().length];
+              String ip = caller.address(1 + n / Caller.values().length);
+              try {
+                HttpResponse<String> response =
+                    http.send(
+                        message(demo, ip, caller.model), HttpResponse.BodyHandlers.ofString());
+                answered.add(new Answered(ip, caller, response.statusCode()));
+                enough.countDown();
+              } catch (IOException killedMidRequest) {
+                // no response, no promise: its record may or may not be on disk
+              } catch (InterruptedException e) {
+                return;
+              }
+            }
+          });
     }
     enough.await(LOAD_TIME.toMillis(), TimeUnit.MILLISECONDS);
     int sentBeforeKill = next.get();
     demo.kill();
     stop.set(true);
     clients.shutdown();
-    assertThat(clients.awaitTermination(15, TimeUnit.SECONDS)).as("the callers stop once the server is gone").isTrue();
+    assertThat(clients.awaitTermination(15, TimeUnit.SECONDS))
+        .as("the callers stop once the server is gone")
+        .isTrue();
 
     // then every answer was the policy's
     List<Answered> acknowledged = List.copyOf(answered);
-    assertThat(acknowledged).as("requests answered before the kill (of %d sent)", sentBeforeKill).hasSizeGreaterThan(30);
-    assertThat(acknowledged).allSatisfy(a -> assertThat(a.status()).as(a.ip()).isEqualTo(a.caller().status));
+    assertThat(acknowledged)
+        .as("requests answered before the kill (of %d sent)", sentBeforeKill)
+        .hasSizeGreaterThan(30);
+    assertThat(acknowledged)
+        .allSatisfy(a -> assertThat(a.status()).as(a.ip()).isEqualTo(a.caller().status));
     assertThat(acknowledged).extracting(Answered::caller).contains(Caller.values());
 
     // and the chain holds up to at most a cut-short last line
     List<Path> files = trailFiles(audit);
     AuditChainVerifier.Result chain = AuditChainVerifier.verify(files);
-    assertThat(chain.intact()).as("chain break: %s", chain.firstBreak().map(AuditChainVerifier.Break::describe))
+    assertThat(chain.intact())
+        .as("chain break: %s", chain.firstBreak().map(AuditChainVerifier.Break::describe))
         .isTrue();
     assertThat(chain.startsAtOrigin()).isTrue();
     assertThat(chain.restarts()).isZero();
@@ -143,27 +161,42 @@ class KilledUnderLoadIT {
     // and every answered request has its record among the complete lines
     Map<String, JsonNode> byIp = recordsBySourceIp(files);
     assertThat((long) byIp.size()).as("one record per chained line").isEqualTo(chain.records());
-    List<Answered> unrecorded = acknowledged.stream().filter(a -> !byIp.containsKey(a.ip())).toList();
-    assertThat(unrecorded).as("answered requests without a record (%d answered, %d records, truncated tail %s)",
-        acknowledged.size(), byIp.size(), chain.truncatedTail().map(AuditChainVerifier.Break::describe)).isEmpty();
+    List<Answered> unrecorded =
+        acknowledged.stream().filter(a -> !byIp.containsKey(a.ip())).toList();
+    assertThat(unrecorded)
+        .as(
+            "answered requests without a record (%d answered, %d records, truncated tail %s)",
+            acknowledged.size(),
+            byIp.size(),
+            chain.truncatedTail().map(AuditChainVerifier.Break::describe))
+        .isEmpty();
     for (Answered a : acknowledged) {
       JsonNode record = byIp.get(a.ip());
-      assertThat(record.path("event").path("action").asText()).as(a.ip()).isEqualTo(a.caller().action);
-      assertThat(record.path("http").path("response").path("status_code").asInt()).as(a.ip()).isEqualTo(a.status());
+      assertThat(record.path("event").path("action").asText())
+          .as(a.ip())
+          .isEqualTo(a.caller().action);
+      assertThat(record.path("http").path("response").path("status_code").asInt())
+          .as(a.ip())
+          .isEqualTo(a.status());
     }
 
     // when the demo starts again on the same directory, answers one more request and stops
     DemoProcess again = start(audit, "demo-2.out");
     String lateIp = "8.0.0.1";
-    HttpResponse<String> late = http.send(message(again, lateIp, "claude-opus-4"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> late =
+        http.send(message(again, lateIp, "claude-opus-4"), HttpResponse.BodyHandlers.ofString());
     assertThat(late.statusCode()).as(late.body()).isEqualTo(200);
     again.stop();
 
-    // then the chain continues over every file, a cut-short tail accounted for by a chain_restart line
+    // then the chain continues over every file, a cut-short tail accounted for by a chain_restart
+    // line
     List<Path> allFiles = trailFiles(audit);
     AuditChainVerifier.Result continued = AuditChainVerifier.verify(allFiles);
-    assertThat(continued.intact()).as("chain break after the restart: %s",
-        continued.firstBreak().map(AuditChainVerifier.Break::describe)).isTrue();
+    assertThat(continued.intact())
+        .as(
+            "chain break after the restart: %s",
+            continued.firstBreak().map(AuditChainVerifier.Break::describe))
+        .isTrue();
     assertThat(continued.truncatedTail()).isEmpty();
     assertThat(continued.startsAtOrigin()).isTrue();
     assertThat(allFiles).hasSize(files.size() + 1).startsWith(files.toArray(Path[]::new));
@@ -176,11 +209,13 @@ class KilledUnderLoadIT {
       JsonNode restart = newLines.get(0);
       assertThat(restart.path("event").path("action").asText()).isEqualTo("chain_restart");
       assertThat(restart.path("geofence").path("restart").path("truncated_bytes").asLong())
-          .isEqualTo(Files.size(files.get(files.size() - 1)) - completeBytes(files.get(files.size() - 1)));
+          .isEqualTo(
+              Files.size(files.get(files.size() - 1)) - completeBytes(files.get(files.size() - 1)));
     }
     JsonNode lateRecord = newLines.get(newLines.size() - 1);
     assertThat(lateRecord.path("source").path("ip").asText()).isEqualTo(lateIp);
-    assertThat(lateRecord.path("geofence").path("audit").path("seq").asLong()).isEqualTo(continued.lastSeq());
+    assertThat(lateRecord.path("geofence").path("audit").path("seq").asLong())
+        .isEqualTo(continued.lastSeq());
   }
 
   private DemoProcess start(Path audit, String output) throws Exception {

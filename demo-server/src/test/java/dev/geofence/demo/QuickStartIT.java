@@ -30,14 +30,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The README's quick start as a newcomer runs it: {@code bin/demo} in a clean copy of the
  * repository, as a background process, one request, SIGTERM, then the audit trail must be complete.
- * Runs after {@code package} (failsafe), reusing the packaged jar so that the copy does not rebuild.
+ * Runs after {@code package} (failsafe), reusing the packaged jar so that the copy does not
+ * rebuild.
  */
 class QuickStartIT {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(40);
 
-  @TempDir
-  Path temp;
+  @TempDir Path temp;
 
   private Process demo;
 
@@ -49,7 +49,8 @@ class QuickStartIT {
   }
 
   @Test
-  void binDemoInACleanCopy_servesARequest_andLeavesACompleteAuditTrailAfterSigterm() throws Exception {
+  void binDemoInACleanCopy_servesARequest_andLeavesACompleteAuditTrailAfterSigterm()
+      throws Exception {
     // given a clean copy of the repository with the already-built jar
     Path repository = Path.of("").toAbsolutePath().getParent();
     Path copy = temp.resolve("geofence");
@@ -64,23 +65,30 @@ class QuickStartIT {
     int port = freePort();
     Path audit = temp.resolve("audit");
     Path output = temp.resolve("demo.out");
-    demo = new ProcessBuilder(copy.resolve("bin/demo").toString(), "--port", String.valueOf(port),
-        "--audit", audit.toString())
-        .directory(temp.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(output.toFile())
-        .start();
+    demo =
+        new ProcessBuilder(
+                copy.resolve("bin/demo").toString(),
+                "--port",
+                String.valueOf(port),
+                "--audit",
+                audit.toString())
+            .directory(temp.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(output.toFile())
+            .start();
     awaitPort(port, output);
 
     // and a caller from Brazil asks for a frontier model
-    HttpResponse<String> response = HttpClient.newHttpClient().send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/messages"))
-            .header("X-Forwarded-For", "152.240.0.1")
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(Banner.messageBody("claude-opus-4")))
-            .timeout(Duration.ofSeconds(20))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/messages"))
+                    .header("X-Forwarded-For", "152.240.0.1")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Banner.messageBody("claude-opus-4")))
+                    .timeout(Duration.ofSeconds(20))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
 
     // and the server is sent SIGTERM
     demo.destroy();
@@ -91,7 +99,8 @@ class QuickStartIT {
     assertThat(exited).as("bin/demo exits on SIGTERM; its output:%n%s", log).isTrue();
     assertThat(log).contains("geofence demo listening on http://127.0.0.1:" + port, "curl ");
     assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    assertThat(new ObjectMapper().readTree(response.body()).path("model").asText()).isEqualTo("claude-sonnet-4");
+    assertThat(new ObjectMapper().readTree(response.body()).path("model").asText())
+        .isEqualTo("claude-sonnet-4");
 
     List<Path> files = trailFiles(audit);
     AuditChainVerifier.Result chain = AuditChainVerifier.verify(files);
@@ -108,15 +117,19 @@ class QuickStartIT {
     assertThat(record.path("source").path("geo").path("country_iso_code").asText()).isEqualTo("BR");
   }
 
-  /** The files git would check out (tracked, plus new files not ignored), or everything but build output. */
+  /**
+   * The files git would check out (tracked, plus new files not ignored), or everything but build
+   * output.
+   */
   private static void copyRepository(Path from, Path to) throws IOException, InterruptedException {
     List<String> files = gitFiles(from);
     if (files.isEmpty()) {
       try (Stream<Path> walk = Files.walk(from)) {
-        files = walk.filter(Files::isRegularFile)
-            .map(p -> from.relativize(p).toString().replace('\\', '/'))
-            .filter(p -> !p.startsWith(".git/") && !p.contains("target/"))
-            .toList();
+        files =
+            walk.filter(Files::isRegularFile)
+                .map(p -> from.relativize(p).toString().replace('\\', '/'))
+                .filter(p -> !p.startsWith(".git/") && !p.contains("target/"))
+                .toList();
       }
     }
     for (String name : files) {
@@ -133,10 +146,11 @@ class QuickStartIT {
   private static List<String> gitFiles(Path repository) throws IOException, InterruptedException {
     Process git;
     try {
-      git = new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
-          .directory(repository.toFile())
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start();
+      git =
+          new ProcessBuilder("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+              .directory(repository.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
     } catch (IOException noGit) {
       return List.of();
     }
@@ -157,7 +171,8 @@ class QuickStartIT {
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       if (!demo.isAlive()) {
-        throw new AssertionError("bin/demo exited with " + demo.exitValue() + ":\n" + Files.readString(output));
+        throw new AssertionError(
+            "bin/demo exited with " + demo.exitValue() + ":\n" + Files.readString(output));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
@@ -166,8 +181,13 @@ class QuickStartIT {
         Thread.sleep(100);
       }
     }
-    throw new AssertionError("bin/demo did not listen on port " + port + " within " + START_TIMEOUT + ":\n"
-        + Files.readString(output));
+    throw new AssertionError(
+        "bin/demo did not listen on port "
+            + port
+            + " within "
+            + START_TIMEOUT
+            + ":\n"
+            + Files.readString(output));
   }
 
   private static List<Path> trailFiles(Path audit) throws IOException {

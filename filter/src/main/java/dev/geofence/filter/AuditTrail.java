@@ -47,20 +47,26 @@ final class AuditTrail implements AutoCloseable {
     AuditSink sink;
     if (settings.auditDirectory().isPresent()) {
       try {
-        sink = FileAuditSink.builder(settings.auditDirectory().get())
-            .durability(settings.auditDurability())
-            .maxFileSize(settings.auditMaxFileSize())
-            .rotateEvery(settings.auditRotateEvery())
-            .clock(settings.clock())
-            .build();
+        sink =
+            FileAuditSink.builder(settings.auditDirectory().get())
+                .durability(settings.auditDurability())
+                .maxFileSize(settings.auditMaxFileSize())
+                .rotateEvery(settings.auditRotateEvery())
+                .clock(settings.clock())
+                .build();
       } catch (UncheckedIOException | IllegalArgumentException e) {
         throw new IllegalArgumentException("audit-directory: " + e.getMessage(), e);
       }
     } else {
       sink = Slf4jAuditSink.create();
     }
-    return new AuditTrail(AuditLog.builder().sink(sink).ipPrivacy(settings.auditIpPrivacy())
-        .scope(settings.auditScope()).build(), true);
+    return new AuditTrail(
+        AuditLog.builder()
+            .sink(sink)
+            .ipPrivacy(settings.auditIpPrivacy())
+            .scope(settings.auditScope())
+            .build(),
+        true);
   }
 
   AuditLog log() {
@@ -74,25 +80,33 @@ final class AuditTrail implements AutoCloseable {
    * @param caller where the caller is, when known without a decision (rejections)
    * @param model the requested model, when read
    */
-  void record(Exchange x, String action, String reason, int status, Optional<GeofenceDecision> decision,
-              Optional<Located> caller, Optional<String> model, Geofence engine) {
+  void record(
+      Exchange x,
+      String action,
+      String reason,
+      int status,
+      Optional<GeofenceDecision> decision,
+      Optional<Located> caller,
+      Optional<String> model,
+      Geofence engine) {
     boolean monitor = decision.isPresent() && decision.get().decision().monitor();
     if (!log.keeps(action, monitor)) {
       return; // out of scope (an allowed request under audit-scope=notable): build nothing
     }
     try {
-      AuditRecord.Builder r = AuditRecord.builder()
-          .timestamp(x.at)
-          .action(action)
-          .reason(reason)
-          .httpMethod(x.request.getMethod())
-          .urlPath(x.request.getRequestURI())
-          .statusCode(status)
-          .policyId(x.policy.id())
-          .policyVersion(x.policy.version())
-          .policySha256(x.policy.sha256())
-          .requestId(x.requestId)
-          .decisionMicros(Math.max(0, (x.decidedNanos - x.startNanos) / 1000));
+      AuditRecord.Builder r =
+          AuditRecord.builder()
+              .timestamp(x.at)
+              .action(action)
+              .reason(reason)
+              .httpMethod(x.request.getMethod())
+              .urlPath(x.request.getRequestURI())
+              .statusCode(status)
+              .policyId(x.policy.id())
+              .policyVersion(x.policy.version())
+              .policySha256(x.policy.sha256())
+              .requestId(x.requestId)
+              .decisionMicros(Math.max(0, (x.decidedNanos - x.startNanos) / 1000));
       engine.database().flatMap(db -> db.info()).ifPresent(info -> database(r, info));
       if (decision.isPresent()) {
         decided(r, decision.get());
@@ -109,12 +123,15 @@ final class AuditTrail implements AutoCloseable {
   }
 
   /**
-   * Where the caller of a request refused before the look-up is (a bad path, a wrong method), so its
-   * record names the caller too; without the look-up when that is what failed.
+   * Where the caller of a request refused before the look-up is (a bad path, a wrong method), so
+   * its record names the caller too; without the look-up when that is what failed.
    */
   private static Located locate(Exchange x, Geofence engine) {
-    ClientAddress client = engine.resolver().resolve(x.request.getRemoteAddr(),
-        x.request.getHeaders(engine.resolver().headerName()));
+    ClientAddress client =
+        engine
+            .resolver()
+            .resolve(
+                x.request.getRemoteAddr(), x.request.getHeaders(engine.resolver().headerName()));
     try {
       return engine.locate(client);
     } catch (RuntimeException e) {
@@ -134,7 +151,8 @@ final class AuditTrail implements AutoCloseable {
     located(r, g.client(), g.geo(), g.origin());
   }
 
-  private static void located(AuditRecord.Builder r, ClientAddress client, GeoResult geo, Origin origin) {
+  private static void located(
+      AuditRecord.Builder r, ClientAddress client, GeoResult geo, Origin origin) {
     client(r, client);
     r.country(origin.country())
         .regionIsoCode(origin.subdivisions().isEmpty() ? null : origin.subdivisions().get(0))
@@ -145,15 +163,18 @@ final class AuditTrail implements AutoCloseable {
   private static void client(AuditRecord.Builder r, ClientAddress client) {
     r.sourceIp(client.address().orElse(null))
         .peerAddress(client.peer().orElse(null))
-        .addressSource(switch (client.source()) {
-          case PEER -> "peer";
-          case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
-          case UNKNOWN -> "unknown";
-        });
+        .addressSource(
+            switch (client.source()) {
+              case PEER -> "peer";
+              case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
+              case UNKNOWN -> "unknown";
+            });
   }
 
   private static void database(AuditRecord.Builder r, DatabaseInfo info) {
-    r.databaseType(info.databaseType()).databaseBuildTime(info.buildTime()).databaseSha256(info.sha256());
+    r.databaseType(info.databaseType())
+        .databaseBuildTime(info.buildTime())
+        .databaseSha256(info.sha256());
   }
 
   /** Closes the log if the filter built it; a given log belongs to the application. */

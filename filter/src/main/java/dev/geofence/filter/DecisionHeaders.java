@@ -4,9 +4,9 @@ import dev.geofence.filter.body.ReplayingRequest;
 import dev.geofence.policy.Decision;
 
 /**
- * The decision as request headers for a proxied upstream ({@code decision-headers=true}). The filter
- * removes every caller-sent {@code X-Geofence-*} header (also spelt with {@code _}) before adding
- * these, so an upstream can trust them. Stateless.
+ * The decision as request headers for a proxied upstream ({@code decision-headers=true}). The
+ * filter removes every caller-sent {@code X-Geofence-*} header (also spelt with {@code _}) before
+ * adding these, so an upstream can trust them. Stateless.
  */
 final class DecisionHeaders {
 
@@ -35,9 +35,9 @@ final class DecisionHeaders {
 
   /**
    * Whether a caller-sent header is to be removed as a forged decision header: its name starts with
-   * {@code X-Geofence-} ignoring case, reading {@code _} as {@code -}. CGI-style gateways (WSGI, Rack,
-   * PHP) map {@code X_Geofence_Country} and {@code X-Geofence-Country} to the same variable, so an
-   * upstream behind one would take the caller's spelling for the filter's header.
+   * {@code X-Geofence-} ignoring case, reading {@code _} as {@code -}. CGI-style gateways (WSGI,
+   * Rack, PHP) map {@code X_Geofence_Country} and {@code X-Geofence-Country} to the same variable,
+   * so an upstream behind one would take the caller's spelling for the filter's header.
    */
   static boolean isDecisionHeader(String name) {
     String prefix = GeofenceSettings.DECISION_HEADER_PREFIX;
@@ -47,7 +47,8 @@ final class DecisionHeaders {
     for (int i = 0; i < prefix.length(); i++) {
       char c = name.charAt(i);
       char p = prefix.charAt(i);
-      boolean same = p == '-' ? c == '-' || c == '_' : Character.toLowerCase(c) == Character.toLowerCase(p);
+      boolean same =
+          p == '-' ? c == '-' || c == '_' : Character.toLowerCase(c) == Character.toLowerCase(p);
       if (!same) {
         return false;
       }

@@ -43,6 +43,7 @@ import org.slf4j.LoggerFactory;
 final class Enforcer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(Enforcer.class);
+
   /** Headers by which Google APIs, Jersey, Spring and others let a request claim another method. */
   private static final List<String> METHOD_OVERRIDE_HEADERS =
       List.of("X-HTTP-Method-Override", "X-HTTP-Method", "X-Method-Override");
@@ -60,7 +61,11 @@ final class Enforcer implements AutoCloseable {
     this.settings = engine.settings();
     this.audit = audit;
     this.tally = tally;
-    this.capture = BodyCapture.builder().maxBytes(settings.maxInflatedSize()).decompress(settings.decompress()).build();
+    this.capture =
+        BodyCapture.builder()
+            .maxBytes(settings.maxInflatedSize())
+            .decompress(settings.decompress())
+            .build();
     this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
   }
 
@@ -92,27 +97,48 @@ final class Enforcer implements AutoCloseable {
   private sealed interface Verdict permits Pass, Refuse {}
 
   /** Let through (possibly rewritten, possibly forwarded to a rewritten path). */
-  private record Pass(HttpServletRequest request, Optional<String> forwardTo, Optional<GeofenceDecision> decision)
+  private record Pass(
+      HttpServletRequest request, Optional<String> forwardTo, Optional<GeofenceDecision> decision)
       implements Verdict {}
 
   /** Refuse with this body; audited as {@code action}. */
-  private record Refuse(Refusal refusal, String action, String reason, Optional<Located> caller,
-                        Optional<GeofenceDecision> decision, Optional<String> model, Set<String> allow)
+  private record Refuse(
+      Refusal refusal,
+      String action,
+      String reason,
+      Optional<Located> caller,
+      Optional<GeofenceDecision> decision,
+      Optional<String> model,
+      Set<String> allow)
       implements Verdict {}
 
   void filter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    Exchange x = new Exchange(request, System.nanoTime(), settings.clock().instant(), engine.currentPolicy());
+    Exchange x =
+        new Exchange(
+            request, System.nanoTime(), settings.clock().instant(), engine.currentPolicy());
     Verdict verdict;
     try {
       verdict = examine(request, x);
     } catch (RuntimeException e) {
-      LOG.error("The geo-fence failed on request {} ({} {}); answering 503", x.requestId,
-          Exchange.printable(request.getMethod()), Exchange.printable(request.getRequestURI()), e);
-      verdict = new Refuse(
-          new Rejection(RejectionReason.INTERNAL_ERROR, "The geo-fence could not examine the request.").toRefusal(),
-          AuditRecord.ERROR, "internal error: " + e.getClass().getSimpleName(), Optional.ofNullable(x.caller),
-          Optional.empty(), Optional.ofNullable(x.model), Set.of());
+      LOG.error(
+          "The geo-fence failed on request {} ({} {}); answering 503",
+          x.requestId,
+          Exchange.printable(request.getMethod()),
+          Exchange.printable(request.getRequestURI()),
+          e);
+      verdict =
+          new Refuse(
+              new Rejection(
+                      RejectionReason.INTERNAL_ERROR,
+                      "The geo-fence could not examine the request.")
+                  .toRefusal(),
+              AuditRecord.ERROR,
+              "internal error: " + e.getClass().getSimpleName(),
+              Optional.ofNullable(x.caller),
+              Optional.empty(),
+              Optional.ofNullable(x.model),
+              Set.of());
     }
     x.decidedNanos = System.nanoTime();
     if (verdict instanceof Refuse refuse) {
@@ -125,30 +151,55 @@ final class Enforcer implements AutoCloseable {
   /** normalise path, match route, resolve and look up, read model, evaluate, decide what to do. */
   private Verdict examine(HttpServletRequest request, Exchange x) {
     x.requestId = requestId(request);
-    Outcome<String> path = PathNormalizer.normalize(request.getRequestURI(), request.getContextPath());
+    Outcome<String> path =
+        PathNormalizer.normalize(request.getRequestURI(), request.getContextPath());
     if (path.isRejected()) {
       return reject(path.rejection(), x, Set.of());
     }
     x.path = path.value();
     Optional<String> override = methodOverride(request);
     if (override.isPresent() && !settings.routes().allowedMethods(x.path).isEmpty()) {
-      return reject(new Rejection(RejectionReason.METHOD_NOT_ALLOWED, "The header " + override.get()
-          + " asks for another method than " + Exchange.printable(request.getMethod()) + " on " + x.path
-          + "; method overrides are not accepted on model routes."), x, settings.routes().allowedMethods(x.path));
+      return reject(
+          new Rejection(
+              RejectionReason.METHOD_NOT_ALLOWED,
+              "The header "
+                  + override.get()
+                  + " asks for another method than "
+                  + Exchange.printable(request.getMethod())
+                  + " on "
+                  + x.path
+                  + "; method overrides are not accepted on model routes."),
+          x,
+          settings.routes().allowedMethods(x.path));
     }
     Optional<Route> route = settings.routes().match(request.getMethod(), x.path);
     if (route.isEmpty()) {
       Set<String> allowed = settings.routes().allowedMethods(x.path);
       if (!allowed.isEmpty()) {
-        return reject(new Rejection(RejectionReason.METHOD_NOT_ALLOWED, "The method " + Exchange.printable(request.getMethod())
-            + " is not allowed on " + x.path + "; expected " + String.join(", ", allowed) + "."), x, allowed);
+        return reject(
+            new Rejection(
+                RejectionReason.METHOD_NOT_ALLOWED,
+                "The method "
+                    + Exchange.printable(request.getMethod())
+                    + " is not allowed on "
+                    + x.path
+                    + "; expected "
+                    + String.join(", ", allowed)
+                    + "."),
+            x,
+            allowed);
       }
       if (settings.unmatched() == GeofenceSettings.Unmatched.PASS) {
-        return new Pass(forwarded(request, null, Optional.empty()), Optional.empty(), Optional.empty());
+        return new Pass(
+            forwarded(request, null, Optional.empty()), Optional.empty(), Optional.empty());
       }
     }
-    x.caller = engine.locate(engine.resolver().resolve(request.getRemoteAddr(),
-        request.getHeaders(engine.resolver().headerName())));
+    x.caller =
+        engine.locate(
+            engine
+                .resolver()
+                .resolve(
+                    request.getRemoteAddr(), request.getHeaders(engine.resolver().headerName())));
     Optional<CapturedBody> body = Optional.empty();
     Optional<FoundModel> found = Optional.empty();
     if (route.isPresent()) {
@@ -160,23 +211,36 @@ final class Enforcer implements AutoCloseable {
         body = Optional.of(read.value());
       }
       if (!route.get().sources().isEmpty()) {
-        Outcome<Optional<FoundModel>> model = finder.find(route.get(), ModelRequest.of(request, x.path, body));
+        Outcome<Optional<FoundModel>> model =
+            finder.find(route.get(), ModelRequest.of(request, x.path, body));
         if (model.isRejected()) {
           return reject(model.rejection(), x, Set.of());
         }
         if (model.value().isEmpty() && route.get().decidesUnreadAsHighest()) {
-          return act(request, engine.decideHighest(x.requestId, x.policy, x.caller, x.at), found, body);
+          return act(
+              request, engine.decideHighest(x.requestId, x.policy, x.caller, x.at), found, body);
         }
         if (model.value().isEmpty()) {
-          return reject(new Rejection(RejectionReason.MODEL_MISSING, "The request names no model; expected it in "
-              + route.get().sources() + "."), x, Set.of());
+          return reject(
+              new Rejection(
+                  RejectionReason.MODEL_MISSING,
+                  "The request names no model; expected it in " + route.get().sources() + "."),
+              x,
+              Set.of());
         }
         found = model.value();
         x.model = found.get().value();
-        if (found.get().location() instanceof ModelLocation.Path && hasDotSegment(request.getRequestURI())) {
-          return reject(new Rejection(RejectionReason.MALFORMED_PATH, "The request path '"
-              + Exchange.printable(request.getRequestURI()) + "' has a '.' or '..' segment, which is refused where the"
-              + " model is read from the path: anything reading the path as sent would see another model."), x, Set.of());
+        if (found.get().location() instanceof ModelLocation.Path
+            && hasDotSegment(request.getRequestURI())) {
+          return reject(
+              new Rejection(
+                  RejectionReason.MALFORMED_PATH,
+                  "The request path '"
+                      + Exchange.printable(request.getRequestURI())
+                      + "' has a '.' or '..' segment, which is refused where the"
+                      + " model is read from the path: anything reading the path as sent would see another model."),
+              x,
+              Set.of());
         }
       }
     }
@@ -187,12 +251,21 @@ final class Enforcer implements AutoCloseable {
     return act(request, decision, found, body);
   }
 
-  private Verdict act(HttpServletRequest request, GeofenceDecision decision, Optional<FoundModel> found,
-                      Optional<CapturedBody> body) {
+  private Verdict act(
+      HttpServletRequest request,
+      GeofenceDecision decision,
+      Optional<FoundModel> found,
+      Optional<CapturedBody> body) {
     Decision d = decision.decision();
     if (d.action() == Action.BLOCK) {
-      return new Refuse(Refusals.block(decision, settings), AuditRecord.BLOCK, Refusals.blockReason(decision),
-          Optional.empty(), Optional.of(decision), d.requestedModel(), Set.of());
+      return new Refuse(
+          Refusals.block(decision, settings),
+          AuditRecord.BLOCK,
+          Refusals.blockReason(decision),
+          Optional.empty(),
+          Optional.of(decision),
+          d.requestedModel(),
+          Set.of());
     }
     ReplayingRequest.Builder rewritten = null;
     if (body.isPresent()) {
@@ -201,10 +274,14 @@ final class Enforcer implements AutoCloseable {
     Optional<String> forwardTo = Optional.empty();
     if (d.action() == Action.SUBSTITUTE) {
       rewritten = rewritten != null ? rewritten : ReplayingRequest.builder(request);
-      // Replaces the body set above when the model was in it; a path model gives a path to forward to.
-      forwardTo = ModelRewriter.apply(found.orElseThrow(), d.effectiveModel().orElseThrow(), body, rewritten);
+      // Replaces the body set above when the model was in it; a path model gives a path to forward
+      // to.
+      forwardTo =
+          ModelRewriter.apply(
+              found.orElseThrow(), d.effectiveModel().orElseThrow(), body, rewritten);
     }
-    return new Pass(forwarded(request, rewritten, Optional.of(decision)), forwardTo, Optional.of(decision));
+    return new Pass(
+        forwarded(request, rewritten, Optional.of(decision)), forwardTo, Optional.of(decision));
   }
 
   /**
@@ -212,8 +289,10 @@ final class Enforcer implements AutoCloseable {
    * decision headers added when configured; {@code builder} (may be null) holds the body and model
    * already set. The original request when nothing changes.
    */
-  private HttpServletRequest forwarded(HttpServletRequest request, ReplayingRequest.Builder builder,
-                                       Optional<GeofenceDecision> decision) {
+  private HttpServletRequest forwarded(
+      HttpServletRequest request,
+      ReplayingRequest.Builder builder,
+      Optional<GeofenceDecision> decision) {
     Enumeration<String> names = request.getHeaderNames();
     while (names != null && names.hasMoreElements()) {
       String name = names.nextElement();
@@ -231,8 +310,9 @@ final class Enforcer implements AutoCloseable {
 
   /**
    * Whether the path as sent has a {@code .} or {@code ..} segment (path parameters ignored). The
-   * filter judges the model in the normalised path, but {@code /model/big-1/../small-1/invoke} still
-   * names big-1 in {@code getRequestURI()}, which proxies forward and some applications split.
+   * filter judges the model in the normalised path, but {@code /model/big-1/../small-1/invoke}
+   * still names big-1 in {@code getRequestURI()}, which proxies forward and some applications
+   * split.
    */
   private static boolean hasDotSegment(String rawUri) {
     int end = rawUri.indexOf('?');
@@ -248,8 +328,8 @@ final class Enforcer implements AutoCloseable {
 
   /**
    * The first method-override header whose value differs from the request's method. Frameworks that
-   * honour these would run a {@code GET}, judged by the route for {@code GET} (the country alone on a
-   * listing route), as the {@code POST} that names a model.
+   * honour these would run a {@code GET}, judged by the route for {@code GET} (the country alone on
+   * a listing route), as the {@code POST} that names a model.
    */
   private static Optional<String> methodOverride(HttpServletRequest request) {
     for (String name : METHOD_OVERRIDE_HEADERS) {
@@ -270,29 +350,42 @@ final class Enforcer implements AutoCloseable {
       return tooLarge(settings.maxBodySize());
     }
     Outcome<CapturedBody> read = capture.read(request);
-    if (!read.isRejected() && !read.value().decoded() && read.value().length() > settings.maxBodySize()) {
+    if (!read.isRejected()
+        && !read.value().decoded()
+        && read.value().length() > settings.maxBodySize()) {
       return tooLarge(settings.maxBodySize());
     }
     return read;
   }
 
   private static Outcome<CapturedBody> tooLarge(long limit) {
-    return Outcome.rejected(RejectionReason.BODY_TOO_LARGE, "The request body is larger than the limit of " + limit
-        + " bytes.");
+    return Outcome.rejected(
+        RejectionReason.BODY_TOO_LARGE,
+        "The request body is larger than the limit of " + limit + " bytes.");
   }
 
   private Refuse reject(Rejection rejection, Exchange x, Set<String> allow) {
-    return new Refuse(rejection.toRefusal(), AuditRecord.BLOCK,
-        "request rejected (" + rejection.reason().code() + "): " + rejection.detail(), Optional.ofNullable(x.caller),
-        Optional.empty(), Optional.ofNullable(x.model), allow);
+    return new Refuse(
+        rejection.toRefusal(),
+        AuditRecord.BLOCK,
+        "request rejected (" + rejection.reason().code() + "): " + rejection.detail(),
+        Optional.ofNullable(x.caller),
+        Optional.empty(),
+        Optional.ofNullable(x.model),
+        allow);
   }
 
-  /** The request id: a trusted proxy's request-id header when configured and sane, else a new one. */
+  /**
+   * The request id: a trusted proxy's request-id header when configured and sane, else a new one.
+   */
   private String requestId(HttpServletRequest request) {
     if (settings.requestIdHeader().isPresent()) {
       String value = request.getHeader(settings.requestIdHeader().get());
-      if (value != null && value.length() <= 128 && !value.isEmpty()
-          && value.chars().allMatch(c -> c > 0x20 && c < 0x7F) && fromTrustedProxy(request)) {
+      if (value != null
+          && value.length() <= 128
+          && !value.isEmpty()
+          && value.chars().allMatch(c -> c > 0x20 && c < 0x7F)
+          && fromTrustedProxy(request)) {
         return value;
       }
     }
@@ -301,15 +394,27 @@ final class Enforcer implements AutoCloseable {
 
   private boolean fromTrustedProxy(HttpServletRequest request) {
     String peer = request.getRemoteAddr();
-    return peer != null && IpAddresses.tryParse(peer).map(settings.trustedProxies()::contains).orElse(false);
+    return peer != null
+        && IpAddresses.tryParse(peer).map(settings.trustedProxies()::contains).orElse(false);
   }
 
   private void refuse(Exchange x, Refuse refuse, HttpServletResponse response) throws IOException {
     int status = refuse.refusal().status();
     // Audit first: a WAIT overflow policy holds the answer until the record is written.
-    audit.record(x, refuse.action(), refuse.reason(), status, refuse.decision(), refuse.caller(), refuse.model(), engine);
-    tally.count(AuditRecord.ERROR.equals(refuse.action()) ? Tally.Kind.ERROR
-        : refuse.decision().isPresent() ? Tally.Kind.BLOCKED : Tally.Kind.REJECTED, x);
+    audit.record(
+        x,
+        refuse.action(),
+        refuse.reason(),
+        status,
+        refuse.decision(),
+        refuse.caller(),
+        refuse.model(),
+        engine);
+    tally.count(
+        AuditRecord.ERROR.equals(refuse.action())
+            ? Tally.Kind.ERROR
+            : refuse.decision().isPresent() ? Tally.Kind.BLOCKED : Tally.Kind.REJECTED,
+        x);
     if (!refuse.allow().isEmpty() && !refuse.allow().contains("*")) {
       response.setHeader("Allow", String.join(", ", refuse.allow()));
     }
@@ -327,16 +432,21 @@ final class Enforcer implements AutoCloseable {
     request.setAttribute(GeofenceDecision.ATTRIBUTE, decision);
     Decision d = decision.decision();
     if (d.action() == Action.SUBSTITUTE) {
-      response.setHeader(settings.requestedModelHeader(), DecisionHeaders.printable(d.requestedModel().orElse("")));
-      response.setHeader(settings.servedModelHeader(), DecisionHeaders.printable(d.effectiveModel().orElse("")));
+      response.setHeader(
+          settings.requestedModelHeader(),
+          DecisionHeaders.printable(d.requestedModel().orElse("")));
+      response.setHeader(
+          settings.servedModelHeader(), DecisionHeaders.printable(d.effectiveModel().orElse("")));
     }
     String action = d.action() == Action.SUBSTITUTE ? AuditRecord.SUBSTITUTE : AuditRecord.ALLOW;
     tally.count(d.action() == Action.SUBSTITUTE ? Tally.Kind.SUBSTITUTED : Tally.Kind.ALLOWED, x);
-    // The record is written when the application returns; a caller must not have the whole answer before that
+    // The record is written when the application returns; a caller must not have the whole answer
+    // before that
     // when the audit log holds requests for their records.
     HttpServletResponse held =
         audit.log().overflow(action) == OverflowPolicy.WAIT ? new HeldResponse(response) : response;
-    // Stays 500 if the application throws: the container answers 500, and the decision is still on record.
+    // Stays 500 if the application throws: the container answers 500, and the decision is still on
+    // record.
     int status = 500;
     try {
       if (pass.forwardTo().isPresent()) {
@@ -346,8 +456,15 @@ final class Enforcer implements AutoCloseable {
       }
       status = held.getStatus();
     } finally {
-      audit.record(x, action, Refusals.passReason(decision), status, pass.decision(), Optional.empty(),
-          d.requestedModel(), engine);
+      audit.record(
+          x,
+          action,
+          Refusals.passReason(decision),
+          status,
+          pass.decision(),
+          Optional.empty(),
+          d.requestedModel(),
+          engine);
     }
   }
 

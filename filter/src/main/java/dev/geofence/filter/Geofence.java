@@ -70,18 +70,22 @@ public final class Geofence implements AutoCloseable {
 
   private Geofence(GeofenceSettings settings, LoadedPolicy policy, Optional<GeoDatabase> database) {
     this.settings = settings;
-    this.resolver = ClientAddressResolver.builder()
-        .trustedProxies(settings.trustedProxies())
-        .header(settings.proxyHeader())
-        .maxHeaderLength(settings.maxHeaderLength())
-        .maxHops(settings.maxHops())
-        .build();
+    this.resolver =
+        ClientAddressResolver.builder()
+            .trustedProxies(settings.trustedProxies())
+            .header(settings.proxyHeader())
+            .maxHeaderLength(settings.maxHeaderLength())
+            .maxHops(settings.maxHops())
+            .build();
     this.database = database;
-    this.lookup = settings.geoLookup().isPresent() ? settings.geoLookup().get() : database.orElseThrow();
+    this.lookup =
+        settings.geoLookup().isPresent() ? settings.geoLookup().get() : database.orElseThrow();
     this.policy = new AtomicReference<>(policy);
-    this.policyWatcher = settings.policyWatchInterval().isZero()
-        ? null
-        : FileWatcher.watch(settings.policyFile(), settings.policyWatchInterval(), p -> reloadPolicy());
+    this.policyWatcher =
+        settings.policyWatchInterval().isZero()
+            ? null
+            : FileWatcher.watch(
+                settings.policyFile(), settings.policyWatchInterval(), p -> reloadPolicy());
   }
 
   /**
@@ -93,7 +97,8 @@ public final class Geofence implements AutoCloseable {
   public static Geofence create(GeofenceSettings settings) {
     Objects.requireNonNull(settings, "settings");
     LoadedPolicy policy = loadAtStart(settings);
-    Optional<GeoDatabase> database = settings.geoLookup().isPresent() ? Optional.empty() : Optional.of(open(settings));
+    Optional<GeoDatabase> database =
+        settings.geoLookup().isPresent() ? Optional.empty() : Optional.of(open(settings));
     try {
       Geofence fence = new Geofence(settings, policy, database);
       LOG.info("Geo-fence started with {} from {}", policy.policy(), settings.policyFile());
@@ -108,29 +113,33 @@ public final class Geofence implements AutoCloseable {
     try {
       return new LoadedPolicy(Policy.load(settings.policyFile()), settings.clock().instant());
     } catch (PolicyException e) {
-      throw new IllegalArgumentException("policy-file: the policy " + settings.policyFile()
-          + " cannot be used: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "policy-file: the policy " + settings.policyFile() + " cannot be used: " + e.getMessage(),
+          e);
     }
   }
 
   private static GeoDatabase open(GeofenceSettings settings) {
     Path path = settings.geoipDatabase().orElseThrow();
-    GeoDatabase.Builder builder = GeoDatabase.builder()
-        .database(path)
-        .schema(settings.geoSchema())
-        .flatCountryField(settings.flatCountryField())
-        .cacheSize(settings.cacheSize())
-        .staleIsUnavailable(settings.staleIsUnavailable())
-        .missingDatabase(settings.missingDatabase())
-        .watch(settings.databaseWatchInterval())
-        .clock(settings.clock());
+    GeoDatabase.Builder builder =
+        GeoDatabase.builder()
+            .database(path)
+            .schema(settings.geoSchema())
+            .flatCountryField(settings.flatCountryField())
+            .cacheSize(settings.cacheSize())
+            .staleIsUnavailable(settings.staleIsUnavailable())
+            .missingDatabase(settings.missingDatabase())
+            .watch(settings.databaseWatchInterval())
+            .clock(settings.clock());
     settings.anonymousDatabase().ifPresent(builder::anonymousDatabase);
     settings.databaseMaxAge().ifPresentOrElse(builder::maxAge, builder::noMaxAge);
     try {
       return builder.build();
     } catch (GeoDatabaseException e) {
-      String setting = settings.anonymousDatabase().filter(a -> a.equals(e.path())).isPresent()
-          ? "anonymous-database" : "geoip-database";
+      String setting =
+          settings.anonymousDatabase().filter(a -> a.equals(e.path())).isPresent()
+              ? "anonymous-database"
+              : "geoip-database";
       throw new IllegalArgumentException(setting + ": " + e.getMessage(), e);
     }
   }
@@ -143,19 +152,27 @@ public final class Geofence implements AutoCloseable {
    * @param model the requested model, or null when the request names none (the country decision)
    * @param at the instant to decide for
    */
-  public GeofenceDecision decide(String peer, Enumeration<String> proxyHeaderLines, String model, Instant at) {
+  public GeofenceDecision decide(
+      String peer, Enumeration<String> proxyHeaderLines, String model, Instant at) {
     Objects.requireNonNull(proxyHeaderLines, "proxyHeaderLines");
     Objects.requireNonNull(at, "at");
-    return decide(requestIds.next(), currentPolicy(), resolver.resolve(peer, proxyHeaderLines), model, at);
+    return decide(
+        requestIds.next(), currentPolicy(), resolver.resolve(peer, proxyHeaderLines), model, at);
   }
 
   /** As {@link #decide(String, Enumeration, String, Instant)}, with the header lines as a list. */
-  public GeofenceDecision decide(String peer, List<String> proxyHeaderLines, String model, Instant at) {
-    return decide(peer, Collections.enumeration(Objects.requireNonNull(proxyHeaderLines, "proxyHeaderLines")), model, at);
+  public GeofenceDecision decide(
+      String peer, List<String> proxyHeaderLines, String model, Instant at) {
+    return decide(
+        peer,
+        Collections.enumeration(Objects.requireNonNull(proxyHeaderLines, "proxyHeaderLines")),
+        model,
+        at);
   }
 
   /** Decides for a resolved caller with a given policy snapshot. */
-  GeofenceDecision decide(String requestId, Policy snapshot, ClientAddress client, String model, Instant at) {
+  GeofenceDecision decide(
+      String requestId, Policy snapshot, ClientAddress client, String model, Instant at) {
     return decide(requestId, snapshot, locate(client), model, at);
   }
 
@@ -169,18 +186,21 @@ public final class Geofence implements AutoCloseable {
   }
 
   /**
-   * Decides for a located caller as a request for the snapshot's highest tier, whose model cannot be
-   * read or replaced: see {@link Policy#evaluateTier}.
+   * Decides for a located caller as a request for the snapshot's highest tier, whose model cannot
+   * be read or replaced: see {@link Policy#evaluateTier}.
    */
   GeofenceDecision decideHighest(String requestId, Policy snapshot, Located caller, Instant at) {
     Decision decision = snapshot.evaluateTier(caller.origin(), snapshot.highestTier(), at);
-    return new GeofenceDecision(requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
+    return new GeofenceDecision(
+        requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
   }
 
   /** Evaluates the policy snapshot for a located caller: the filter's path. */
-  GeofenceDecision decide(String requestId, Policy snapshot, Located caller, String model, Instant at) {
+  GeofenceDecision decide(
+      String requestId, Policy snapshot, Located caller, String model, Instant at) {
     Decision decision = snapshot.evaluate(caller.origin(), model, at);
-    return new GeofenceDecision(requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
+    return new GeofenceDecision(
+        requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
   }
 
   /**
@@ -191,7 +211,8 @@ public final class Geofence implements AutoCloseable {
    * @param model the requested model, or null for the country decision
    * @param at the instant to decide for
    */
-  public GeofenceExplanation explain(String peer, List<String> proxyHeaderLines, String model, Instant at) {
+  public GeofenceExplanation explain(
+      String peer, List<String> proxyHeaderLines, String model, Instant at) {
     GeofenceDecision decision = decide(peer, proxyHeaderLines, model, at);
     Explanation policySteps = decision.policy().explain(decision.origin(), model, at);
     List<GeofenceExplanation.Step> steps = new ArrayList<>();
@@ -199,10 +220,15 @@ public final class Geofence implements AutoCloseable {
     steps.add(new GeofenceExplanation.Step("lookup", describe(decision.client(), decision.geo())));
     steps.add(new GeofenceExplanation.Step("origin", describe(decision.origin())));
     for (Explanation.Step step : policySteps.steps()) {
-      steps.add(new GeofenceExplanation.Step("rule " + step.name(),
-          step.result().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + step.detail()));
+      steps.add(
+          new GeofenceExplanation.Step(
+              "rule " + step.name(),
+              step.result().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                  + ": "
+                  + step.detail()));
     }
-    steps.add(new GeofenceExplanation.Step("decision", describe(decision.decision(), decision.policy())));
+    steps.add(
+        new GeofenceExplanation.Step("decision", describe(decision.decision(), decision.policy())));
     return new GeofenceExplanation(steps, policySteps, decision);
   }
 
@@ -230,13 +256,20 @@ public final class Geofence implements AutoCloseable {
     PolicyError error = policyError.get();
     Policy p = loaded.policy();
     return new GeofenceStatus(
-        settings.policyFile(), p.id(), p.version(), p.sha256(), loaded.loadedAt(),
-        Optional.ofNullable(error).map(PolicyError::message), Optional.ofNullable(error).map(PolicyError::at),
-        database.flatMap(GeoDatabase::info), database.flatMap(GeoDatabase::anonymousInfo),
+        settings.policyFile(),
+        p.id(),
+        p.version(),
+        p.sha256(),
+        loaded.loadedAt(),
+        Optional.ofNullable(error).map(PolicyError::message),
+        Optional.ofNullable(error).map(PolicyError::at),
+        database.flatMap(GeoDatabase::info),
+        database.flatMap(GeoDatabase::anonymousInfo),
         database.map(GeoDatabase::healthy).orElse(true),
         database.flatMap(GeoDatabase::lastReloadError).map(Throwable::getMessage),
         database.map(GeoDatabase::cacheStats).orElse(new GeoCacheStats(0, 0, 0, 0)),
-        audit, counts);
+        audit,
+        counts);
   }
 
   /** The database opened from the settings, if the engine opened one. */
@@ -264,13 +297,20 @@ public final class Geofence implements AutoCloseable {
     ValidationReport report = Policy.validate(settings.policyFile());
     Optional<Policy> loaded = report.policy();
     if (loaded.isPresent()) {
-      Policy previous = policy.getAndSet(new LoadedPolicy(loaded.get(), settings.clock().instant())).policy();
+      Policy previous =
+          policy.getAndSet(new LoadedPolicy(loaded.get(), settings.clock().instant())).policy();
       policyError.set(null);
-      LOG.info("Policy reloaded from {}: {} replaces {}", settings.policyFile(), loaded.get(), previous);
+      LOG.info(
+          "Policy reloaded from {}: {} replaces {}", settings.policyFile(), loaded.get(), previous);
       return true;
     }
-    String errors = report.errors().stream().map(Object::toString).collect(Collectors.joining("; "));
-    String message = "The policy " + settings.policyFile() + " was refused, the previous one keeps serving: " + errors;
+    String errors =
+        report.errors().stream().map(Object::toString).collect(Collectors.joining("; "));
+    String message =
+        "The policy "
+            + settings.policyFile()
+            + " was refused, the previous one keeps serving: "
+            + errors;
     policyError.set(new PolicyError(message, settings.clock().instant()));
     LOG.error("{}", message);
     return false;
@@ -291,11 +331,18 @@ public final class Geofence implements AutoCloseable {
     if (geo.status() == GeoResult.Status.UNAVAILABLE) {
       return Origin.unknown();
     }
-    return new Origin(geo.country().orElse(null), geo.registeredCountry().orElse(null),
-        geo.representedCountry().orElse(null), geo.subdivisions(), !geo.anonymizer().isEmpty());
+    return new Origin(
+        geo.country().orElse(null),
+        geo.registeredCountry().orElse(null),
+        geo.representedCountry().orElse(null),
+        geo.subdivisions(),
+        !geo.anonymizer().isEmpty());
   }
 
-  /** The anonymizer flags as the audit trail writes them: {@code vpn}-style names without {@code is_}. */
+  /**
+   * The anonymizer flags as the audit trail writes them: {@code vpn}-style names without {@code
+   * is_}.
+   */
   static List<String> flagNames(GeoResult geo) {
     List<String> names = new ArrayList<>(geo.anonymizer().size());
     for (AnonymizerFlag flag : geo.anonymizer()) {
@@ -307,16 +354,28 @@ public final class Geofence implements AutoCloseable {
 
   private String describe(ClientAddress client, String peer) {
     return switch (client.source()) {
-      case PEER -> "the caller is the TCP peer " + client.address().map(InetAddress::getHostAddress).orElse("?")
-          + (settings.trustedProxies().isEmpty() ? " (no trusted proxy is configured)"
-              : settings.trustedProxies().contains(client.address().orElseThrow())
-                  ? " (a trusted proxy that sent no " + resolver.headerName() + " header)"
-                  : " (not a trusted proxy, so " + resolver.headerName() + " is ignored)");
-      case HEADER -> "the caller is " + client.address().map(InetAddress::getHostAddress).orElse("?") + ", named in "
-          + client.header().orElse("?") + " by the trusted proxy "
-          + client.peer().map(InetAddress::getHostAddress).orElse("?");
-      case UNKNOWN -> "the caller is unknown: " + client.reason().map(Enum::name).orElse("?")
-          + client.header().map(h -> " in " + h).orElse("") + " (peer " + (peer == null ? "none" : peer) + ")";
+      case PEER ->
+          "the caller is the TCP peer "
+              + client.address().map(InetAddress::getHostAddress).orElse("?")
+              + (settings.trustedProxies().isEmpty()
+                  ? " (no trusted proxy is configured)"
+                  : settings.trustedProxies().contains(client.address().orElseThrow())
+                      ? " (a trusted proxy that sent no " + resolver.headerName() + " header)"
+                      : " (not a trusted proxy, so " + resolver.headerName() + " is ignored)");
+      case HEADER ->
+          "the caller is "
+              + client.address().map(InetAddress::getHostAddress).orElse("?")
+              + ", named in "
+              + client.header().orElse("?")
+              + " by the trusted proxy "
+              + client.peer().map(InetAddress::getHostAddress).orElse("?");
+      case UNKNOWN ->
+          "the caller is unknown: "
+              + client.reason().map(Enum::name).orElse("?")
+              + client.header().map(h -> " in " + h).orElse("")
+              + " (peer "
+              + (peer == null ? "none" : peer)
+              + ")";
     };
   }
 
@@ -325,10 +384,19 @@ public final class Geofence implements AutoCloseable {
       return "not looked up: the caller is unknown";
     }
     return switch (geo.status()) {
-      case FOUND -> "found in " + geo.network().orElse("a network") + ": country " + geo.country().orElse("-")
-          + ", registered " + geo.registeredCountry().orElse("-") + ", represented " + geo.representedCountry().orElse("-")
-          + ", subdivisions " + (geo.subdivisions().isEmpty() ? "-" : String.join(" ", geo.subdivisions()))
-          + ", anonymizer " + (geo.anonymizer().isEmpty() ? "-" : String.join(" ", flagNames(geo)));
+      case FOUND ->
+          "found in "
+              + geo.network().orElse("a network")
+              + ": country "
+              + geo.country().orElse("-")
+              + ", registered "
+              + geo.registeredCountry().orElse("-")
+              + ", represented "
+              + geo.representedCountry().orElse("-")
+              + ", subdivisions "
+              + (geo.subdivisions().isEmpty() ? "-" : String.join(" ", geo.subdivisions()))
+              + ", anonymizer "
+              + (geo.anonymizer().isEmpty() ? "-" : String.join(" ", flagNames(geo)));
       case NOT_FOUND -> "the address is not in the database";
       case UNAVAILABLE -> "no database could answer (missing, or stale and stale-is-unavailable)";
     };
@@ -338,20 +406,37 @@ public final class Geofence implements AutoCloseable {
     if (origin.isUnknown() && !origin.anonymous()) {
       return "unknown: no country";
     }
-    return "country " + orDash(origin.country()) + ", registered " + orDash(origin.registeredCountry())
-        + ", represented " + orDash(origin.representedCountry()) + ", subdivisions "
+    return "country "
+        + orDash(origin.country())
+        + ", registered "
+        + orDash(origin.registeredCountry())
+        + ", represented "
+        + orDash(origin.representedCountry())
+        + ", subdivisions "
         + (origin.subdivisions().isEmpty() ? "-" : String.join(" ", origin.subdivisions()))
-        + ", anonymous " + (origin.anonymous() ? "yes" : "no");
+        + ", anonymous "
+        + (origin.anonymous() ? "yes" : "no");
   }
 
   private String describe(Decision decision, Policy snapshot) {
-    String by = " by rule '" + decision.ruleName() + "'" + decision.basis().map(b -> " (basis: " + b + ")").orElse("")
-        + " of policy " + snapshot.id() + " version " + snapshot.version();
+    String by =
+        " by rule '"
+            + decision.ruleName()
+            + "'"
+            + decision.basis().map(b -> " (basis: " + b + ")").orElse("")
+            + " of policy "
+            + snapshot.id()
+            + " version "
+            + snapshot.version();
     if (decision.action() == Action.BLOCK) {
       return "block" + by + "; the filter answers " + settings.blockStatus();
     }
     if (decision.action() == Action.SUBSTITUTE) {
-      return "substitute " + decision.requestedModel().orElse("-") + " with " + decision.effectiveModel().orElse("-") + by;
+      return "substitute "
+          + decision.requestedModel().orElse("-")
+          + " with "
+          + decision.effectiveModel().orElse("-")
+          + by;
     }
     return "allow" + decision.requestedModel().map(m -> " " + m).orElse("") + by;
   }

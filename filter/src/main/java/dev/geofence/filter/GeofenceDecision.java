@@ -19,9 +19,9 @@ import java.util.Objects;
  * List<String> listed = models.stream().filter(d::allows).toList();   // GET /v1/models
  * }</pre>
  *
- * <p>Immutable and thread-safe. {@link #allows} and {@link #decide} evaluate against the same policy
- * snapshot, origin and instant as the request's own decision, so a policy reload in between never
- * gives a mixed answer.
+ * <p>Immutable and thread-safe. {@link #allows} and {@link #decide} evaluate against the same
+ * policy snapshot, origin and instant as the request's own decision, so a policy reload in between
+ * never gives a mixed answer.
  *
  * @param requestId the request id (a trusted request-id header or a generated one)
  * @param client the caller's address and where it came from
@@ -32,7 +32,13 @@ import java.util.Objects;
  * @param at the instant decided for
  */
 public record GeofenceDecision(
-    String requestId, ClientAddress client, GeoResult geo, Origin origin, Decision decision, Policy policy, Instant at) {
+    String requestId,
+    ClientAddress client,
+    GeoResult geo,
+    Origin origin,
+    Decision decision,
+    Policy policy,
+    Instant at) {
 
   /** The request attribute name: {@code dev.geofence.filter.GeofenceDecision}. */
   public static final String ATTRIBUTE = "dev.geofence.filter.GeofenceDecision";

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param policyExplanation the policy's own explanation
  * @param decision the decision, as the filter would make it
  */
-public record GeofenceExplanation(List<Step> steps, Explanation policyExplanation, GeofenceDecision decision) {
+public record GeofenceExplanation(
+    List<Step> steps, Explanation policyExplanation, GeofenceDecision decision) {
 
   /** Copies the steps and rejects nulls. */
   public GeofenceExplanation {
@@ -25,8 +26,8 @@ public record GeofenceExplanation(List<Step> steps, Explanation policyExplanatio
   /**
    * One step.
    *
-   * @param name what was done: {@code address}, {@code lookup}, {@code origin}, {@code rule <name>},
-   *     {@code decision}
+   * @param name what was done: {@code address}, {@code lookup}, {@code origin}, {@code rule
+   *     <name>}, {@code decision}
    * @param detail one sentence saying what came of it
    */
   public record Step(String name, String detail) {

@@ -35,7 +35,10 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(GeofenceFilter.class);
 
-  /** The ServletContext attribute holding the running filter: {@code dev.geofence.filter.GeofenceFilter}. */
+  /**
+   * The ServletContext attribute holding the running filter: {@code
+   * dev.geofence.filter.GeofenceFilter}.
+   */
   public static final String CONTEXT_ATTRIBUTE = "dev.geofence.filter.GeofenceFilter";
 
   private final GeofenceSettings given; // null: read from init-params
@@ -67,12 +70,14 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
     try {
       settings = given != null ? given : InitParams.read(config);
     } catch (IllegalArgumentException | IllegalStateException e) {
-      throw new ServletException("Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
+      throw new ServletException(
+          "Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
     }
     try {
       enforcer = Enforcer.start(settings);
     } catch (RuntimeException e) {
-      throw new ServletException("Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
+      throw new ServletException(
+          "Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
     }
     if (config.getServletContext() != null) {
       config.getServletContext().setAttribute(CONTEXT_ATTRIBUTE, this);
@@ -82,7 +87,8 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
   @Override
   public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    if (!(request instanceof HttpServletRequest http) || !(response instanceof HttpServletResponse httpResponse)) {
+    if (!(request instanceof HttpServletRequest http)
+        || !(response instanceof HttpServletResponse httpResponse)) {
       throw new ServletException("The geo-fence filter serves HTTP requests only.");
     }
     running().filter(http, httpResponse, chain);
@@ -128,7 +134,9 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
     return current;
   }
 
-  /** Stops watching files and closes what the filter opened (databases, audit sinks). Idempotent. */
+  /**
+   * Stops watching files and closes what the filter opened (databases, audit sinks). Idempotent.
+   */
   @Override
   public void destroy() {
     Enforcer current = enforcer;

@@ -23,10 +23,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Every setting of a {@link GeofenceFilter} and of the {@link Geofence} engine behind it. Immutable;
- * build with {@link #builder()}, which checks each option when it is set and throws {@link
- * IllegalArgumentException} with the bad value in the message. The init-param of each setting is
- * given in {@code docs/filter.md}; {@link GeofenceFilter#init} maps init-params to this builder.
+ * Every setting of a {@link GeofenceFilter} and of the {@link Geofence} engine behind it.
+ * Immutable; build with {@link #builder()}, which checks each option when it is set and throws
+ * {@link IllegalArgumentException} with the bad value in the message. The init-param of each
+ * setting is given in {@code docs/filter.md}; {@link GeofenceFilter#init} maps init-params to this
+ * builder.
  *
  * <pre>{@code
  * GeofenceSettings settings = GeofenceSettings.builder()
@@ -82,63 +83,76 @@ public record GeofenceSettings(
 
   /**
    * The default model routes: Anthropic Messages and Message Batches; OpenAI Chat Completions,
-   * Completions, Responses, Embeddings, Images, Audio, Moderations, Batches, Realtime and Assistants;
-   * Gemini; Bedrock invoke and async-invoke. The model is read where it is a top-level JSON field, a
-   * path segment or a query parameter; where the filter cannot read or rewrite it (a batch, a
-   * multipart upload, an uploaded file, an assistant's stored model) the request is decided as one for
-   * the policy's highest tier ({@code highest}). Listing, retrieving and cancelling get the country
-   * decision alone ({@code none}), and are listed so that those methods are not answered 405.
+   * Completions, Responses, Embeddings, Images, Audio, Moderations, Batches, Realtime and
+   * Assistants; Gemini; Bedrock invoke and async-invoke. The model is read where it is a top-level
+   * JSON field, a path segment or a query parameter; where the filter cannot read or rewrite it (a
+   * batch, a multipart upload, an uploaded file, an assistant's stored model) the request is
+   * decided as one for the policy's highest tier ({@code highest}). Listing, retrieving and
+   * cancelling get the country decision alone ({@code none}), and are listed so that those methods
+   * are not answered 405.
    */
-  public static final String DEFAULT_ROUTES = String.join("\n",
-      // Anthropic. Exact patterns: /v1/messages does not cover /v1/messages/batches.
-      "POST /v1/messages body",
-      "POST /v1/messages/count_tokens body",
-      "POST /v1/messages/batches highest", // the models are in requests[].params.model
-      "POST /v1/messages/batches/*/cancel none",
-      "GET,DELETE /v1/messages/batches/* none", // list, retrieve, results of a decided batch, delete
-      // OpenAI
-      "POST /v1/chat/completions body",
-      "POST /v1/completions body",
-      "POST /v1/responses body",
-      "POST /v1/embeddings body",
-      "POST /v1/images/generations body highest", // model optional: the provider picks a default
-      "POST /v1/images/edits highest", // multipart
-      "POST /v1/images/variations highest", // multipart
-      "POST /v1/audio/speech body",
-      "POST /v1/audio/transcriptions highest", // multipart
-      "POST /v1/audio/translations highest", // multipart
-      "POST /v1/moderations body highest", // model optional
-      "POST /v1/batches highest", // the models are in an uploaded file
-      "POST /v1/batches/*/cancel none",
-      "GET /v1/batches/* none",
-      "GET,POST /v1/realtime query:model highest", // websocket upgrade (GET), WebRTC offer (POST)
-      "POST /v1/realtime/sessions body highest",
-      "POST /v1/realtime/* highest", // client secrets, calls, transcription sessions: model nested or absent
-      "POST /v1/assistants body",
-      "GET,POST,DELETE /v1/assistants/* none", // an assistant's model is judged where it runs
-      "POST /v1/threads none", // creating a thread runs no model
-      "POST /v1/threads/runs body highest", // the run's model, else the assistant's, unseen
-      "POST /v1/threads/*/runs body highest",
-      "POST /v1/threads/*/messages/* none",
-      "POST /v1/threads/*/runs/*/cancel none",
-      "POST /v1/threads/* highest", // tool outputs continue a run; anything else unknown
-      "GET,DELETE /v1/threads/* none",
-      // Gemini
-      "POST /v1beta/models/{model}:* path",
-      "POST /v1/models/{model}:* path",
-      // Bedrock
-      "POST /model/{model}/* path", // invoke, invoke-with-response-stream, converse, converse-stream
-      "POST /async-invoke body:modelId highest",
-      "GET /async-invoke/* none",
-      // Model listing: the country decision alone
-      "GET /v1/models none",
-      "GET /v1/models/* none");
+  public static final String DEFAULT_ROUTES =
+      String.join(
+          "\n",
+          // Anthropic. Exact patterns: /v1/messages does not cover /v1/messages/batches.
+          "POST /v1/messages body",
+          "POST /v1/messages/count_tokens body",
+          "POST /v1/messages/batches highest", // the models are in requests[].params.model
+          "POST /v1/messages/batches/*/cancel none",
+          "GET,DELETE /v1/messages/batches/* none", // list, retrieve, results of a decided batch,
+          // delete
+          // OpenAI
+          "POST /v1/chat/completions body",
+          "POST /v1/completions body",
+          "POST /v1/responses body",
+          "POST /v1/embeddings body",
+          "POST /v1/images/generations body highest", // model optional: the provider picks a
+          // default
+          "POST /v1/images/edits highest", // multipart
+          "POST /v1/images/variations highest", // multipart
+          "POST /v1/audio/speech body",
+          "POST /v1/audio/transcriptions highest", // multipart
+          "POST /v1/audio/translations highest", // multipart
+          "POST /v1/moderations body highest", // model optional
+          "POST /v1/batches highest", // the models are in an uploaded file
+          "POST /v1/batches/*/cancel none",
+          "GET /v1/batches/* none",
+          "GET,POST /v1/realtime query:model highest", // websocket upgrade (GET), WebRTC offer
+          // (POST)
+          "POST /v1/realtime/sessions body highest",
+          "POST /v1/realtime/* highest", // client secrets, calls, transcription sessions: model
+          // nested or absent
+          "POST /v1/assistants body",
+          "GET,POST,DELETE /v1/assistants/* none", // an assistant's model is judged where it runs
+          "POST /v1/threads none", // creating a thread runs no model
+          "POST /v1/threads/runs body highest", // the run's model, else the assistant's, unseen
+          "POST /v1/threads/*/runs body highest",
+          "POST /v1/threads/*/messages/* none",
+          "POST /v1/threads/*/runs/*/cancel none",
+          "POST /v1/threads/* highest", // tool outputs continue a run; anything else unknown
+          "GET,DELETE /v1/threads/* none",
+          // Gemini
+          "POST /v1beta/models/{model}:* path",
+          "POST /v1/models/{model}:* path",
+          // Bedrock
+          "POST /model/{model}/* path", // invoke, invoke-with-response-stream, converse,
+          // converse-stream
+          "POST /async-invoke body:modelId highest",
+          "GET /async-invoke/* none",
+          // Model listing: the country decision alone
+          "GET /v1/models none",
+          "GET /v1/models/* none");
 
   /** Default {@link Builder#requestedModelHeader}. */
   public static final String DEFAULT_REQUESTED_MODEL_HEADER = "Geofence-Requested-Model";
+
   /** Default {@link Builder#servedModelHeader}. */
   public static final String DEFAULT_SERVED_MODEL_HEADER = "Geofence-Served-Model";
-  /** Prefix of the decision headers forwarded upstream; caller-sent headers with it are always removed. */
+
+  /**
+   * Prefix of the decision headers forwarded upstream; caller-sent headers with it are always
+   * removed.
+   */
   public static final String DECISION_HEADER_PREFIX = "X-Geofence-";
 
   /** What the filter does with a request whose path matches no model route. */
@@ -151,9 +165,10 @@ public record GeofenceSettings(
     /** Let it through undecided and unaudited: for filters mapped to more than the model API. */
     PASS,
     /**
-     * Decide it as a request for the policy's highest tier, whose model cannot be read: a caller capped
-     * below that tier is refused on every path no route covers, so a model endpoint missing from the
-     * routes cannot serve it a model above its cap; everyone else is decided as by its country.
+     * Decide it as a request for the policy's highest tier, whose model cannot be read: a caller
+     * capped below that tier is refused on every path no route covers, so a model endpoint missing
+     * from the routes cannot serve it a model above its cap; everyone else is decided as by its
+     * country.
      */
     HIGHEST;
 
@@ -162,8 +177,9 @@ public record GeofenceSettings(
         case "evaluate" -> EVALUATE;
         case "pass" -> PASS;
         case "highest" -> HIGHEST;
-        default -> throw new IllegalArgumentException(
-            "Unmatched mode '" + text + "' is not known; expected evaluate, pass or highest.");
+        default ->
+            throw new IllegalArgumentException(
+                "Unmatched mode '" + text + "' is not known; expected evaluate, pass or highest.");
       };
     }
   }
@@ -255,13 +271,18 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** How often the policy file is checked for changes; {@link Duration#ZERO} turns watching off. Default 10 s. */
+    /**
+     * How often the policy file is checked for changes; {@link Duration#ZERO} turns watching off.
+     * Default 10 s.
+     */
     public Builder policyWatchInterval(Duration interval) {
       this.policyWatchInterval = watchInterval(interval, "Policy watch interval");
       return this;
     }
 
-    /** The country database (.mmdb): GeoIP2/GeoLite2 Country, City, Enterprise, DB-IP or a flat one. */
+    /**
+     * The country database (.mmdb): GeoIP2/GeoLite2 Country, City, Enterprise, DB-IP or a flat one.
+     */
     public Builder geoipDatabase(Path database) {
       this.geoipDatabase = Objects.requireNonNull(database, "database");
       return this;
@@ -288,12 +309,17 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** Where a flat database keeps the country code, e.g. {@code country_code} (default) or {@code country.iso_code}. */
+    /**
+     * Where a flat database keeps the country code, e.g. {@code country_code} (default) or {@code
+     * country.iso_code}.
+     */
     public Builder flatCountryField(String field) {
       Objects.requireNonNull(field, "field");
       if (field.isBlank() || field.startsWith(".") || field.endsWith(".") || field.contains("..")) {
-        throw new IllegalArgumentException("Flat country field '" + field
-            + "' is not a field path; expected a key such as country_code or a dotted path such as country.iso_code.");
+        throw new IllegalArgumentException(
+            "Flat country field '"
+                + field
+                + "' is not a field path; expected a key such as country_code or a dotted path such as country.iso_code.");
       }
       this.flatCountryField = field;
       return this;
@@ -302,7 +328,8 @@ public record GeofenceSettings(
     /** Addresses kept in the look-up cache; 0 turns it off. Default 100,000. */
     public Builder cacheSize(long size) {
       if (size < 0) {
-        throw new IllegalArgumentException("Cache size " + size + " is negative; expected 0 (no cache) or more.");
+        throw new IllegalArgumentException(
+            "Cache size " + size + " is negative; expected 0 (no cache) or more.");
       }
       this.cacheSize = size;
       return this;
@@ -312,7 +339,8 @@ public record GeofenceSettings(
     public Builder databaseMaxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
       if (maxAge.isNegative() || maxAge.isZero()) {
-        throw new IllegalArgumentException("Database maximum age " + maxAge + " is not positive; expected e.g. 14d.");
+        throw new IllegalArgumentException(
+            "Database maximum age " + maxAge + " is not positive; expected e.g. 14d.");
       }
       this.databaseMaxAge = maxAge;
       return this;
@@ -324,25 +352,36 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** If true, a stale database answers "unknown" so the policy's {@code unknown} section decides. Default false. */
+    /**
+     * If true, a stale database answers "unknown" so the policy's {@code unknown} section decides.
+     * Default false.
+     */
     public Builder staleIsUnavailable(boolean staleIsUnavailable) {
       this.staleIsUnavailable = staleIsUnavailable;
       return this;
     }
 
-    /** What a missing database file at start does: FAIL (default) or UNKNOWN (every caller unknown until it appears). */
+    /**
+     * What a missing database file at start does: FAIL (default) or UNKNOWN (every caller unknown
+     * until it appears).
+     */
     public Builder missingDatabase(MissingDatabase mode) {
       this.missingDatabase = Objects.requireNonNull(mode, "mode");
       return this;
     }
 
-    /** How often the database files are checked for changes; {@link Duration#ZERO} turns it off. Default 30 s. */
+    /**
+     * How often the database files are checked for changes; {@link Duration#ZERO} turns it off.
+     * Default 30 s.
+     */
     public Builder databaseWatchInterval(Duration interval) {
       this.databaseWatchInterval = watchInterval(interval, "Database watch interval");
       return this;
     }
 
-    /** The proxies whose forwarding header is believed. Default none: the caller is the TCP peer. */
+    /**
+     * The proxies whose forwarding header is believed. Default none: the caller is the TCP peer.
+     */
     public Builder trustedProxies(TrustedProxies proxies) {
       this.trustedProxies = Objects.requireNonNull(proxies, "proxies");
       return this;
@@ -354,7 +393,10 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** The longest forwarding header parsed; longer makes the caller unknown. Default 4096 characters. */
+    /**
+     * The longest forwarding header parsed; longer makes the caller unknown. Default 4096
+     * characters.
+     */
     public Builder maxHeaderLength(int length) {
       this.maxHeaderLength = atLeastOne(length, "Maximum header length", "characters");
       return this;
@@ -408,7 +450,9 @@ public record GeofenceSettings(
     public Builder blockStatus(int status) {
       if (status < 400 || status > 499) {
         throw new IllegalArgumentException(
-            "Block status " + status + " is not a client error; expected 451 (default), 403 or another 4xx.");
+            "Block status "
+                + status
+                + " is not a client error; expected 451 (default), 403 or another 4xx.");
       }
       this.blockStatus = status;
       return this;
@@ -420,25 +464,36 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** Where the policy is published; sent as {@code Link: <url>; rel="blocked-by"} on 451 answers. */
+    /**
+     * Where the policy is published; sent as {@code Link: <url>; rel="blocked-by"} on 451 answers.
+     */
     public Builder policyUrl(URI url) {
       Objects.requireNonNull(url, "url");
       String scheme = url.getScheme();
-      if (!url.isAbsolute() || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
+      if (!url.isAbsolute()
+          || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
         throw new IllegalArgumentException(
-            "Policy URL '" + url + "' is not an absolute http or https URL; expected e.g. https://example.com/policy.");
+            "Policy URL '"
+                + url
+                + "' is not an absolute http or https URL; expected e.g. https://example.com/policy.");
       }
       this.policyUrl = url;
       return this;
     }
 
-    /** An audit log to write to instead of building one from the audit settings; the caller closes it. */
+    /**
+     * An audit log to write to instead of building one from the audit settings; the caller closes
+     * it.
+     */
     public Builder auditLog(AuditLog log) {
       this.auditLog = Objects.requireNonNull(log, "log");
       return this;
     }
 
-    /** Write the audit trail as chained JSON Lines files in this directory (instead of the SLF4J logger {@code geofence.audit}). */
+    /**
+     * Write the audit trail as chained JSON Lines files in this directory (instead of the SLF4J
+     * logger {@code geofence.audit}).
+     */
     public Builder auditDirectory(Path directory) {
       this.auditDirectory = Objects.requireNonNull(directory, "directory");
       return this;
@@ -453,7 +508,8 @@ public record GeofenceSettings(
     /** Size at which an audit file is rotated, at least 4096 bytes. Default 100 MiB. */
     public Builder auditMaxFileSize(long bytes) {
       if (bytes < 4096) {
-        throw new IllegalArgumentException("Audit maximum file size " + bytes + " bytes is too small; expected at least 4096.");
+        throw new IllegalArgumentException(
+            "Audit maximum file size " + bytes + " bytes is too small; expected at least 4096.");
       }
       this.auditMaxFileSize = bytes;
       return this;
@@ -463,7 +519,8 @@ public record GeofenceSettings(
     public Builder auditRotateEvery(Duration period) {
       Objects.requireNonNull(period, "period");
       if (period.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("Audit rotation period " + period + " is too short; expected at least 1s.");
+        throw new IllegalArgumentException(
+            "Audit rotation period " + period + " is too short; expected at least 1s.");
       }
       this.auditRotateEvery = period;
       return this;
@@ -483,8 +540,8 @@ public record GeofenceSettings(
 
     /**
      * A request-id header (such as {@code X-Request-Id}) whose value is used as the request id when
-     * the TCP peer is a trusted proxy and the value is 1 to 128 visible ASCII characters. Otherwise,
-     * and by default, an id is generated.
+     * the TCP peer is a trusted proxy and the value is 1 to 128 visible ASCII characters.
+     * Otherwise, and by default, an id is generated.
      */
     public Builder requestIdHeader(String header) {
       this.requestIdHeader = headerName(header, "Request id header");
@@ -501,19 +558,28 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** The response header naming the requested model on a substitution. Default {@code Geofence-Requested-Model}. */
+    /**
+     * The response header naming the requested model on a substitution. Default {@code
+     * Geofence-Requested-Model}.
+     */
     public Builder requestedModelHeader(String header) {
       this.requestedModelHeader = headerName(header, "Requested model header");
       return this;
     }
 
-    /** The response header naming the model served on a substitution. Default {@code Geofence-Served-Model}. */
+    /**
+     * The response header naming the model served on a substitution. Default {@code
+     * Geofence-Served-Model}.
+     */
     public Builder servedModelHeader(String header) {
       this.servedModelHeader = headerName(header, "Served model header");
       return this;
     }
 
-    /** Publishes decision counters and timings, audit and cache metrics to this registry. Default none. */
+    /**
+     * Publishes decision counters and timings, audit and cache metrics to this registry. Default
+     * none.
+     */
     public Builder meterRegistry(MeterRegistry registry) {
       this.meterRegistry = Objects.requireNonNull(registry, "registry");
       return this;
@@ -536,53 +602,100 @@ public record GeofenceSettings(
         throw new IllegalStateException("No policy file set; set policy-file (policyFile(path)).");
       }
       if (geoipDatabase == null && geoLookup == null) {
-        throw new IllegalStateException("No GeoIP database set; set geoip-database (geoipDatabase(path)).");
+        throw new IllegalStateException(
+            "No GeoIP database set; set geoip-database (geoipDatabase(path)).");
       }
       long inflated = maxInflatedSize == 0 ? maxBodySize : maxInflatedSize;
       if (inflated < maxBodySize) {
-        throw new IllegalStateException("Maximum inflated size " + inflated + " is below the maximum body size "
-            + maxBodySize + "; expected at least as much.");
+        throw new IllegalStateException(
+            "Maximum inflated size "
+                + inflated
+                + " is below the maximum body size "
+                + maxBodySize
+                + "; expected at least as much.");
       }
-      return new GeofenceSettings(policyFile, policyWatchInterval, Optional.ofNullable(geoipDatabase),
-          Optional.ofNullable(anonymousDatabase), Optional.ofNullable(geoLookup), geoSchema, flatCountryField,
-          cacheSize, Optional.ofNullable(databaseMaxAge), staleIsUnavailable, missingDatabase, databaseWatchInterval,
-          trustedProxies, proxyHeader, maxHeaderLength, maxHops, routes, unmatched, maxBodySize, inflated, decompress,
-          blockStatus, refusalFormat, Optional.ofNullable(policyUrl), Optional.ofNullable(auditLog),
-          Optional.ofNullable(auditDirectory), auditDurability, auditMaxFileSize, auditRotateEvery, auditIpPrivacy,
-          auditScope, Optional.ofNullable(requestIdHeader), decisionHeaders, requestedModelHeader, servedModelHeader,
-          Optional.ofNullable(meterRegistry), clock);
+      return new GeofenceSettings(
+          policyFile,
+          policyWatchInterval,
+          Optional.ofNullable(geoipDatabase),
+          Optional.ofNullable(anonymousDatabase),
+          Optional.ofNullable(geoLookup),
+          geoSchema,
+          flatCountryField,
+          cacheSize,
+          Optional.ofNullable(databaseMaxAge),
+          staleIsUnavailable,
+          missingDatabase,
+          databaseWatchInterval,
+          trustedProxies,
+          proxyHeader,
+          maxHeaderLength,
+          maxHops,
+          routes,
+          unmatched,
+          maxBodySize,
+          inflated,
+          decompress,
+          blockStatus,
+          refusalFormat,
+          Optional.ofNullable(policyUrl),
+          Optional.ofNullable(auditLog),
+          Optional.ofNullable(auditDirectory),
+          auditDurability,
+          auditMaxFileSize,
+          auditRotateEvery,
+          auditIpPrivacy,
+          auditScope,
+          Optional.ofNullable(requestIdHeader),
+          decisionHeaders,
+          requestedModelHeader,
+          servedModelHeader,
+          Optional.ofNullable(meterRegistry),
+          clock);
     }
 
     private static Duration watchInterval(Duration interval, String what) {
       Objects.requireNonNull(interval, "interval");
       if (interval.isNegative() || (!interval.isZero() && interval.toMillis() < 10)) {
-        throw new IllegalArgumentException(what + " " + interval + " is not valid; expected 0 (off) or at least 10ms.");
+        throw new IllegalArgumentException(
+            what + " " + interval + " is not valid; expected 0 (off) or at least 10ms.");
       }
       return interval;
     }
 
     private static int atLeastOne(int value, String what, String unit) {
       if (value < 1) {
-        throw new IllegalArgumentException(what + " " + value + " is too small; expected at least 1 " + unit + ".");
+        throw new IllegalArgumentException(
+            what + " " + value + " is too small; expected at least 1 " + unit + ".");
       }
       return value;
     }
 
     private static long bodyLimit(long bytes, String what) {
       if (bytes < 1 || bytes > BodyCapture.MAX_LIMIT) {
-        throw new IllegalArgumentException(what + " " + bytes + " bytes is out of range; expected 1 to "
-            + BodyCapture.MAX_LIMIT + " (1 GiB).");
+        throw new IllegalArgumentException(
+            what
+                + " "
+                + bytes
+                + " bytes is out of range; expected 1 to "
+                + BodyCapture.MAX_LIMIT
+                + " (1 GiB).");
       }
       return bytes;
     }
 
     private static String headerName(String name, String what) {
       Objects.requireNonNull(name, "name");
-      boolean token = !name.isEmpty()
-          && name.chars().allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
+      boolean token =
+          !name.isEmpty()
+              && name.chars()
+                  .allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
       if (!token) {
-        throw new IllegalArgumentException(what + " '" + name.replaceAll("\\p{Cntrl}", "?")
-            + "' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, such as X-Request-Id.");
+        throw new IllegalArgumentException(
+            what
+                + " '"
+                + name.replaceAll("\\p{Cntrl}", "?")
+                + "' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, such as X-Request-Id.");
       }
       return name;
     }

@@ -60,9 +60,13 @@ public record GeofenceStatus(
     Objects.requireNonNull(counts, "counts");
   }
 
-  /** True when the policy and database serve without a pending error and no audit record was lost. */
+  /**
+   * True when the policy and database serve without a pending error and no audit record was lost.
+   */
   public boolean healthy() {
-    return policyError.isEmpty() && databaseHealthy && databaseError.isEmpty()
+    return policyError.isEmpty()
+        && databaseHealthy
+        && databaseError.isEmpty()
         && audit.map(a -> a.lost() == 0).orElse(true);
   }
 

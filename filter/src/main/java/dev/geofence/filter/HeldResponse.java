@@ -8,17 +8,17 @@ import java.io.IOException;
 import java.io.PrintWriter;
 
 /**
- * The response as the application sees it when the audit log holds the request for its record:
- * the application cannot finish the answer by itself, so the caller has the whole answer only
- * after the filter has written the record and returned.
+ * The response as the application sees it when the audit log holds the request for its record: the
+ * application cannot finish the answer by itself, so the caller has the whole answer only after the
+ * filter has written the record and returned.
  *
  * <p>Why: a response with a {@code Content-Length} is complete for the caller as soon as its last
  * byte is sent, and containers send it as soon as the application writes it (Jetty completes such a
  * response at once). The record of a request let through is written when the application returns,
  * so without this wrapper a crash in between loses the record of an answered request. The wrapper
  * drops {@code Content-Length} (the container sets it itself when the body fits its buffer, or
- * sends chunks whose end waits for the filter) and turns {@code close()} of the body into
- * {@code flush()}. Confined to the request thread.
+ * sends chunks whose end waits for the filter) and turns {@code close()} of the body into {@code
+ * flush()}. Confined to the request thread.
  */
 final class HeldResponse extends HttpServletResponseWrapper {
 
@@ -83,17 +83,18 @@ final class HeldResponse extends HttpServletResponseWrapper {
   public PrintWriter getWriter() throws IOException {
     if (writer == null) {
       PrintWriter inner = super.getWriter();
-      writer = new PrintWriter(inner) {
-        @Override
-        public void close() {
-          flush();
-        }
+      writer =
+          new PrintWriter(inner) {
+            @Override
+            public void close() {
+              flush();
+            }
 
-        @Override
-        public boolean checkError() {
-          return super.checkError() || inner.checkError();
-        }
-      };
+            @Override
+            public boolean checkError() {
+              return super.checkError() || inner.checkError();
+            }
+          };
     }
     return writer;
   }

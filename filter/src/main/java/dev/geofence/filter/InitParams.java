@@ -34,25 +34,31 @@ import java.util.function.BiConsumer;
  */
 final class InitParams {
 
-  private static final Map<String, BiConsumer<GeofenceSettings.Builder, String>> PARAMS = new LinkedHashMap<>();
+  private static final Map<String, BiConsumer<GeofenceSettings.Builder, String>> PARAMS =
+      new LinkedHashMap<>();
 
   static {
     PARAMS.put("policy-file", (b, v) -> b.policyFile(path(v)));
     PARAMS.put("policy-watch-interval", (b, v) -> b.policyWatchInterval(duration(v)));
     PARAMS.put("geoip-database", (b, v) -> b.geoipDatabase(path(v)));
     PARAMS.put("anonymous-database", (b, v) -> b.anonymousDatabase(path(v)));
-    PARAMS.put("geo-schema", (b, v) -> b.geoSchema(choice(v, Schema.class, "auto, geoip2 or flat")));
+    PARAMS.put(
+        "geo-schema", (b, v) -> b.geoSchema(choice(v, Schema.class, "auto, geoip2 or flat")));
     PARAMS.put("flat-country-field", GeofenceSettings.Builder::flatCountryField);
     PARAMS.put("cache-size", (b, v) -> b.cacheSize(number(v)));
-    PARAMS.put("database-max-age", (b, v) -> {
-      if (v.trim().equalsIgnoreCase("none")) {
-        b.noDatabaseMaxAge();
-      } else {
-        b.databaseMaxAge(duration(v));
-      }
-    });
+    PARAMS.put(
+        "database-max-age",
+        (b, v) -> {
+          if (v.trim().equalsIgnoreCase("none")) {
+            b.noDatabaseMaxAge();
+          } else {
+            b.databaseMaxAge(duration(v));
+          }
+        });
     PARAMS.put("stale-is-unavailable", (b, v) -> b.staleIsUnavailable(bool(v)));
-    PARAMS.put("missing-database", (b, v) -> b.missingDatabase(choice(v, MissingDatabase.class, "fail or unknown")));
+    PARAMS.put(
+        "missing-database",
+        (b, v) -> b.missingDatabase(choice(v, MissingDatabase.class, "fail or unknown")));
     PARAMS.put("database-watch-interval", (b, v) -> b.databaseWatchInterval(duration(v)));
     PARAMS.put("trusted-proxies", (b, v) -> b.trustedProxies(TrustedProxies.parse(v)));
     PARAMS.put("proxy-header", (b, v) -> b.proxyHeader(ProxyHeader.of(v.trim())));
@@ -70,9 +76,10 @@ final class InitParams {
     PARAMS.put("audit-durability", (b, v) -> b.auditDurability(durability(v)));
     PARAMS.put("audit-max-file-size", (b, v) -> b.auditMaxFileSize(size(v)));
     PARAMS.put("audit-rotate-every", (b, v) -> b.auditRotateEvery(duration(v)));
-    PARAMS.put("audit-ip-privacy", (b, v) -> { }); // read with audit-hmac-key-file, below
-    PARAMS.put("audit-hmac-key-file", (b, v) -> { });
-    PARAMS.put("audit-scope", (b, v) -> b.auditScope(choice(v, AuditScope.class, "all or notable")));
+    PARAMS.put("audit-ip-privacy", (b, v) -> {}); // read with audit-hmac-key-file, below
+    PARAMS.put("audit-hmac-key-file", (b, v) -> {});
+    PARAMS.put(
+        "audit-scope", (b, v) -> b.auditScope(choice(v, AuditScope.class, "all or notable")));
     PARAMS.put("request-id-header", (b, v) -> b.requestIdHeader(v.trim()));
     PARAMS.put("decision-headers", (b, v) -> b.decisionHeaders(bool(v)));
     PARAMS.put("requested-model-header", (b, v) -> b.requestedModelHeader(v.trim()));
@@ -98,8 +105,12 @@ final class InitParams {
     for (String name : given) {
       BiConsumer<GeofenceSettings.Builder, String> setter = PARAMS.get(name);
       if (setter == null) {
-        throw new IllegalArgumentException("unknown init-param '" + name + "'; expected one of "
-            + String.join(", ", PARAMS.keySet()) + ".");
+        throw new IllegalArgumentException(
+            "unknown init-param '"
+                + name
+                + "'; expected one of "
+                + String.join(", ", PARAMS.keySet())
+                + ".");
       }
       String value = config.getInitParameter(name);
       try {
@@ -125,17 +136,21 @@ final class InitParams {
       case "full":
       case "truncated":
         if (keyFile != null) {
-          throw new IllegalArgumentException("audit-hmac-key-file is set but the privacy mode is '" + mode
-              + "'; set audit-ip-privacy to hmac or remove the key file.");
+          throw new IllegalArgumentException(
+              "audit-hmac-key-file is set but the privacy mode is '"
+                  + mode
+                  + "'; set audit-ip-privacy to hmac or remove the key file.");
         }
         return mode.trim().equalsIgnoreCase("full") ? IpPrivacy.full() : IpPrivacy.truncated();
       case "hmac":
         if (keyFile == null) {
-          throw new IllegalArgumentException("mode hmac needs audit-hmac-key-file, a file holding the key in hex.");
+          throw new IllegalArgumentException(
+              "mode hmac needs audit-hmac-key-file, a file holding the key in hex.");
         }
         return IpPrivacy.hmac(hmacKey(path(keyFile)));
       default:
-        throw new IllegalArgumentException("'" + mode + "' is not a privacy mode; expected full, truncated or hmac.");
+        throw new IllegalArgumentException(
+            "'" + mode + "' is not a privacy mode; expected full, truncated or hmac.");
     }
   }
 
@@ -144,14 +159,19 @@ final class InitParams {
     try {
       text = Files.readString(file, StandardCharsets.US_ASCII).strip();
     } catch (IOException e) {
-      throw new IllegalArgumentException("the HMAC key file " + file + " cannot be read: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the HMAC key file " + file + " cannot be read: " + e.getMessage(), e);
     }
     try {
       return HexFormat.of().parseHex(text);
     } catch (IllegalArgumentException e) {
       // Never echo the file's content: it is a secret.
-      throw new IllegalArgumentException("the HMAC key file " + file + " does not hold hex digits; expected e.g. 32 bytes"
-          + " as 64 hex digits.", e);
+      throw new IllegalArgumentException(
+          "the HMAC key file "
+              + file
+              + " does not hold hex digits; expected e.g. 32 bytes"
+              + " as 64 hex digits.",
+          e);
     }
   }
 
@@ -162,7 +182,8 @@ final class InitParams {
     try {
       return Path.of(text.trim());
     } catch (InvalidPathException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a file path: " + e.getReason() + ".", e);
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a file path: " + e.getReason() + ".", e);
     }
   }
 
@@ -170,7 +191,9 @@ final class InitParams {
     return switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
-      default -> throw new IllegalArgumentException("'" + text + "' is not a boolean; expected true or false.");
+      default ->
+          throw new IllegalArgumentException(
+              "'" + text + "' is not a boolean; expected true or false.");
     };
   }
 
@@ -183,8 +206,8 @@ final class InitParams {
   }
 
   /**
-   * A duration: {@code 0}, a number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code 1h},
-   * {@code 14d}) or ISO-8601 ({@code PT30S}, {@code P14D}).
+   * A duration: {@code 0}, a number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code
+   * 1h}, {@code 14d}) or ISO-8601 ({@code PT30S}, {@code P14D}).
    */
   static Duration duration(String text) {
     String t = text.trim().toLowerCase(Locale.ROOT);
@@ -208,19 +231,28 @@ final class InitParams {
       if (unit > 0 && unit < t.length()) {
         long n = Long.parseLong(t.substring(0, unit));
         switch (t.substring(unit)) {
-          case "ms": return Duration.ofMillis(n);
-          case "s": return Duration.ofSeconds(n);
-          case "m": return Duration.ofMinutes(n);
-          case "h": return Duration.ofHours(n);
-          case "d": return Duration.ofDays(n);
-          default: break;
+          case "ms":
+            return Duration.ofMillis(n);
+          case "s":
+            return Duration.ofSeconds(n);
+          case "m":
+            return Duration.ofMinutes(n);
+          case "h":
+            return Duration.ofHours(n);
+          case "d":
+            return Duration.ofDays(n);
+          default:
+            break;
         }
       }
     } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
       // fall through to the message below
     }
-    throw new IllegalArgumentException("'" + text + "' is not a duration; expected 0, a number with ms, s, m, h or d"
-        + " (such as 30s or 14d), or ISO-8601 such as PT30S.");
+    throw new IllegalArgumentException(
+        "'"
+            + text
+            + "' is not a duration; expected 0, a number with ms, s, m, h or d"
+            + " (such as 30s or 14d), or ISO-8601 such as PT30S.");
   }
 
   /** A size in bytes: a number, optionally with KiB, MiB or GiB ({@code 4MiB}). */
@@ -228,7 +260,8 @@ final class InitParams {
     String t = text.trim();
     long unit = 1;
     String digits = t;
-    for (String[] suffix : new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
+    for (String[] suffix :
+        new String[][] {{"KiB", "1024"}, {"MiB", "1048576"}, {"GiB", "1073741824"}}) {
       if (t.regionMatches(true, t.length() - 3, suffix[0], 0, 3) && t.length() > 3) {
         unit = Long.parseLong(suffix[1]);
         digits = t.substring(0, t.length() - 3).trim();
@@ -237,8 +270,12 @@ final class InitParams {
     try {
       return Math.multiplyExact(Long.parseLong(digits), unit);
     } catch (NumberFormatException | ArithmeticException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a size; expected bytes, or a number with KiB, MiB"
-          + " or GiB such as 4MiB.", e);
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a size; expected bytes, or a number with KiB, MiB"
+              + " or GiB such as 4MiB.",
+          e);
     }
   }
 
@@ -257,8 +294,12 @@ final class InitParams {
     try {
       return Durability.every(duration(text));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a durability; expected each-record or an interval"
-          + " such as 1s.", e);
+      throw new IllegalArgumentException(
+          "'"
+              + text
+              + "' is not a durability; expected each-record or an interval"
+              + " such as 1s.",
+          e);
     }
   }
 
@@ -266,7 +307,8 @@ final class InitParams {
     try {
       return Enum.valueOf(type, text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("'" + text + "' is not known; expected " + expected + ".", e);
+      throw new IllegalArgumentException(
+          "'" + text + "' is not known; expected " + expected + ".", e);
     }
   }
 }

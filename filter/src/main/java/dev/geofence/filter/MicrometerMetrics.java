@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The only class that uses Micrometer: counters {@code geofence.requests} by {@code outcome}, the
- * timer {@code geofence.decision}, gauges for the look-up cache and the policy reload state, and the
- * audit metrics. Thread-safe.
+ * timer {@code geofence.decision}, gauges for the look-up cache and the policy reload state, and
+ * the audit metrics. Thread-safe.
  */
 final class MicrometerMetrics implements Tally.Listener {
 
@@ -26,21 +26,38 @@ final class MicrometerMetrics implements Tally.Listener {
   private MicrometerMetrics(MeterRegistry registry, AuditLog audit, Geofence engine) {
     this.registry = registry;
     for (Tally.Kind kind : Tally.Kind.values()) {
-      counters[kind.ordinal()] = add(Counter.builder("geofence.requests").tag("outcome", kind.label)
-          .description("Requests examined by the geo-fence, by outcome").register(registry));
+      counters[kind.ordinal()] =
+          add(
+              Counter.builder("geofence.requests")
+                  .tag("outcome", kind.label)
+                  .description("Requests examined by the geo-fence, by outcome")
+                  .register(registry));
     }
-    timer = add(Timer.builder("geofence.decision").description("Time to decide a request, body reading included")
-        .register(registry));
-    add(Gauge.builder("geofence.policy.reload.failing", engine, e -> e.status().policyError().isPresent() ? 1 : 0)
-        .description("1 while the last policy reload was refused").register(registry));
-    add(Gauge.builder("geofence.geoip.cache.hit.ratio", engine, e -> e.status().cache().hitRate())
-        .register(registry));
-    add(Gauge.builder("geofence.geoip.healthy", engine, e -> e.status().databaseHealthy() ? 1 : 0)
-        .description("1 while the GeoIP database is open and not stale").register(registry));
+    timer =
+        add(
+            Timer.builder("geofence.decision")
+                .description("Time to decide a request, body reading included")
+                .register(registry));
+    add(
+        Gauge.builder(
+                "geofence.policy.reload.failing",
+                engine,
+                e -> e.status().policyError().isPresent() ? 1 : 0)
+            .description("1 while the last policy reload was refused")
+            .register(registry));
+    add(
+        Gauge.builder("geofence.geoip.cache.hit.ratio", engine, e -> e.status().cache().hitRate())
+            .register(registry));
+    add(
+        Gauge.builder("geofence.geoip.healthy", engine, e -> e.status().databaseHealthy() ? 1 : 0)
+            .description("1 while the GeoIP database is open and not stale")
+            .register(registry));
     AuditMetrics.of(audit).bindTo(registry);
   }
 
-  /** @param registry a {@code MeterRegistry}, typed Object so callers need not load Micrometer */
+  /**
+   * @param registry a {@code MeterRegistry}, typed Object so callers need not load Micrometer
+   */
   static Tally.Listener bind(Object registry, AuditLog audit, Geofence engine) {
     return new MicrometerMetrics((MeterRegistry) registry, audit, engine);
   }

@@ -1,7 +1,7 @@
 package dev.geofence.filter;
 
-import dev.geofence.policy.Decision;
 import dev.geofence.filter.response.Refusal;
+import dev.geofence.policy.Decision;
 
 /** The refusal body of a policy block, and the sentences the audit trail records. Stateless. */
 final class Refusals {
@@ -11,10 +11,11 @@ final class Refusals {
   /** The refusal for a blocked request: status, policy, rule, country and a sentence saying why. */
   static Refusal block(GeofenceDecision g, GeofenceSettings settings) {
     Decision d = g.decision();
-    Refusal.Builder refusal = Refusal.builder(settings.blockStatus())
-        .detail(blockSentence(g))
-        .policy(g.policy().id(), g.policy().version())
-        .rule(d.ruleName());
+    Refusal.Builder refusal =
+        Refusal.builder(settings.blockStatus())
+            .detail(blockSentence(g))
+            .policy(g.policy().id(), g.policy().version())
+            .rule(d.ruleName());
     settings.policyUrl().ifPresent(url -> refusal.type(url.toASCIIString()));
     if (g.origin().country() != null) {
       refusal.country(g.origin().country());
@@ -24,24 +25,51 @@ final class Refusals {
 
   private static String blockSentence(GeofenceDecision g) {
     Decision d = g.decision();
-    String who = switch (d.reason()) {
-      case ANONYMOUS -> "Requests through an anonymizing network";
-      case UNKNOWN -> "Requests whose country cannot be determined";
-      default -> "Requests from " + d.matched().orElse(g.origin().country() == null ? "your region" : g.origin().country());
-    };
-    String to = d.requestedModel().map(m -> " to the model " + shorten(m))
-        .or(() -> d.requestedTier().map(t -> " to this endpoint, whose model cannot be checked and is taken to be of"
-            + " the tier " + t + ","))
-        .orElse("");
-    return who + to + " are not permitted by policy " + g.policy().id() + " version " + g.policy().version()
-        + " (rule '" + d.ruleName() + "'" + d.basis().map(b -> "; basis: " + b).orElse("") + ").";
+    String who =
+        switch (d.reason()) {
+          case ANONYMOUS -> "Requests through an anonymizing network";
+          case UNKNOWN -> "Requests whose country cannot be determined";
+          default ->
+              "Requests from "
+                  + d.matched()
+                      .orElse(g.origin().country() == null ? "your region" : g.origin().country());
+        };
+    String to =
+        d.requestedModel()
+            .map(m -> " to the model " + shorten(m))
+            .or(
+                () ->
+                    d.requestedTier()
+                        .map(
+                            t ->
+                                " to this endpoint, whose model cannot be checked and is taken to be of"
+                                    + " the tier "
+                                    + t
+                                    + ","))
+            .orElse("");
+    return who
+        + to
+        + " are not permitted by policy "
+        + g.policy().id()
+        + " version "
+        + g.policy().version()
+        + " (rule '"
+        + d.ruleName()
+        + "'"
+        + d.basis().map(b -> "; basis: " + b).orElse("")
+        + ").";
   }
 
   /** The audit reason of a block. */
   static String blockReason(GeofenceDecision g) {
     Decision d = g.decision();
-    return "blocked by rule " + d.ruleName() + " (" + d.reason().name().toLowerCase(java.util.Locale.ROOT) + ")"
-        + d.matched().map(m -> ": " + m).orElse("") + unreadable(d);
+    return "blocked by rule "
+        + d.ruleName()
+        + " ("
+        + d.reason().name().toLowerCase(java.util.Locale.ROOT)
+        + ")"
+        + d.matched().map(m -> ": " + m).orElse("")
+        + unreadable(d);
   }
 
   /**
@@ -57,11 +85,20 @@ final class Refusals {
   /** The audit reason of an allowed or substituted request. */
   static String passReason(GeofenceDecision g) {
     Decision d = g.decision();
-    String what = switch (d.action()) {
-      case SUBSTITUTE -> "substituted " + d.requestedModel().orElse("-") + " with " + d.effectiveModel().orElse("-");
-      default -> "allowed";
-    };
-    return what + " by rule " + d.ruleName() + d.matched().map(m -> " for " + m).orElse("") + unreadable(d);
+    String what =
+        switch (d.action()) {
+          case SUBSTITUTE ->
+              "substituted "
+                  + d.requestedModel().orElse("-")
+                  + " with "
+                  + d.effectiveModel().orElse("-");
+          default -> "allowed";
+        };
+    return what
+        + " by rule "
+        + d.ruleName()
+        + d.matched().map(m -> " for " + m).orElse("")
+        + unreadable(d);
   }
 
   private static String shorten(String model) {

@@ -60,8 +60,8 @@ final class Tally implements AutoCloseable {
   }
 
   GeofenceStatus.Counts counts() {
-    return new GeofenceStatus.Counts(counts[0].sum(), counts[1].sum(), counts[2].sum(), counts[3].sum(),
-        counts[4].sum());
+    return new GeofenceStatus.Counts(
+        counts[0].sum(), counts[1].sum(), counts[2].sum(), counts[3].sum(), counts[4].sum());
   }
 
   @Override

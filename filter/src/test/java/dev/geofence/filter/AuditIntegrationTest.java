@@ -8,32 +8,34 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import dev.geofence.filter.audit.AuditRecord;
+import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.geo.GeoLookup;
 import java.io.IOException;
 import java.io.InputStream;
-import dev.geofence.filter.audit.Durability;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HexFormat;
 import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** One audit record per request through the real filter, with the fields of the trail, valid against the shipped schema. */
+/**
+ * One audit record per request through the real filter, with the fields of the trail, valid against
+ * the shipped schema.
+ */
 class AuditIntegrationTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final JsonSchema SCHEMA = schema();
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   JettyFixture jetty;
 
   @AfterEach
@@ -43,17 +45,32 @@ class AuditIntegrationTest {
 
   @ParameterizedTest
   @CsvSource({
-      "POST, /v1/messages?key=secret, 198.51.100.7, '{\"model\":\"big-1\"}', allow,      200, big-1, big-1",
-      "POST, /v1/messages?key=secret, 192.0.2.44,   '{\"model\":\"big-1\"}', substitute, 200, big-1, mid-1",
-      "POST, /v1/messages?key=secret, 203.0.113.9,  '{\"model\":\"big-1\"}', block,      451, big-1, ''",
-      "POST, /v1/messages?key=secret, 198.51.100.7, '{\"model\":7}',         block,      400, '',    ''",
-      "GET,  /v1/messages?key=secret, 198.51.100.7, '',                      block,      405, '',    ''"})
-  void eachRequestWritesOneValidRecord(String method, String path, String caller, String body, String action,
-                                       int status, String requested, String effective) throws Exception {
+    "POST, /v1/messages?key=secret, 198.51.100.7, '{\"model\":\"big-1\"}', allow,      200, big-1, big-1",
+    "POST, /v1/messages?key=secret, 192.0.2.44,   '{\"model\":\"big-1\"}', substitute, 200, big-1, mid-1",
+    "POST, /v1/messages?key=secret, 203.0.113.9,  '{\"model\":\"big-1\"}', block,      451, big-1, ''",
+    "POST, /v1/messages?key=secret, 198.51.100.7, '{\"model\":7}',         block,      400, '',    ''",
+    "GET,  /v1/messages?key=secret, 198.51.100.7, '',                      block,      405, '',    ''"
+  })
+  void eachRequestWritesOneValidRecord(
+      String method,
+      String path,
+      String caller,
+      String body,
+      String action,
+      int status,
+      String requested,
+      String effective)
+      throws Exception {
     jetty = new JettyFixture(dir, b -> b);
 
-    Http.send(HttpRequest.newBuilder(jetty.base.resolve(path)).method(method, body.isEmpty()
-        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)), caller);
+    Http.send(
+        HttpRequest.newBuilder(jetty.base.resolve(path))
+            .method(
+                method,
+                body.isEmpty()
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)),
+        caller);
 
     assertThat(jetty.audit.lines).hasSize(1);
     JsonNode line = JSON.readTree(jetty.audit.lines.get(0));
@@ -70,8 +87,10 @@ class AuditIntegrationTest {
     assertThat(line.at("/geofence/policy/version").asText()).isEqualTo("1");
     assertThat(line.at("/geofence/policy/sha256").asText()).isEqualTo(sha256(jetty.files.policy()));
     assertThat(line.at("/geofence/database/type").asText()).isEqualTo("GeoIP2-Country");
-    assertThat(line.at("/geofence/database/sha256").asText()).isEqualTo(sha256(jetty.files.country()));
-    assertThat(line.at("/geofence/database/build_time").asText()).isEqualTo("2026-01-01T00:00:00.000Z");
+    assertThat(line.at("/geofence/database/sha256").asText())
+        .isEqualTo(sha256(jetty.files.country()));
+    assertThat(line.at("/geofence/database/build_time").asText())
+        .isEqualTo("2026-01-01T00:00:00.000Z");
     assertThat(line.at("/http/request/id").asText()).isNotBlank();
     assertThat(line.at("/geofence/decision_us").isIntegralNumber()).isTrue();
     assertThat(line.at("/geofence/model/requested").asText()).isEqualTo(requested);
@@ -79,8 +98,9 @@ class AuditIntegrationTest {
     if (!requested.isEmpty()) {
       assertThat(line.at("/geofence/model/requested_tier").asText()).isEqualTo("frontier");
     }
-    assertThat(line.at("/source/geo/country_iso_code").asText()).isEqualTo(Map.of(
-        "198.51.100.7", "US", "192.0.2.44", "BR", "203.0.113.9", "IR").get(caller));
+    assertThat(line.at("/source/geo/country_iso_code").asText())
+        .isEqualTo(
+            Map.of("198.51.100.7", "US", "192.0.2.44", "BR", "203.0.113.9", "IR").get(caller));
     if (status < 400) {
       assertThat(line.at("/source/geo/country_iso_code").asText()).isNotBlank();
       assertThat(line.at("/rule/name").asText()).isNotBlank();
@@ -98,14 +118,16 @@ class AuditIntegrationTest {
     assertThat(vpn.anonymizerFlags()).contains("anonymous_vpn");
     assertThat(vpn.ruleName()).isEqualTo("anonymous");
     assertThat(jetty.audit.records.get(1).basis()).isEqualTo("Test sanctions programme");
-    assertThat(jetty.audit.lines).allSatisfy(l -> assertThat(SCHEMA.validate(JSON.readTree(l))).isEmpty());
+    assertThat(jetty.audit.lines)
+        .allSatisfy(l -> assertThat(SCHEMA.validate(JSON.readTree(l))).isEmpty());
   }
 
   @Test
   void anErrorIsRecordedValidAgainstTheSchema() throws Exception {
-    GeoLookup broken = a -> {
-      throw new IllegalStateException("read failed");
-    };
+    GeoLookup broken =
+        a -> {
+          throw new IllegalStateException("read failed");
+        };
     jetty = new JettyFixture(dir, b -> b.geoLookup(broken));
 
     Http.post(jetty.base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
@@ -120,7 +142,9 @@ class AuditIntegrationTest {
   @Test
   void theFileSinkFromTheSettingsWritesAChainedTrail() throws Exception {
     Path trail = dir.resolve("trail");
-    jetty = new JettyFixture(dir, b -> b.auditDirectory(trail).auditDurability(Durability.eachRecord()), false);
+    jetty =
+        new JettyFixture(
+            dir, b -> b.auditDirectory(trail).auditDurability(Durability.eachRecord()), false);
 
     Http.post(jetty.base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
     jetty.close();
@@ -136,7 +160,8 @@ class AuditIntegrationTest {
   }
 
   private static String sha256(Path file) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    return HexFormat.of()
+        .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
   }
 
   private static JsonSchema schema() {

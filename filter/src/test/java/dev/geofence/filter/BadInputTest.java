@@ -28,8 +28,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class BadInputTest {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static JettyFixture jetty;
   static URI base;
 
@@ -47,8 +46,16 @@ class BadInputTest {
   static Stream<Arguments> bodies() {
     String deep = "{\"model\":\"big-1\",\"x\":" + "[".repeat(2000) + "]".repeat(2000) + "}";
     return Stream.of(
-        Arguments.of("two model keys", "{\"model\":\"small-1\",\"model\":\"big-1\"}", 400, "ambiguous_model"),
-        Arguments.of("model key differing by case", "{\"Model\":\"big-1\",\"model\":\"small-1\"}", 400, "ambiguous_model"),
+        Arguments.of(
+            "two model keys",
+            "{\"model\":\"small-1\",\"model\":\"big-1\"}",
+            400,
+            "ambiguous_model"),
+        Arguments.of(
+            "model key differing by case",
+            "{\"Model\":\"big-1\",\"model\":\"small-1\"}",
+            400,
+            "ambiguous_model"),
         Arguments.of("escaped key", "{\"mod\\u0065l\":\"big-1\"}", 200, "mid-1"),
         Arguments.of("escaped value", "{\"model\":\"big\\u002d1\"}", 200, "mid-1"),
         Arguments.of("upper case", "{\"model\":\"BIG-1\"}", 200, "mid-1"),
@@ -60,7 +67,11 @@ class BadInputTest {
         Arguments.of("no model", "{\"messages\":[]}", 400, "model_missing"),
         Arguments.of("empty body", "", 400, "model_missing"),
         Arguments.of("comment", "{/* x */\"model\":\"big-1\"}", 400, "malformed_json"),
-        Arguments.of("trailing garbage", "{\"model\":\"small-1\"} {\"model\":\"big-1\"}", 400, "malformed_json"),
+        Arguments.of(
+            "trailing garbage",
+            "{\"model\":\"small-1\"} {\"model\":\"big-1\"}",
+            400,
+            "malformed_json"),
         Arguments.of("top-level array", "[{\"model\":\"big-1\"}]", 400, "malformed_json"),
         Arguments.of("deep nesting", deep, 400, "malformed_json"));
   }
@@ -75,7 +86,8 @@ class BadInputTest {
 
   @Test
   void byteOrderMarkIsSkippedAndTheModelStillRead() {
-    HttpResponse<String> response = send(bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"model\":\"big-1\"}"));
+    HttpResponse<String> response =
+        send(bytes(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF}, "{\"model\":\"big-1\"}"));
 
     // Jackson, like most JSON readers an upstream would use, skips a UTF-8 byte-order mark.
     assertAnswer(response, 200, "mid-1");
@@ -92,10 +104,17 @@ class BadInputTest {
 
   @Test
   void bodyOverTheLimitIs413() throws IOException {
-    // Decided by the declared length before any body byte is read. A raw socket sends only the head,
+    // Decided by the declared length before any body byte is read. A raw socket sends only the
+    // head,
     // so the answer cannot race a client that is still writing a body the server will not read.
-    String status = statusLineOf("POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + Fixtures.BR
-        + "\r\nContent-Type: application/json\r\nContent-Length: " + 70 * 1024 + "\r\n\r\n", new byte[0]);
+    String status =
+        statusLineOf(
+            "POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: "
+                + Fixtures.BR
+                + "\r\nContent-Type: application/json\r\nContent-Length: "
+                + 70 * 1024
+                + "\r\n\r\n",
+            new byte[0]);
 
     assertThat(status).isEqualTo("HTTP/1.1 413");
   }
@@ -103,12 +122,19 @@ class BadInputTest {
   @Test
   void chunkedBodyOverTheLimitIs413() throws IOException {
     String body = "{\"model\":\"small-1\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}";
-    // The whole body is written before the answer is read, so the refusal cannot cut off a client mid-write.
-    byte[] chunked = bytes((Integer.toHexString(body.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII),
-        body + "\r\n0\r\n\r\n");
+    // The whole body is written before the answer is read, so the refusal cannot cut off a client
+    // mid-write.
+    byte[] chunked =
+        bytes(
+            (Integer.toHexString(body.length()) + "\r\n").getBytes(StandardCharsets.US_ASCII),
+            body + "\r\n0\r\n\r\n");
 
-    String status = statusLineOf("POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + Fixtures.BR
-        + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n", chunked);
+    String status =
+        statusLineOf(
+            "POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: "
+                + Fixtures.BR
+                + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n",
+            chunked);
 
     assertThat(status).isEqualTo("HTTP/1.1 413");
   }
@@ -127,11 +153,14 @@ class BadInputTest {
   @Test
   void chunkedBodyIsReadAndRewritten() {
     String body = "{\"model\":\"big-1\",\"n\":1}";
-    HttpResponse<String> response = sendRequest(post("/v1/messages")
-        .POST(GeofenceFilterTest.chunked(body.getBytes(StandardCharsets.UTF_8))));
+    HttpResponse<String> response =
+        sendRequest(
+            post("/v1/messages")
+                .POST(GeofenceFilterTest.chunked(body.getBytes(StandardCharsets.UTF_8))));
 
     assertAnswer(response, 200, "mid-1");
-    assertThat(Http.echo(response)).containsEntry("body", "{\"model\":\"mid-1\",\"n\":1}")
+    assertThat(Http.echo(response))
+        .containsEntry("body", "{\"model\":\"mid-1\",\"n\":1}")
         .containsEntry("content-length", "23");
   }
 
@@ -139,10 +168,14 @@ class BadInputTest {
   @CsvSource({"gzip", "deflate"})
   void compressedBodiesAreDecodedAndRewritten(String coding) throws IOException {
     String body = "{\"model\":\"big-1\",\"n\":1}";
-    byte[] encoded = coding.equals("gzip") ? GeofenceFilterTest.gzip(body) : GeofenceFilterTest.deflate(body);
+    byte[] encoded =
+        coding.equals("gzip") ? GeofenceFilterTest.gzip(body) : GeofenceFilterTest.deflate(body);
 
-    HttpResponse<String> response = sendRequest(post("/v1/messages").header("Content-Encoding", coding)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(encoded)));
+    HttpResponse<String> response =
+        sendRequest(
+            post("/v1/messages")
+                .header("Content-Encoding", coding)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(encoded)));
 
     assertAnswer(response, 200, "mid-1");
     assertThat(Http.echo(response)).containsEntry("body", "{\"model\":\"mid-1\",\"n\":1}");
@@ -150,10 +183,15 @@ class BadInputTest {
 
   @Test
   void zipBombIs413() throws IOException {
-    byte[] bomb = GeofenceFilterTest.gzip("{\"model\":\"small-1\",\"pad\":\"" + "0".repeat(5_000_000) + "\"}");
+    byte[] bomb =
+        GeofenceFilterTest.gzip(
+            "{\"model\":\"small-1\",\"pad\":\"" + "0".repeat(5_000_000) + "\"}");
 
-    HttpResponse<String> response = sendRequest(post("/v1/messages").header("Content-Encoding", "gzip")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
+    HttpResponse<String> response =
+        sendRequest(
+            post("/v1/messages")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
 
     assertThat(bomb.length).isLessThan(64 * 1024);
     assertAnswer(response, 413, "body_too_large");
@@ -161,8 +199,11 @@ class BadInputTest {
 
   @Test
   void unknownContentEncodingIs415() {
-    HttpResponse<String> response = sendRequest(post("/v1/messages").header("Content-Encoding", "br")
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
+    HttpResponse<String> response =
+        sendRequest(
+            post("/v1/messages")
+                .header("Content-Encoding", "br")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
 
     assertAnswer(response, 415, "unsupported_content_encoding");
   }
@@ -170,8 +211,9 @@ class BadInputTest {
   @ParameterizedTest
   @CsvSource({"text/plain", "application/x-www-form-urlencoded", "''"})
   void contentTypeDoesNotMatterTheContentDecides(String type) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve("/v1/messages"))
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}"));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve("/v1/messages"))
+            .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}"));
     if (!type.isEmpty()) {
       request.header("Content-Type", type);
     }
@@ -181,15 +223,22 @@ class BadInputTest {
 
   @Test
   void bodyReadThroughTheReaderIsTheRewrittenOne() {
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}", "x-read", "reader");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}", "x-read", "reader");
 
     assertThat(Http.echo(response)).containsEntry("body", "{\"model\":\"mid-1\"}");
   }
 
   @ParameterizedTest
   @CsvSource({
-      "/v1//messages", "/v1/./messages", "/v1/x/../messages", "/v1/%6Dessages", "/v1/messages;jsessionid=1",
-      "/V1/MESSAGES", "/v1/messages/"})
+    "/v1//messages",
+    "/v1/./messages",
+    "/v1/x/../messages",
+    "/v1/%6Dessages",
+    "/v1/messages;jsessionid=1",
+    "/V1/MESSAGES",
+    "/v1/messages/"
+  })
   void pathSpellingsStillMatchTheRoute(String path) throws IOException {
     HttpResponse<String> response = raw("POST " + path + " HTTP/1.1", "{\"model\":\"big-1\"}");
 
@@ -204,12 +253,14 @@ class BadInputTest {
   @ParameterizedTest
   @CsvSource({"/v1/%2e%2e/v1/messages", "/v1/%2e/messages", "/v1%2Fmessages", "/v1/messages%3Bx=1"})
   void encodedDotsAndSeparatorsAreRefused(String path) throws IOException {
-    assertThat(raw("POST " + path + " HTTP/1.1", "{\"model\":\"big-1\"}").statusCode()).isEqualTo(400);
+    assertThat(raw("POST " + path + " HTTP/1.1", "{\"model\":\"big-1\"}").statusCode())
+        .isEqualTo(400);
   }
 
   @Test
   void pathModelWithTricksIsRead() {
-    HttpResponse<String> response = Http.post(base, "/v1beta//models/./big-2:generateContent", Fixtures.BR, "{}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1beta//models/./big-2:generateContent", Fixtures.BR, "{}");
 
     assertThat(response.statusCode()).isIn(200, 400);
     if (response.statusCode() == 200) {
@@ -220,8 +271,10 @@ class BadInputTest {
   @ParameterizedTest
   @CsvSource({"GET", "PUT", "DELETE", "PATCH"})
   void otherMethodsOnAModelRouteAre405(String method) {
-    HttpResponse<String> response = sendRequest(HttpRequest.newBuilder(base.resolve("/v1/messages"))
-        .method(method, HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
+    HttpResponse<String> response =
+        sendRequest(
+            HttpRequest.newBuilder(base.resolve("/v1/messages"))
+                .method(method, HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
 
     assertAnswer(response, 405, "method_not_allowed");
     assertThat(response.headers().firstValue("Allow")).hasValue("POST");
@@ -229,8 +282,11 @@ class BadInputTest {
 
   @Test
   void expectContinueIsHonoured() {
-    HttpResponse<String> response = sendRequest(post("/v1/messages").expectContinue(true)
-        .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
+    HttpResponse<String> response =
+        sendRequest(
+            post("/v1/messages")
+                .expectContinue(true)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")));
 
     assertAnswer(response, 200, "mid-1");
   }
@@ -240,9 +296,11 @@ class BadInputTest {
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: " + Fixtures.BR
-          + "\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
-          .getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /v1/messages HTTP/1.1\r\nHost: x\r\nX-Forwarded-For: "
+                  + Fixtures.BR
+                  + "\r\nContent-Type: application/json\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.flush();
       String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
       assertThat(status).isEqualTo("HTTP/1.1 413");
@@ -251,19 +309,27 @@ class BadInputTest {
 
   @Test
   void headerModelSentTwiceIsAmbiguous() throws IOException {
-    HttpResponse<String> response = raw("POST /h/x HTTP/1.1\r\nx-model: small-1\r\nx-model: big-1", "{}");
+    HttpResponse<String> response =
+        raw("POST /h/x HTTP/1.1\r\nx-model: small-1\r\nx-model: big-1", "{}");
 
     assertThat(response.statusCode()).isEqualTo(400);
   }
 
   @ParameterizedTest
-  @CsvSource({"model=small-1&model=big-1, 400", "MODEL=big-1&model=small-1, 400", "model=%zz, 400", "model=big-1, 200"})
+  @CsvSource({
+    "model=small-1&model=big-1, 400",
+    "MODEL=big-1&model=small-1, 400",
+    "model=%zz, 400",
+    "model=big-1, 200"
+  })
   void queryModels(String query, int status) throws IOException {
     HttpResponse<String> response = raw("POST /q/x?" + query + " HTTP/1.1", "{}");
 
     assertThat(response.statusCode()).isEqualTo(status);
     if (status == 200) {
-      assertThat(Http.echo(response)).containsEntry("param-model", "mid-1").containsEntry("query", "model=mid-1");
+      assertThat(Http.echo(response))
+          .containsEntry("param-model", "mid-1")
+          .containsEntry("query", "model=mid-1");
     }
   }
 
@@ -274,7 +340,8 @@ class BadInputTest {
       assertThat(echo.get("model")).isEqualTo(expected);
     } else {
       assertThat(Http.json(response).get("reason").asText()).isEqualTo(expected);
-      assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/problem+json");
+      assertThat(response.headers().firstValue("Content-Type").orElseThrow())
+          .startsWith("application/problem+json");
     }
   }
 
@@ -298,7 +365,10 @@ class BadInputTest {
     return all;
   }
 
-  /** Sends a request line (and extra header lines) exactly as written: no client normalises the path. */
+  /**
+   * Sends a request line (and extra header lines) exactly as written: no client normalises the
+   * path.
+   */
   private static HttpResponse<String> raw(String requestLine, String body) throws IOException {
     return RawHttp.send(base, requestLine + "\r\nX-Forwarded-For: " + Fixtures.BR, body);
   }

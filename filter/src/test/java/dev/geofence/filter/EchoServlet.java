@@ -11,8 +11,8 @@ import java.util.Collections;
 import java.util.Locale;
 
 /**
- * A small model API: answers 200 with what it received, one {@code name: value} line each, the
- * body last: method, URI, declared and read length, the model in the JSON body, the {@code x-model}
+ * A small model API: answers 200 with what it received, one {@code name: value} line each, the body
+ * last: method, URI, declared and read length, the model in the JSON body, the {@code x-model}
  * header and {@code model} parameter, the decision attribute, and every {@code X-Geofence-*}
  * header. With {@code x-read: reader} it reads the body through {@code getReader}.
  */
@@ -20,10 +20,12 @@ final class EchoServlet extends HttpServlet {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @Override
-  protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-    byte[] body = "reader".equals(request.getHeader("x-read"))
-        ? readWithReader(request)
-        : request.getInputStream().readAllBytes();
+  protected void service(HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    byte[] body =
+        "reader".equals(request.getHeader("x-read"))
+            ? readWithReader(request)
+            : request.getInputStream().readAllBytes();
     StringBuilder out = new StringBuilder();
     line(out, "method", request.getMethod());
     line(out, "uri", request.getRequestURI());
@@ -36,10 +38,16 @@ final class EchoServlet extends HttpServlet {
     line(out, "query", request.getQueryString());
     Object decision = request.getAttribute(GeofenceDecision.ATTRIBUTE);
     line(out, "decision", decision instanceof GeofenceDecision d ? d.action().label() : null);
-    line(out, "allows-big-1", decision instanceof GeofenceDecision d ? Boolean.toString(d.allows("big-1")) : null);
+    line(
+        out,
+        "allows-big-1",
+        decision instanceof GeofenceDecision d ? Boolean.toString(d.allows("big-1")) : null);
     for (String name : Collections.list(request.getHeaderNames())) {
       if (name.toLowerCase(Locale.ROOT).startsWith("x-geofence-")) {
-        line(out, name.toLowerCase(Locale.ROOT), String.join(",", Collections.list(request.getHeaders(name))));
+        line(
+            out,
+            name.toLowerCase(Locale.ROOT),
+            String.join(",", Collections.list(request.getHeaders(name))));
       }
     }
     out.append("body: ").append(new String(body, StandardCharsets.UTF_8));

@@ -41,6 +41,7 @@ final class Fixtures {
 
   /** Version 1: BR may use up to mid-* and is substituted above. */
   static final String POLICY_V1 = policy("1", "allow: advanced\n    over-limit: substitute");
+
   /** Version 2: BR is blocked outright. */
   static final String POLICY_V2 = policy("2", "action: block");
 
@@ -74,7 +75,8 @@ final class Fixtures {
           over-limit: block
         anonymous:
           action: block
-        """.formatted(version, rest);
+        """
+        .formatted(version, rest);
   }
 
   /** Writes the v1 policy and both databases into {@code dir}. */
@@ -83,9 +85,16 @@ final class Fixtures {
     Path country = dir.resolve("country.mmdb");
     writeCountry(country);
     Path anonymous = dir.resolve("anonymous.mmdb");
-    mmdb(anonymous, "GeoIP2-Anonymous-IP", MmdbWriter.builder()
-        .databaseType("GeoIP2-Anonymous-IP").buildEpoch(BUILT).build()
-        .insert("198.18.0.0/24", GeoIp2Records.anonymousIp(GeoIp2Records.AnonymousFlag.ANONYMOUS_VPN)));
+    mmdb(
+        anonymous,
+        "GeoIP2-Anonymous-IP",
+        MmdbWriter.builder()
+            .databaseType("GeoIP2-Anonymous-IP")
+            .buildEpoch(BUILT)
+            .build()
+            .insert(
+                "198.18.0.0/24",
+                GeoIp2Records.anonymousIp(GeoIp2Records.AnonymousFlag.ANONYMOUS_VPN)));
     return new Files3(policy, country, anonymous);
   }
 
@@ -93,11 +102,17 @@ final class Fixtures {
   record Files3(Path policy, Path country, Path anonymous) {}
 
   static void writeCountry(Path file) {
-    mmdb(file, "GeoIP2-Country", MmdbWriter.builder().databaseType("GeoIP2-Country").buildEpoch(BUILT).build()
-        .insert("198.51.100.0/24", GeoIp2Records.country("US"))
-        .insert("203.0.113.0/24", GeoIp2Records.country("IR"))
-        .insert("192.0.2.0/24", GeoIp2Records.country("BR"))
-        .insert("198.18.0.0/24", GeoIp2Records.country("DE")));
+    mmdb(
+        file,
+        "GeoIP2-Country",
+        MmdbWriter.builder()
+            .databaseType("GeoIP2-Country")
+            .buildEpoch(BUILT)
+            .build()
+            .insert("198.51.100.0/24", GeoIp2Records.country("US"))
+            .insert("203.0.113.0/24", GeoIp2Records.country("IR"))
+            .insert("192.0.2.0/24", GeoIp2Records.country("BR"))
+            .insert("198.18.0.0/24", GeoIp2Records.country("DE")));
   }
 
   private static void mmdb(Path file, String type, MmdbWriter writer) {
@@ -137,7 +152,9 @@ final class Fixtures {
         .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"));
   }
 
-  /** Polls until the condition holds; fails after a generous bound so a broken reload cannot hang. */
+  /**
+   * Polls until the condition holds; fails after a generous bound so a broken reload cannot hang.
+   */
   static void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!condition.getAsBoolean()) {

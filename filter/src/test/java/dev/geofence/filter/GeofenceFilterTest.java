@@ -28,8 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** The filter in Jetty: refusal formats, callers, headers, unmatched paths and the 503 path. */
 class GeofenceFilterTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   JettyFixture jetty;
 
   JettyFixture start(UnaryOperator<GeofenceSettings.Builder> change) throws Exception {
@@ -46,14 +45,16 @@ class GeofenceFilterTest {
 
   @ParameterizedTest
   @CsvSource({
-      "PROBLEM,   application/problem+json, /detail,        /policy",
-      "ANTHROPIC, application/json,         /error/message, /error/type",
-      "OPENAI,    application/json,         /error/message, /error/code"})
-  void blocksInEachRefusalFormat(RefusalFormat format, String contentType, String message, String other)
-      throws Exception {
+    "PROBLEM,   application/problem+json, /detail,        /policy",
+    "ANTHROPIC, application/json,         /error/message, /error/type",
+    "OPENAI,    application/json,         /error/message, /error/code"
+  })
+  void blocksInEachRefusalFormat(
+      RefusalFormat format, String contentType, String message, String other) throws Exception {
     URI base = start(b -> b.refusalFormat(format)).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
 
     assertThat(response.statusCode()).isEqualTo(451);
     assertThat(response.headers().firstValue("Content-Type").orElseThrow()).startsWith(contentType);
@@ -72,7 +73,8 @@ class GeofenceFilterTest {
   void blockStatusCanBe403AndThenSendsNoBlockedByLink() throws Exception {
     URI base = start(b -> b.blockStatus(403).policyUrl(URI.create("https://example.com/p"))).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(Http.json(response).get("status").asInt()).isEqualTo(403);
@@ -84,28 +86,39 @@ class GeofenceFilterTest {
     URI base = start(b -> b.trustedProxies(TrustedProxies.none())).base;
 
     // 127.0.0.1 is not in the database: unknown, which may use small-* only.
-    HttpResponse<String> big = Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"big-1\"}",
-        "Forwarded", "for=" + Fixtures.US);
-    HttpResponse<String> small = Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
+    HttpResponse<String> big =
+        Http.post(
+            base,
+            "/v1/messages",
+            Fixtures.US,
+            "{\"model\":\"big-1\"}",
+            "Forwarded",
+            "for=" + Fixtures.US);
+    HttpResponse<String> small =
+        Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
 
     assertThat(big.statusCode()).isEqualTo(451);
     assertThat(Http.json(big).get("detail").asText()).contains("cannot be determined");
     assertThat(small.statusCode()).isEqualTo(200);
     assertThat(jetty.audit.last().addressSource()).isEqualTo("peer");
-    assertThat(jetty.audit.last().sourceIp()).hasValueSatisfying(a -> assertThat(a.getHostAddress()).isEqualTo("127.0.0.1"));
+    assertThat(jetty.audit.last().sourceIp())
+        .hasValueSatisfying(a -> assertThat(a.getHostAddress()).isEqualTo("127.0.0.1"));
   }
 
   @ParameterizedTest
   @CsvSource({
-      "100.64.0.1,       small-1, 200, unknown",
-      "100.64.0.1,       big-1,   451, unknown",
-      "'garbage, 10.0.0.1', small-1, 200, unknown",
-      "198.18.0.5,       small-1, 451, anonymous",
-      "198.51.100.7,     big-1,   200, allies"})
-  void unknownAndAnonymousCallers(String forwardedFor, String model, int status, String rule) throws Exception {
+    "100.64.0.1,       small-1, 200, unknown",
+    "100.64.0.1,       big-1,   451, unknown",
+    "'garbage, 10.0.0.1', small-1, 200, unknown",
+    "198.18.0.5,       small-1, 451, anonymous",
+    "198.51.100.7,     big-1,   200, allies"
+  })
+  void unknownAndAnonymousCallers(String forwardedFor, String model, int status, String rule)
+      throws Exception {
     URI base = start(b -> b).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", forwardedFor, "{\"model\":\"" + model + "\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", forwardedFor, "{\"model\":\"" + model + "\"}");
 
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(jetty.audit.last().ruleName()).isEqualTo(rule);
@@ -115,13 +128,27 @@ class GeofenceFilterTest {
   void callerSentDecisionHeadersAreRemovedAndTheRealOnesAdded() throws Exception {
     URI base = start(b -> b.decisionHeaders(true)).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}",
-        "X-Geofence-Action", "allow", "x-geofence-country", "US", "X-Geofence-Forged", "1");
+    HttpResponse<String> response =
+        Http.post(
+            base,
+            "/v1/messages",
+            Fixtures.BR,
+            "{\"model\":\"big-1\"}",
+            "X-Geofence-Action",
+            "allow",
+            "x-geofence-country",
+            "US",
+            "X-Geofence-Forged",
+            "1");
 
     Map<String, String> echo = Http.echo(response);
-    assertThat(echo).containsEntry("x-geofence-action", "substitute").containsEntry("x-geofence-country", "BR")
-        .containsEntry("x-geofence-rule", "rest").containsEntry("x-geofence-model", "mid-1")
-        .containsEntry("x-geofence-requested-model", "big-1").containsEntry("x-geofence-policy", "test-policy 1")
+    assertThat(echo)
+        .containsEntry("x-geofence-action", "substitute")
+        .containsEntry("x-geofence-country", "BR")
+        .containsEntry("x-geofence-rule", "rest")
+        .containsEntry("x-geofence-model", "mid-1")
+        .containsEntry("x-geofence-requested-model", "big-1")
+        .containsEntry("x-geofence-policy", "test-policy 1")
         .doesNotContainKey("x-geofence-forged");
     assertThat(echo.get("x-geofence-request-id")).isEqualTo(jetty.audit.last().requestId());
   }
@@ -130,8 +157,14 @@ class GeofenceFilterTest {
   void callerSentDecisionHeadersAreRemovedEvenWhenDecisionHeadersAreOff() throws Exception {
     URI base = start(b -> b).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"big-1\"}",
-        "X-Geofence-Action", "allow");
+    HttpResponse<String> response =
+        Http.post(
+            base,
+            "/v1/messages",
+            Fixtures.US,
+            "{\"model\":\"big-1\"}",
+            "X-Geofence-Action",
+            "allow");
 
     assertThat(Http.echo(response)).doesNotContainKey("x-geofence-action");
   }
@@ -149,8 +182,10 @@ class GeofenceFilterTest {
   void unmatchedPathsGetTheCountryDecisionByDefault() throws Exception {
     URI base = start(b -> b).base;
 
-    HttpResponse<String> blocked = Http.send(HttpRequest.newBuilder(base.resolve("/health")).GET(), Fixtures.IR);
-    HttpResponse<String> allowed = Http.send(HttpRequest.newBuilder(base.resolve("/health")).GET(), Fixtures.BR);
+    HttpResponse<String> blocked =
+        Http.send(HttpRequest.newBuilder(base.resolve("/health")).GET(), Fixtures.IR);
+    HttpResponse<String> allowed =
+        Http.send(HttpRequest.newBuilder(base.resolve("/health")).GET(), Fixtures.BR);
 
     assertThat(blocked.statusCode()).isEqualTo(451);
     assertThat(allowed.statusCode()).isEqualTo(200);
@@ -162,8 +197,12 @@ class GeofenceFilterTest {
   void unmatchedPathsPassUndecidedInPassMode() throws Exception {
     URI base = start(b -> b.unmatched(GeofenceSettings.Unmatched.PASS)).base;
 
-    HttpResponse<String> response = Http.send(HttpRequest.newBuilder(base.resolve("/health")).GET(), Fixtures.IR,
-        "X-Geofence-Action", "allow");
+    HttpResponse<String> response =
+        Http.send(
+            HttpRequest.newBuilder(base.resolve("/health")).GET(),
+            Fixtures.IR,
+            "X-Geofence-Action",
+            "allow");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Http.echo(response)).doesNotContainKeys("decision", "x-geofence-action");
@@ -172,10 +211,12 @@ class GeofenceFilterTest {
 
   @ParameterizedTest
   @CsvSource({"198.51.100.7, true", "192.0.2.44, false"})
-  void modelListingSeesWhichModelsTheCallerMayUse(String caller, String allowsBig) throws Exception {
+  void modelListingSeesWhichModelsTheCallerMayUse(String caller, String allowsBig)
+      throws Exception {
     URI base = start(b -> b).base;
 
-    HttpResponse<String> response = Http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).GET(), caller);
+    HttpResponse<String> response =
+        Http.send(HttpRequest.newBuilder(base.resolve("/v1/models")).GET(), caller);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Http.echo(response)).containsEntry("allows-big-1", allowsBig);
@@ -183,12 +224,14 @@ class GeofenceFilterTest {
 
   @Test
   void aFailingLookupAnswers503AndNeverPassesTheRequest() throws Exception {
-    GeoLookup broken = address -> {
-      throw new IllegalStateException("database read failed");
-    };
+    GeoLookup broken =
+        address -> {
+          throw new IllegalStateException("database read failed");
+        };
     URI base = start(b -> b.geoLookup(broken)).base;
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(Http.json(response).get("reason").asText()).isEqualTo("internal_error");
@@ -229,8 +272,10 @@ class GeofenceFilterTest {
     Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}");
     Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
 
-    assertThat(registry.get("geofence.requests").tag("outcome", "substitute").counter().count()).isEqualTo(1);
-    assertThat(registry.get("geofence.requests").tag("outcome", "block").counter().count()).isEqualTo(1);
+    assertThat(registry.get("geofence.requests").tag("outcome", "substitute").counter().count())
+        .isEqualTo(1);
+    assertThat(registry.get("geofence.requests").tag("outcome", "block").counter().count())
+        .isEqualTo(1);
     assertThat(registry.get("geofence.decision").timer().count()).isEqualTo(2);
     assertThat(registry.get("geofence.audit.records.written").meter()).isNotNull();
     jetty.close();

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class GeofenceSettingsTest {
 
   private static GeofenceSettings.Builder minimal() {
-    return GeofenceSettings.builder().policyFile(Path.of("p.yaml")).geoipDatabase(Path.of("c.mmdb"));
+    return GeofenceSettings.builder()
+        .policyFile(Path.of("p.yaml"))
+        .geoipDatabase(Path.of("c.mmdb"));
   }
 
   @Test
@@ -35,8 +37,11 @@ class GeofenceSettingsTest {
     assertThat(s.trustedProxies().isEmpty()).isTrue();
     assertThat(s.decisionHeaders()).isFalse();
     assertThat(s.requestIdHeader()).isEmpty();
-    assertThat(s.routes().toString()).isEqualTo(ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES).toString());
-    assertThat(s.routes().match("POST", "/v1/messages/batches")).map(r -> r.decidesUnreadAsHighest()).contains(true);
+    assertThat(s.routes().toString())
+        .isEqualTo(ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES).toString());
+    assertThat(s.routes().match("POST", "/v1/messages/batches"))
+        .map(r -> r.decidesUnreadAsHighest())
+        .contains(true);
     assertThat(s.requestedModelHeader()).isEqualTo("Geofence-Requested-Model");
   }
 
@@ -68,16 +73,19 @@ class GeofenceSettingsTest {
   @ParameterizedTest
   @MethodSource("badValues")
   void eachOptionIsCheckedWhenSet(Consumer<GeofenceSettings.Builder> set, String message) {
-    assertThatThrownBy(() -> set.accept(minimal())).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> set.accept(minimal()))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message);
   }
 
   @Test
   void policyFileAndDatabaseAreRequired() {
     assertThatThrownBy(() -> GeofenceSettings.builder().geoipDatabase(Path.of("c")).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("policy-file");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("policy-file");
     assertThatThrownBy(() -> GeofenceSettings.builder().policyFile(Path.of("p")).build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("geoip-database");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("geoip-database");
   }
 
   @Test

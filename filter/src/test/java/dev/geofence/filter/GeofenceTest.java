@@ -14,13 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** The engine without a container: the decisions and explanations the {@code explain} command shows. */
+/**
+ * The engine without a container: the decisions and explanations the {@code explain} command shows.
+ */
 class GeofenceTest {
 
   static final Instant AT = Instant.parse("2026-06-01T00:00:00Z");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Geofence fence() {
     return Geofence.create(Fixtures.settings(Fixtures.files(dir)).build());
@@ -28,13 +29,14 @@ class GeofenceTest {
 
   @ParameterizedTest
   @CsvSource({
-      "198.51.100.7, big-1,   ALLOW,      allies",
-      "192.0.2.44,   big-1,   SUBSTITUTE, rest",
-      "192.0.2.44,   mid-1,   ALLOW,      rest",
-      "203.0.113.9,  small-1, BLOCK,      sanctioned",
-      "198.18.0.5,   small-1, BLOCK,      anonymous",
-      "100.64.0.1,   small-1, ALLOW,      unknown",
-      "100.64.0.1,   big-1,   BLOCK,      unknown"})
+    "198.51.100.7, big-1,   ALLOW,      allies",
+    "192.0.2.44,   big-1,   SUBSTITUTE, rest",
+    "192.0.2.44,   mid-1,   ALLOW,      rest",
+    "203.0.113.9,  small-1, BLOCK,      sanctioned",
+    "198.18.0.5,   small-1, BLOCK,      anonymous",
+    "100.64.0.1,   small-1, ALLOW,      unknown",
+    "100.64.0.1,   big-1,   BLOCK,      unknown"
+  })
   void decidesThroughATrustedProxy(String caller, String model, Action action, String rule) {
     try (Geofence fence = fence()) {
       GeofenceDecision d = fence.decide("127.0.0.1", List.of(caller), model, AT);
@@ -49,8 +51,10 @@ class GeofenceTest {
   @Test
   void withoutAModelOnlyTheCountryDecides() {
     try (Geofence fence = fence()) {
-      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.BR), null, AT).action()).isEqualTo(Action.ALLOW);
-      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.IR), null, AT).action()).isEqualTo(Action.BLOCK);
+      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.BR), null, AT).action())
+          .isEqualTo(Action.ALLOW);
+      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.IR), null, AT).action())
+          .isEqualTo(Action.BLOCK);
     }
   }
 
@@ -91,10 +95,14 @@ class GeofenceTest {
     try (Geofence fence = fence()) {
       GeofenceExplanation e = fence.explain("127.0.0.1", List.of(Fixtures.BR), "big-1", AT);
 
-      assertThat(e.steps()).extracting(GeofenceExplanation.Step::name)
-          .startsWith("address", "lookup", "origin").contains("rule sanctioned", "rule rest").endsWith("decision");
+      assertThat(e.steps())
+          .extracting(GeofenceExplanation.Step::name)
+          .startsWith("address", "lookup", "origin")
+          .contains("rule sanctioned", "rule rest")
+          .endsWith("decision");
       assertThat(e.toString())
-          .contains("the caller is 192.0.2.44, named in X-Forwarded-For by the trusted proxy 127.0.0.1")
+          .contains(
+              "the caller is 192.0.2.44, named in X-Forwarded-For by the trusted proxy 127.0.0.1")
           .contains("found in 192.0.2.0/24: country BR")
           .contains("substitute big-1 with mid-1 by rule 'rest' of policy test-policy version 1");
       assertThat(e.decision().action()).isEqualTo(Action.SUBSTITUTE);
@@ -107,7 +115,8 @@ class GeofenceTest {
     try (Geofence fence = fence()) {
       String text = fence.explain(Fixtures.IR, List.of(Fixtures.US), "big-1", AT).toString();
 
-      assertThat(text).contains("not a trusted proxy, so X-Forwarded-For is ignored")
+      assertThat(text)
+          .contains("not a trusted proxy, so X-Forwarded-For is ignored")
           .contains("block by rule 'sanctioned' (basis: Test sanctions programme)")
           .contains("the filter answers 451");
     }
@@ -119,7 +128,8 @@ class GeofenceTest {
     Fixtures.write(files.policy(), "policy: x\n");
 
     assertThatThrownBy(() -> Geofence.create(Fixtures.settings(files).build()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("policy-file: ");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("policy-file: ");
   }
 
   @Test
@@ -129,7 +139,8 @@ class GeofenceTest {
 
       assertThat(fence.reloadPolicy()).isFalse();
       assertThat(fence.policy().version()).isEqualTo("1");
-      assertThat(fence.status().policyError()).hasValueSatisfying(e -> assertThat(e).contains("was refused"));
+      assertThat(fence.status().policyError())
+          .hasValueSatisfying(e -> assertThat(e).contains("was refused"));
 
       Fixtures.write(fence.settings().policyFile(), Fixtures.POLICY_V2);
       assertThat(fence.reloadPolicy()).isTrue();
@@ -145,7 +156,8 @@ class GeofenceTest {
 
       assertThat(status.policyId()).isEqualTo("test-policy");
       assertThat(status.policySha256()).hasSize(64);
-      assertThat(status.database()).hasValueSatisfying(d -> assertThat(d.databaseType()).isEqualTo("GeoIP2-Country"));
+      assertThat(status.database())
+          .hasValueSatisfying(d -> assertThat(d.databaseType()).isEqualTo("GeoIP2-Country"));
       assertThat(status.anonymousDatabase()).isPresent();
       assertThat(status.databaseHealthy()).isTrue();
       assertThat(status.audit()).isEmpty();

@@ -48,12 +48,13 @@ class HeldResponseTest {
 
   private static final String BODY = "the application's whole answer\n";
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final AtomicBoolean lastByteSent = new AtomicBoolean();
+
   /** For each record, whether the answer had been sent in full when the sink received it. */
   private final List<Boolean> answeredBeforeRecord = new CopyOnWriteArrayList<>();
+
   private Server server;
 
   @AfterEach
@@ -63,16 +64,19 @@ class HeldResponseTest {
 
   @ParameterizedTest(name = "{0} as {1}")
   @CsvSource({
-      "content length,        " + Fixtures.US,
-      "content length,        " + Fixtures.BR,
-      "content-length header, " + Fixtures.US,
-      "close stream,          " + Fixtures.US,
-      "close writer,          " + Fixtures.US,
-      "flush with length,     " + Fixtures.US})
-  void theAnswerIsCompletedOnlyAfterTheRecordIsWritten(String ending, String caller) throws Exception {
+    "content length,        " + Fixtures.US,
+    "content length,        " + Fixtures.BR,
+    "content-length header, " + Fixtures.US,
+    "close stream,          " + Fixtures.US,
+    "close writer,          " + Fixtures.US,
+    "flush with length,     " + Fixtures.US
+  })
+  void theAnswerIsCompletedOnlyAfterTheRecordIsWritten(String ending, String caller)
+      throws Exception {
     URI base = start(OverflowPolicy.WAIT, ending);
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", caller, "{\"model\":\"big-1\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", caller, "{\"model\":\"big-1\"}");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(BODY);
@@ -83,7 +87,8 @@ class HeldResponseTest {
   void aForwardToARewrittenPathIsHeldToo() throws Exception {
     URI base = start(OverflowPolicy.WAIT, "content length");
 
-    HttpResponse<String> response = Http.post(base, "/v1beta/models/big-3:generateContent", Fixtures.BR, "{}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1beta/models/big-3:generateContent", Fixtures.BR, "{}");
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).isEqualTo(BODY);
@@ -94,16 +99,19 @@ class HeldResponseTest {
   void aResponseNobodyWaitsForKeepsTheApplicationsContentLength() throws Exception {
     URI base = start(OverflowPolicy.DROP, "flush with length");
 
-    HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"big-1\"}");
+    HttpResponse<String> response =
+        Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":\"big-1\"}");
 
     assertThat(response.body()).isEqualTo(BODY);
-    assertThat(response.headers().firstValue("Content-Length")).contains(String.valueOf(BODY.length()));
+    assertThat(response.headers().firstValue("Content-Length"))
+        .contains(String.valueOf(BODY.length()));
     assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
   }
 
   private URI start(OverflowPolicy overflow, String ending) throws Exception {
     AuditLog audit = AuditLog.builder().sink(new ObservingSink()).overflowAll(overflow).build();
-    GeofenceFilter filter = new GeofenceFilter(Fixtures.settings(Fixtures.files(dir)).auditLog(audit).build());
+    GeofenceFilter filter =
+        new GeofenceFilter(Fixtures.settings(Fixtures.files(dir)).auditLog(audit).build());
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -113,14 +121,15 @@ class HeldResponseTest {
     context.setContextPath("/");
     context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new AnsweringServlet(ending)), "/*");
-    server.setHandler(new EventsHandler(context) {
-      @Override
-      protected void onResponseWrite(Request request, boolean last, ByteBuffer content) {
-        if (last) {
-          lastByteSent.set(true);
-        }
-      }
-    });
+    server.setHandler(
+        new EventsHandler(context) {
+          @Override
+          protected void onResponseWrite(Request request, boolean last, ByteBuffer content) {
+            if (last) {
+              lastByteSent.set(true);
+            }
+          }
+        });
     server.start();
     return URI.create("http://127.0.0.1:" + connector.getLocalPort());
   }
@@ -134,7 +143,8 @@ class HeldResponseTest {
     }
 
     @Override
-    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+    protected void service(HttpServletRequest request, HttpServletResponse response)
+        throws IOException {
       request.getInputStream().readAllBytes();
       byte[] body = BODY.getBytes(StandardCharsets.UTF_8);
       response.setContentType("text/plain;charset=utf-8");

@@ -15,20 +15,26 @@ import java.util.Map;
 
 /** A JDK HttpClient for the filter tests, and readers of the echo and refusal bodies. */
 final class Http {
-  static final HttpClient CLIENT = HttpClient.newBuilder()
-      .version(HttpClient.Version.HTTP_1_1)
-      .connectTimeout(Duration.ofSeconds(10))
-      .build();
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10))
+          .build();
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Http() {}
 
-  /** POSTs a JSON body as {@code caller} (named in X-Forwarded-For); extra headers as name, value pairs. */
-  static HttpResponse<String> post(URI base, String path, String caller, String body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(Duration.ofSeconds(20))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+  /**
+   * POSTs a JSON body as {@code caller} (named in X-Forwarded-For); extra headers as name, value
+   * pairs.
+   */
+  static HttpResponse<String> post(
+      URI base, String path, String caller, String body, String... headers) {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
     return send(request, caller, headers);
   }
 
@@ -40,7 +46,8 @@ final class Http {
       request.header(headers[i], headers[i + 1]);
     }
     try {
-      return CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+      return CLIENT.send(
+          request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -23,8 +23,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** init(FilterConfig): every init-param reaches its setting; a bad one fails init naming it. */
 class InitParamsTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Map<String, String> valid() {
     Fixtures.Files3 files = Fixtures.files(dir);
@@ -47,29 +46,46 @@ class InitParamsTest {
     try (JettyContainer jetty = new JettyContainer()) {
       URI base = jetty.start(null, params, dir);
 
-      HttpResponse<String> response = Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
+      HttpResponse<String> response =
+          Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
 
       assertThat(response.statusCode()).isEqualTo(403);
-      assertThat(Http.json(response).at("/error/code").asText()).isEqualTo("unsupported_country_region_territory");
-      assertThat(jetty.contextAttribute(GeofenceFilter.CONTEXT_ATTRIBUTE)).isInstanceOf(GeofenceFilter.class);
+      assertThat(Http.json(response).at("/error/code").asText())
+          .isEqualTo("unsupported_country_region_territory");
+      assertThat(jetty.contextAttribute(GeofenceFilter.CONTEXT_ATTRIBUTE))
+          .isInstanceOf(GeofenceFilter.class);
     }
   }
 
   @Test
   void everySettingIsRead() {
     Map<String, String> params = valid();
-    params.putAll(Map.ofEntries(
-        Map.entry("geo-schema", "geoip2"), Map.entry("flat-country-field", "cc"), Map.entry("cache-size", "10"),
-        Map.entry("stale-is-unavailable", "true"), Map.entry("missing-database", "unknown"),
-        Map.entry("proxy-header", "X-Real-IP"), Map.entry("max-header-length", "100"), Map.entry("max-hops", "3"),
-        Map.entry("routes", "POST /a body"), Map.entry("unmatched", "pass"), Map.entry("max-body-size", "1KiB"),
-        Map.entry("max-inflated-size", "2MiB"), Map.entry("decompress", "false"),
-        Map.entry("policy-url", "https://example.com/p"), Map.entry("audit-directory", "/var/log/x"),
-        Map.entry("audit-durability", "each-record"), Map.entry("audit-max-file-size", "1MiB"),
-        Map.entry("audit-rotate-every", "1h"), Map.entry("audit-ip-privacy", "truncated"),
-        Map.entry("audit-scope", "notable"), Map.entry("request-id-header", "X-Request-Id"),
-        Map.entry("decision-headers", "true"), Map.entry("requested-model-header", "X-Asked"),
-        Map.entry("served-model-header", "X-Served")));
+    params.putAll(
+        Map.ofEntries(
+            Map.entry("geo-schema", "geoip2"),
+            Map.entry("flat-country-field", "cc"),
+            Map.entry("cache-size", "10"),
+            Map.entry("stale-is-unavailable", "true"),
+            Map.entry("missing-database", "unknown"),
+            Map.entry("proxy-header", "X-Real-IP"),
+            Map.entry("max-header-length", "100"),
+            Map.entry("max-hops", "3"),
+            Map.entry("routes", "POST /a body"),
+            Map.entry("unmatched", "pass"),
+            Map.entry("max-body-size", "1KiB"),
+            Map.entry("max-inflated-size", "2MiB"),
+            Map.entry("decompress", "false"),
+            Map.entry("policy-url", "https://example.com/p"),
+            Map.entry("audit-directory", "/var/log/x"),
+            Map.entry("audit-durability", "each-record"),
+            Map.entry("audit-max-file-size", "1MiB"),
+            Map.entry("audit-rotate-every", "1h"),
+            Map.entry("audit-ip-privacy", "truncated"),
+            Map.entry("audit-scope", "notable"),
+            Map.entry("request-id-header", "X-Request-Id"),
+            Map.entry("decision-headers", "true"),
+            Map.entry("requested-model-header", "X-Asked"),
+            Map.entry("served-model-header", "X-Served")));
 
     GeofenceSettings s = InitParams.read(config(params));
 
@@ -101,53 +117,66 @@ class InitParamsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "polcy-file          | x           | unknown init-param 'polcy-file'",
-      "block-status        | 500         | init-param 'block-status': Block status 500",
-      "block-status        | many        | init-param 'block-status': 'many' is not a whole number",
-      "refusal-format      | xml         | init-param 'refusal-format': Unknown refusal format 'xml'",
-      "trusted-proxies     | 10.0.0.0/33 | init-param 'trusted-proxies'",
-      "max-body-size       | lots        | init-param 'max-body-size': 'lots' is not a size",
-      "max-body-size       | 2GiB        | init-param 'max-body-size'",
-      "routes              | POST /v1 x  | init-param 'routes': Route 1 'POST /v1 x'",
-      "policy-url          | ftp://x/p   | init-param 'policy-url'",
-      "policy-watch-interval | 5ms       | init-param 'policy-watch-interval'",
-      "database-max-age    | soon        | init-param 'database-max-age': 'soon' is not a duration",
-      "decompress          | yes         | init-param 'decompress': 'yes' is not a boolean",
-      "unmatched           | drop        | init-param 'unmatched': Unmatched mode 'drop' is not known; expected evaluate, pass or highest",
-      "geo-schema          | csv         | init-param 'geo-schema'",
-      "proxy-header        | X Bad       | init-param 'proxy-header'",
-      "audit-ip-privacy    | hmac        | init-param 'audit-ip-privacy': mode hmac needs audit-hmac-key-file",
-      "audit-durability    | often       | init-param 'audit-durability'",
-      "max-inflated-size   | 10          | Maximum inflated size 10 is below the maximum body size",
-      "served-model-header | a:b         | init-param 'served-model-header'"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "polcy-file          | x           | unknown init-param 'polcy-file'",
+        "block-status        | 500         | init-param 'block-status': Block status 500",
+        "block-status        | many        | init-param 'block-status': 'many' is not a whole number",
+        "refusal-format      | xml         | init-param 'refusal-format': Unknown refusal format 'xml'",
+        "trusted-proxies     | 10.0.0.0/33 | init-param 'trusted-proxies'",
+        "max-body-size       | lots        | init-param 'max-body-size': 'lots' is not a size",
+        "max-body-size       | 2GiB        | init-param 'max-body-size'",
+        "routes              | POST /v1 x  | init-param 'routes': Route 1 'POST /v1 x'",
+        "policy-url          | ftp://x/p   | init-param 'policy-url'",
+        "policy-watch-interval | 5ms       | init-param 'policy-watch-interval'",
+        "database-max-age    | soon        | init-param 'database-max-age': 'soon' is not a duration",
+        "decompress          | yes         | init-param 'decompress': 'yes' is not a boolean",
+        "unmatched           | drop        | init-param 'unmatched': Unmatched mode 'drop' is not known; expected evaluate, pass or highest",
+        "geo-schema          | csv         | init-param 'geo-schema'",
+        "proxy-header        | X Bad       | init-param 'proxy-header'",
+        "audit-ip-privacy    | hmac        | init-param 'audit-ip-privacy': mode hmac needs audit-hmac-key-file",
+        "audit-durability    | often       | init-param 'audit-durability'",
+        "max-inflated-size   | 10          | Maximum inflated size 10 is below the maximum body size",
+        "served-model-header | a:b         | init-param 'served-model-header'"
+      })
   void badInitParamsFailInitNamingTheParam(String name, String value, String message) {
     Map<String, String> params = valid();
     params.put(name, value);
 
     assertThatThrownBy(() -> new GeofenceFilter().init(config(params)))
-        .isInstanceOf(ServletException.class).hasMessageContaining(message);
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining(message);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "policy-file    | missing.yaml | policy-file: the policy",
-      "geoip-database | missing.mmdb | geoip-database:"})
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "policy-file    | missing.yaml | policy-file: the policy",
+        "geoip-database | missing.mmdb | geoip-database:"
+      })
   void missingFilesFailInitNamingTheSetting(String name, String file, String message) {
     Map<String, String> params = valid();
     params.put(name, dir.resolve(file).toString());
 
     assertThatThrownBy(() -> new GeofenceFilter().init(config(params)))
-        .isInstanceOf(ServletException.class).hasMessageContaining(message).hasMessageContaining(file);
+        .isInstanceOf(ServletException.class)
+        .hasMessageContaining(message)
+        .hasMessageContaining(file);
   }
 
   @Test
   void anInvalidPolicyFailsInitWithItsLineAndColumn() throws Exception {
     Map<String, String> params = valid();
-    Files.writeString(Path.of(params.get("policy-file")), Fixtures.POLICY_V1.replace("allow: frontier", "allow: ultra"));
+    Files.writeString(
+        Path.of(params.get("policy-file")),
+        Fixtures.POLICY_V1.replace("allow: frontier", "allow: ultra"));
 
     assertThatThrownBy(() -> new GeofenceFilter().init(config(params)))
-        .hasMessageContaining("policy-file").hasMessageContaining("policy.yaml:").hasMessageContaining("ultra");
+        .hasMessageContaining("policy-file")
+        .hasMessageContaining("policy.yaml:")
+        .hasMessageContaining("ultra");
   }
 
   @Test
@@ -155,7 +184,8 @@ class InitParamsTest {
     Map<String, String> params = valid();
     params.remove("policy-file");
 
-    assertThatThrownBy(() -> new GeofenceFilter().init(config(params))).hasMessageContaining("policy-file");
+    assertThatThrownBy(() -> new GeofenceFilter().init(config(params)))
+        .hasMessageContaining("policy-file");
   }
 
   @Test
@@ -168,12 +198,22 @@ class InitParamsTest {
 
     assertThat(InitParams.read(config(params)).auditIpPrivacy().toString()).contains("hmac");
     params.put("audit-hmac-key-file", bad.toString());
-    assertThatThrownBy(() -> InitParams.read(config(params))).hasMessageContaining("audit-ip-privacy")
+    assertThatThrownBy(() -> InitParams.read(config(params)))
+        .hasMessageContaining("audit-ip-privacy")
         .hasMessageNotContaining("top-secret");
   }
 
   @ParameterizedTest
-  @CsvSource({"0, PT0S", "500ms, PT0.5S", "10s, PT10S", "5m, PT5M", "2h, PT2H", "14d, PT336H", "PT30S, PT30S", "P2D, PT48H"})
+  @CsvSource({
+    "0, PT0S",
+    "500ms, PT0.5S",
+    "10s, PT10S",
+    "5m, PT5M",
+    "2h, PT2H",
+    "14d, PT336H",
+    "PT30S, PT30S",
+    "P2D, PT48H"
+  })
   void durations(String text, Duration expected) {
     assertThat(InitParams.duration(text)).isEqualTo(expected);
   }

@@ -12,7 +12,10 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** Jetty 12 ee10 on port 0. With a null filter, the filter is created from init-params, as web.xml does. */
+/**
+ * Jetty 12 ee10 on port 0. With a null filter, the filter is created from init-params, as web.xml
+ * does.
+ */
 final class JettyContainer implements Container {
   private Server server;
   private ServletContextHandler context;
@@ -26,7 +29,8 @@ final class JettyContainer implements Container {
     server.addConnector(connector);
     context = new ServletContextHandler();
     context.setContextPath("/");
-    FilterHolder holder = filter == null ? new FilterHolder(GeofenceFilter.class) : new FilterHolder(filter);
+    FilterHolder holder =
+        filter == null ? new FilterHolder(GeofenceFilter.class) : new FilterHolder(filter);
     holder.setInitParameters(initParams);
     context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new EchoServlet()), "/*");

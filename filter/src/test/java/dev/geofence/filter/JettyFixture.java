@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
-/** Starts Jetty with the filter configured from the test files plus a per-test change of the settings. */
+/**
+ * Starts Jetty with the filter configured from the test files plus a per-test change of the
+ * settings.
+ */
 final class JettyFixture implements AutoCloseable {
   final Files3 files;
   final CapturingSink audit = new CapturingSink();
@@ -21,7 +24,8 @@ final class JettyFixture implements AutoCloseable {
   }
 
   /** With {@code capture} false, the audit log is the one the settings build. */
-  JettyFixture(Path dir, UnaryOperator<GeofenceSettings.Builder> change, boolean capture) throws Exception {
+  JettyFixture(Path dir, UnaryOperator<GeofenceSettings.Builder> change, boolean capture)
+      throws Exception {
     this.files = Fixtures.files(dir);
     GeofenceSettings.Builder settings = Fixtures.settings(files).routes(FilterContractTest.ROUTES);
     if (capture) {

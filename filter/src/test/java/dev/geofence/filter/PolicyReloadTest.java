@@ -19,13 +19,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Policy files replaced while requests run: v1 substitutes BR's big models, v2 blocks BR. Every
- * response and its audit record must match exactly one version, none may fail, and a bad file
- * must leave the last good policy serving with the error visible.
+ * response and its audit record must match exactly one version, none may fail, and a bad file must
+ * leave the last good policy serving with the error visible.
  */
 class PolicyReloadTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
   JettyFixture jetty;
 
   @AfterEach
@@ -42,17 +41,23 @@ class PolicyReloadTest {
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> clients = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      clients.add(pool.submit(() -> {
-        while (running.get()) {
-          outcomes.add(classify(Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}")));
-        }
-      }));
+      clients.add(
+          pool.submit(
+              () -> {
+                while (running.get()) {
+                  outcomes.add(
+                      classify(
+                          Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}")));
+                }
+              }));
     }
     try {
       Fixtures.await("v1 answers", () -> outcomes.contains("v1"));
       // when: a good new version
       Fixtures.write(jetty.files.policy(), Fixtures.POLICY_V2);
-      Fixtures.await("v2 answers", () -> jetty.filter.policy().version().equals("2") && outcomes.contains("v2"));
+      Fixtures.await(
+          "v2 answers",
+          () -> jetty.filter.policy().version().equals("2") && outcomes.contains("v2"));
       // when: a bad file
       Fixtures.write(jetty.files.policy(), "policy: broken\nrules: [");
       Fixtures.await("the refusal", () -> jetty.filter.status().policyError().isPresent());
@@ -71,10 +76,14 @@ class PolicyReloadTest {
     List<String> order = new ArrayList<>(outcomes);
     assertThat(order.subList(order.lastIndexOf("v1") + 1, order.size())).containsOnly("v2");
     assertThat(jetty.filter.policy().version()).isEqualTo("2");
-    assertThat(jetty.filter.status().policyError()).hasValueSatisfying(e -> assertThat(e).contains("policy.yaml"));
+    assertThat(jetty.filter.status().policyError())
+        .hasValueSatisfying(e -> assertThat(e).contains("policy.yaml"));
     assertThat(jetty.filter.status().healthy()).isFalse();
-    assertThat(jetty.audit.records).allSatisfy(r -> assertThat(r.policyVersion())
-        .isEqualTo(r.action().equals("substitute") ? "1" : "2"));
+    assertThat(jetty.audit.records)
+        .allSatisfy(
+            r ->
+                assertThat(r.policyVersion())
+                    .isEqualTo(r.action().equals("substitute") ? "1" : "2"));
   }
 
   @Test
@@ -90,13 +99,17 @@ class PolicyReloadTest {
     assertThat(jetty.filter.status().policyErrorAt()).isEmpty();
   }
 
-  /** v1: substituted to mid-1 under version 1; v2: blocked by version 2; anything else is a failure. */
+  /**
+   * v1: substituted to mid-1 under version 1; v2: blocked by version 2; anything else is a failure.
+   */
   private static String classify(HttpResponse<String> response) {
-    if (response.statusCode() == 200 && Http.echo(response).get("model").equals("mid-1")
+    if (response.statusCode() == 200
+        && Http.echo(response).get("model").equals("mid-1")
         && response.headers().firstValue("Geofence-Served-Model").orElse("").equals("mid-1")) {
       return "v1";
     }
-    if (response.statusCode() == 451 && Http.json(response).get("policy_version").asText().equals("2")
+    if (response.statusCode() == 451
+        && Http.json(response).get("policy_version").asText().equals("2")
         && Http.json(response).get("rule").asText().equals("rest")) {
       return "v2";
     }

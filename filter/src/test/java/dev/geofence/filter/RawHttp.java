@@ -1,8 +1,6 @@
 package dev.geofence.filter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,17 +16,29 @@ import java.util.Map;
 import java.util.Optional;
 import javax.net.ssl.SSLSession;
 
-/** HTTP/1.1 over a plain socket, for requests a client library would normalise or refuse to send. */
+/**
+ * HTTP/1.1 over a plain socket, for requests a client library would normalise or refuse to send.
+ */
 final class RawHttp {
   private RawHttp() {}
 
-  /** Sends the head lines (request line first, without the final blank line) and the body; reads to close. */
+  /**
+   * Sends the head lines (request line first, without the final blank line) and the body; reads to
+   * close.
+   */
   static HttpResponse<String> send(URI base, String head, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket(base.getHost(), base.getPort())) {
       socket.setSoTimeout(10_000);
-      socket.getOutputStream().write((head + "\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close"
-          + "\r\nContent-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+      socket
+          .getOutputStream()
+          .write(
+              (head
+                      + "\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nConnection: close"
+                      + "\r\nContent-Length: "
+                      + bytes.length
+                      + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
       socket.getOutputStream().write(bytes);
       socket.getOutputStream().flush();
       return parse(socket.getInputStream().readAllBytes());
@@ -47,7 +57,9 @@ final class RawHttp {
       String name = lines[i].substring(0, colon).trim();
       String value = lines[i].substring(colon + 1).trim();
       headers.computeIfAbsent(name, k -> new ArrayList<>()).add(value);
-      chunked |= name.equalsIgnoreCase("Transfer-Encoding") && value.toLowerCase(Locale.ROOT).contains("chunked");
+      chunked |=
+          name.equalsIgnoreCase("Transfer-Encoding")
+              && value.toLowerCase(Locale.ROOT).contains("chunked");
     }
     String body = text.substring(split + 4);
     if (chunked) {
@@ -71,7 +83,8 @@ final class RawHttp {
     }
   }
 
-  private record Response(int statusCode, HttpHeaders headers, String body) implements HttpResponse<String> {
+  private record Response(int statusCode, HttpHeaders headers, String body)
+      implements HttpResponse<String> {
     @Override
     public HttpRequest request() {
       throw new UnsupportedOperationException();

@@ -27,15 +27,21 @@ import org.junit.jupiter.params.provider.MethodSource;
 class UnreadableModelTest {
 
   private static final String BOUNDARY = "geofence-boundary";
-  private static final String MULTIPART = "--" + BOUNDARY + "\r\n"
-      + "Content-Disposition: form-data; name=\"model\"\r\n\r\nbig-1\r\n"
-      + "--" + BOUNDARY + "\r\n"
-      + "Content-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
-      + "Content-Type: audio/wav\r\n\r\nRIFF....\r\n"
-      + "--" + BOUNDARY + "--\r\n";
+  private static final String MULTIPART =
+      "--"
+          + BOUNDARY
+          + "\r\n"
+          + "Content-Disposition: form-data; name=\"model\"\r\n\r\nbig-1\r\n"
+          + "--"
+          + BOUNDARY
+          + "\r\n"
+          + "Content-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\n"
+          + "Content-Type: audio/wav\r\n\r\nRIFF....\r\n"
+          + "--"
+          + BOUNDARY
+          + "--\r\n";
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static JettyFixture jetty;
 
   @BeforeAll
@@ -56,15 +62,26 @@ class UnreadableModelTest {
   /** Requests to endpoints that carry a model the filter cannot read. */
   static Stream<Arguments> unreadable() {
     return Stream.of(
-        Arguments.of("Anthropic message batch", json("/v1/messages/batches",
-            "{\"requests\":[{\"custom_id\":\"a\",\"params\":{\"model\":\"big-1\",\"max_tokens\":1,\"messages\":[]}}]}")),
-        Arguments.of("OpenAI batch", json("/v1/batches",
-            "{\"input_file_id\":\"file-1\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}")),
+        Arguments.of(
+            "Anthropic message batch",
+            json(
+                "/v1/messages/batches",
+                "{\"requests\":[{\"custom_id\":\"a\",\"params\":{\"model\":\"big-1\",\"max_tokens\":1,\"messages\":[]}}]}")),
+        Arguments.of(
+            "OpenAI batch",
+            json(
+                "/v1/batches",
+                "{\"input_file_id\":\"file-1\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}")),
         Arguments.of("multipart transcription", multipart("/v1/audio/transcriptions")),
         Arguments.of("multipart image edit", multipart("/v1/images/edits")),
-        Arguments.of("Bedrock async-invoke without modelId", json("/async-invoke", "{\"modelInput\":{}}")),
-        Arguments.of("realtime without a model", HttpRequest.newBuilder(jetty.base.resolve("/v1/realtime")).GET()),
-        Arguments.of("thread run without a model", json("/v1/threads/thread_1/runs", "{\"assistant_id\":\"asst_1\"}")));
+        Arguments.of(
+            "Bedrock async-invoke without modelId", json("/async-invoke", "{\"modelInput\":{}}")),
+        Arguments.of(
+            "realtime without a model",
+            HttpRequest.newBuilder(jetty.base.resolve("/v1/realtime")).GET()),
+        Arguments.of(
+            "thread run without a model",
+            json("/v1/threads/thread_1/runs", "{\"assistant_id\":\"asst_1\"}")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -87,7 +104,8 @@ class UnreadableModelTest {
   void anAlliedCallerGoesThroughUntouched(String name, HttpRequest.Builder request) {
     HttpRequest built = request.build();
 
-    HttpResponse<String> response = Http.send(HttpRequest.newBuilder(built, (n, v) -> true), Fixtures.US);
+    HttpResponse<String> response =
+        Http.send(HttpRequest.newBuilder(built, (n, v) -> true), Fixtures.US);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Http.echo(response)).containsEntry("decision", "allow");
@@ -114,25 +132,30 @@ class UnreadableModelTest {
   @Test
   void asyncInvokeReadsModelIdWhenGiven() {
     // Unknown callers may use small-* only, and the policy blocks rather than substitutes for them.
-    HttpResponse<String> frontier = Http.send(json("/async-invoke", "{\"modelId\":\"big-1\",\"modelInput\":{}}"),
-        Fixtures.NOWHERE);
-    HttpResponse<String> small = Http.send(json("/async-invoke", "{\"modelId\":\"small-1\",\"modelInput\":{}}"),
-        Fixtures.NOWHERE);
+    HttpResponse<String> frontier =
+        Http.send(
+            json("/async-invoke", "{\"modelId\":\"big-1\",\"modelInput\":{}}"), Fixtures.NOWHERE);
+    HttpResponse<String> small =
+        Http.send(
+            json("/async-invoke", "{\"modelId\":\"small-1\",\"modelInput\":{}}"), Fixtures.NOWHERE);
     // BR is substituted where the model can be rewritten: the application never sees big-1.
-    HttpResponse<String> substituted = Http.send(json("/async-invoke", "{\"modelId\":\"big-1\",\"modelInput\":{}}"),
-        Fixtures.BR);
+    HttpResponse<String> substituted =
+        Http.send(json("/async-invoke", "{\"modelId\":\"big-1\",\"modelInput\":{}}"), Fixtures.BR);
 
     assertThat(frontier.statusCode()).isEqualTo(451);
     assertThat(jetty.audit.records.get(0).requestedModel()).isEqualTo("big-1");
     assertThat(small.statusCode()).isEqualTo(200);
     assertThat(substituted.statusCode()).isEqualTo(200);
-    assertThat(Http.echo(substituted).get("body")).isEqualTo("{\"modelId\":\"mid-1\",\"modelInput\":{}}");
+    assertThat(Http.echo(substituted).get("body"))
+        .isEqualTo("{\"modelId\":\"mid-1\",\"modelInput\":{}}");
   }
 
   @Test
   void realtimeReadsTheModelFromTheQuery() {
-    HttpResponse<String> response = Http.send(
-        HttpRequest.newBuilder(jetty.base.resolve("/v1/realtime?model=big-1")).GET(), Fixtures.BR);
+    HttpResponse<String> response =
+        Http.send(
+            HttpRequest.newBuilder(jetty.base.resolve("/v1/realtime?model=big-1")).GET(),
+            Fixtures.BR);
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(Http.echo(response)).containsEntry("param-model", "mid-1");
@@ -140,11 +163,18 @@ class UnreadableModelTest {
 
   @Test
   void listingAndResultsOfBatchesGetTheCountryDecisionAlone() {
-    HttpResponse<String> results = Http.send(
-        HttpRequest.newBuilder(jetty.base.resolve("/v1/messages/batches/msgbatch_1/results")).GET(), Fixtures.BR);
-    HttpResponse<String> list = Http.send(HttpRequest.newBuilder(jetty.base.resolve("/v1/batches")).GET(), Fixtures.BR);
-    HttpResponse<String> sanctioned = Http.send(
-        HttpRequest.newBuilder(jetty.base.resolve("/v1/messages/batches/msgbatch_1/results")).GET(), Fixtures.IR);
+    HttpResponse<String> results =
+        Http.send(
+            HttpRequest.newBuilder(jetty.base.resolve("/v1/messages/batches/msgbatch_1/results"))
+                .GET(),
+            Fixtures.BR);
+    HttpResponse<String> list =
+        Http.send(HttpRequest.newBuilder(jetty.base.resolve("/v1/batches")).GET(), Fixtures.BR);
+    HttpResponse<String> sanctioned =
+        Http.send(
+            HttpRequest.newBuilder(jetty.base.resolve("/v1/messages/batches/msgbatch_1/results"))
+                .GET(),
+            Fixtures.IR);
 
     assertThat(results.statusCode()).isEqualTo(200);
     assertThat(list.statusCode()).isEqualTo(200);
@@ -152,14 +182,23 @@ class UnreadableModelTest {
   }
 
   @Test
-  void unmatchedHighestRefusesACappedCallerAndAllowsAnAlliedOne(@TempDir Path own) throws Exception {
-    try (JettyFixture highest = new JettyFixture(own, b -> b.unmatched(GeofenceSettings.Unmatched.HIGHEST))) {
-      HttpResponse<String> capped = Http.send(HttpRequest.newBuilder(highest.base.resolve("/v1/unknown/endpoint"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"small-1\"}")), Fixtures.BR);
-      HttpResponse<String> allied = Http.send(HttpRequest.newBuilder(highest.base.resolve("/v1/unknown/endpoint"))
-          .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")), Fixtures.US);
+  void unmatchedHighestRefusesACappedCallerAndAllowsAnAlliedOne(@TempDir Path own)
+      throws Exception {
+    try (JettyFixture highest =
+        new JettyFixture(own, b -> b.unmatched(GeofenceSettings.Unmatched.HIGHEST))) {
+      HttpResponse<String> capped =
+          Http.send(
+              HttpRequest.newBuilder(highest.base.resolve("/v1/unknown/endpoint"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"small-1\"}")),
+              Fixtures.BR);
+      HttpResponse<String> allied =
+          Http.send(
+              HttpRequest.newBuilder(highest.base.resolve("/v1/unknown/endpoint"))
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"big-1\"}")),
+              Fixtures.US);
       // A model route is still decided by its model.
-      HttpResponse<String> routed = Http.post(highest.base, "/v1/messages", Fixtures.BR, "{\"model\":\"small-1\"}");
+      HttpResponse<String> routed =
+          Http.post(highest.base, "/v1/messages", Fixtures.BR, "{\"model\":\"small-1\"}");
 
       assertThat(capped.statusCode()).isEqualTo(451);
       assertThat(highest.audit.records.get(0).requestedTier()).isEqualTo("frontier");
@@ -172,8 +211,11 @@ class UnreadableModelTest {
   @Test
   void unmatchedEvaluateStillAllowsACappedCallerOnAnUnknownPath() {
     // The default: the trade-off documented for 'unmatched'.
-    HttpResponse<String> capped = Http.send(HttpRequest.newBuilder(jetty.base.resolve("/v1/unknown/endpoint"))
-        .POST(HttpRequest.BodyPublishers.ofString("{}")), Fixtures.BR);
+    HttpResponse<String> capped =
+        Http.send(
+            HttpRequest.newBuilder(jetty.base.resolve("/v1/unknown/endpoint"))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")),
+            Fixtures.BR);
 
     assertThat(capped.statusCode()).isEqualTo(200);
   }

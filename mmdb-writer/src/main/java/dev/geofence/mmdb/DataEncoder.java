@@ -67,10 +67,13 @@ final class DataEncoder {
   }
 
   private static boolean worthPointing(Object value) {
-    return value instanceof String s ? s.length() > 2
-        : value instanceof Map<?, ?> m ? !m.isEmpty()
-        : value instanceof List<?> l ? !l.isEmpty()
-        : value instanceof MmdbValue.Bytes b && b.raw().length > 2;
+    return value instanceof String s
+        ? s.length() > 2
+        : value instanceof Map<?, ?> m
+            ? !m.isEmpty()
+            : value instanceof List<?> l
+                ? !l.isEmpty()
+                : value instanceof MmdbValue.Bytes b && b.raw().length > 2;
   }
 
   private static int encodedLengthLowerBound(Object value) {

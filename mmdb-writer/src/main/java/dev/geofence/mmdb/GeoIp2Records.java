@@ -9,14 +9,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Records in the shapes GeoIP2 readers expect, for building test and demo databases: Country,
- * City (with subdivisions), Enterprise, Anonymous IP, and flat {@code {"country_code": "US"}}
- * records as in DB-IP-style and IPinfo-style country databases.
+ * Records in the shapes GeoIP2 readers expect, for building test and demo databases: Country, City
+ * (with subdivisions), Enterprise, Anonymous IP, and flat {@code {"country_code": "US"}} records as
+ * in DB-IP-style and IPinfo-style country databases.
  *
- * <p>Country codes are ISO 3166-1 alpha-2 ({@code "DE"}); subdivisions are ISO 3166-2, given
- * either in full ({@code "UA-43"}) or as the part after the dash ({@code "43"}); GeoIP2 stores the
- * part after the dash. All methods return new immutable maps and throw
- * {@link IllegalArgumentException} for a malformed code.
+ * <p>Country codes are ISO 3166-1 alpha-2 ({@code "DE"}); subdivisions are ISO 3166-2, given either
+ * in full ({@code "UA-43"}) or as the part after the dash ({@code "43"}); GeoIP2 stores the part
+ * after the dash. All methods return new immutable maps and throw {@link IllegalArgumentException}
+ * for a malformed code.
  */
 public final class GeoIp2Records {
 
@@ -53,8 +53,12 @@ public final class GeoIp2Records {
   }
 
   /** A GeoIP2 Enterprise record: a City record with confidences and anonymizer traits. */
-  public static Map<String, Object> enterprise(String country, List<String> subdivisions, Set<AnonymousFlag> flags) {
-    return builder(country).subdivisions(subdivisions.toArray(String[]::new)).anonymizer(flags).toEnterpriseRecord();
+  public static Map<String, Object> enterprise(
+      String country, List<String> subdivisions, Set<AnonymousFlag> flags) {
+    return builder(country)
+        .subdivisions(subdivisions.toArray(String[]::new))
+        .anonymizer(flags)
+        .toEnterpriseRecord();
   }
 
   /**
@@ -79,7 +83,10 @@ public final class GeoIp2Records {
     String[] keys = fieldPath.split("\\.", -1);
     for (String key : keys) {
       if (key.isEmpty()) {
-        throw new IllegalArgumentException("Field path '" + fieldPath + "' has an empty part; expected e.g. country_code or country.iso_code.");
+        throw new IllegalArgumentException(
+            "Field path '"
+                + fieldPath
+                + "' has an empty part; expected e.g. country_code or country.iso_code.");
       }
     }
     Object value = countryCode(country);
@@ -98,9 +105,15 @@ public final class GeoIp2Records {
 
   static String countryCode(String code) {
     Objects.requireNonNull(code, "country");
-    if (code.length() != 2 || !Character.isLetter(code.charAt(0)) || !Character.isLetter(code.charAt(1))
-        || code.charAt(0) > 'z' || code.charAt(1) > 'z') {
-      throw new IllegalArgumentException("Country code '" + code + "' is not ISO 3166-1 alpha-2; expected two letters such as DE.");
+    if (code.length() != 2
+        || !Character.isLetter(code.charAt(0))
+        || !Character.isLetter(code.charAt(1))
+        || code.charAt(0) > 'z'
+        || code.charAt(1) > 'z') {
+      throw new IllegalArgumentException(
+          "Country code '"
+              + code
+              + "' is not ISO 3166-1 alpha-2; expected two letters such as DE.");
     }
     return code.toUpperCase(Locale.ROOT);
   }
@@ -151,9 +164,17 @@ public final class GeoIp2Records {
       for (String code : codes) {
         Objects.requireNonNull(code, "subdivision");
         String part = code.startsWith(country + "-") ? code.substring(3) : code;
-        if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isLetterOrDigit)) {
+        if (part.isEmpty()
+            || part.length() > 3
+            || !part.chars().allMatch(Character::isLetterOrDigit)) {
           throw new IllegalArgumentException(
-              "Subdivision '" + code + "' is not an ISO 3166-2 code of " + country + "; expected e.g. " + country + "-BY or BY.");
+              "Subdivision '"
+                  + code
+                  + "' is not an ISO 3166-2 code of "
+                  + country
+                  + "; expected e.g. "
+                  + country
+                  + "-BY or BY.");
         }
         subdivisions.add(part.toUpperCase(Locale.ROOT));
       }

@@ -26,8 +26,8 @@ public final class IpNetwork {
   }
 
   /**
-   * Parses {@code address/prefix}; a bare address is a single-host network ({@code /32} or
-   * {@code /128}).
+   * Parses {@code address/prefix}; a bare address is a single-host network ({@code /32} or {@code
+   * /128}).
    *
    * @throws IllegalArgumentException if the text is not an address literal with a valid prefix, or
    *     if bits past the prefix are set
@@ -42,26 +42,34 @@ public final class IpNetwork {
     int prefix = bits;
     if (slash >= 0) {
       String digits = text.substring(slash + 1);
-      if (digits.isEmpty() || digits.length() > 3 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
-        throw new IllegalArgumentException("Invalid prefix length in network '" + cidr + "'; expected /0 to /" + bits + ".");
+      if (digits.isEmpty()
+          || digits.length() > 3
+          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        throw new IllegalArgumentException(
+            "Invalid prefix length in network '" + cidr + "'; expected /0 to /" + bits + ".");
       }
       prefix = Integer.parseInt(digits);
     }
     if (host.indexOf(':') >= 0 && bytes.length == 4) {
       // The JDK turns ::ffff:a.b.c.d into an IPv4 address; the prefix was given in IPv6 bits.
       if (prefix < 96) {
-        throw new IllegalArgumentException("Network '" + cidr + "' has bits set past its prefix length.");
+        throw new IllegalArgumentException(
+            "Network '" + cidr + "' has bits set past its prefix length.");
       }
       prefix -= 96;
       bits = 32;
     }
     if (prefix > bits) {
-      throw new IllegalArgumentException("Invalid prefix length in network '" + cidr + "'; expected /0 to /" + bits + ".");
+      throw new IllegalArgumentException(
+          "Invalid prefix length in network '" + cidr + "'; expected /0 to /" + bits + ".");
     }
     if (!hostBitsClear(bytes, prefix)) {
       throw new IllegalArgumentException(
-          "Network '" + cidr + "' has bits set past its prefix length; did you mean "
-              + new IpNetwork(mask(bytes, prefix), prefix) + "?");
+          "Network '"
+              + cidr
+              + "' has bits set past its prefix length; did you mean "
+              + new IpNetwork(mask(bytes, prefix), prefix)
+              + "?");
     }
     return new IpNetwork(bytes, prefix);
   }
@@ -76,11 +84,21 @@ public final class IpNetwork {
     byte[] bytes = address.getAddress();
     if (prefixLength < 0 || prefixLength > bytes.length * 8) {
       throw new IllegalArgumentException(
-          "Invalid prefix length " + prefixLength + " for " + address.getHostAddress() + "; expected 0 to " + bytes.length * 8 + ".");
+          "Invalid prefix length "
+              + prefixLength
+              + " for "
+              + address.getHostAddress()
+              + "; expected 0 to "
+              + bytes.length * 8
+              + ".");
     }
     if (!hostBitsClear(bytes, prefixLength)) {
       throw new IllegalArgumentException(
-          "Network " + address.getHostAddress() + "/" + prefixLength + " has bits set past its prefix length.");
+          "Network "
+              + address.getHostAddress()
+              + "/"
+              + prefixLength
+              + " has bits set past its prefix length.");
     }
     return new IpNetwork(bytes, prefixLength);
   }
@@ -99,18 +117,24 @@ public final class IpNetwork {
     byte[] end = parseAddress(last.strip(), last);
     if (start.length != end.length) {
       throw new IllegalArgumentException(
-          "Range " + first + " to " + last + " mixes IPv4 and IPv6; both ends must be of the same family.");
+          "Range "
+              + first
+              + " to "
+              + last
+              + " mixes IPv4 and IPv6; both ends must be of the same family.");
     }
     BigInteger from = new BigInteger(1, start);
     BigInteger to = new BigInteger(1, end);
     if (from.compareTo(to) > 0) {
-      throw new IllegalArgumentException("Range start " + first + " is after its end " + last + ".");
+      throw new IllegalArgumentException(
+          "Range start " + first + " is after its end " + last + ".");
     }
     int bits = start.length * 8;
     List<IpNetwork> networks = new ArrayList<>();
     while (from.compareTo(to) <= 0) {
       int size = from.signum() == 0 ? bits : Math.min(from.getLowestSetBit(), bits);
-      while (size > 0 && from.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
+      while (size > 0
+          && from.add(BigInteger.ONE.shiftLeft(size)).subtract(BigInteger.ONE).compareTo(to) > 0) {
         size--;
       }
       networks.add(new IpNetwork(toBytes(from, start.length), bits - size));
@@ -149,7 +173,9 @@ public final class IpNetwork {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof IpNetwork that && prefixLength == that.prefixLength && Arrays.equals(address, that.address);
+    return other instanceof IpNetwork that
+        && prefixLength == that.prefixLength
+        && Arrays.equals(address, that.address);
   }
 
   @Override
@@ -167,7 +193,9 @@ public final class IpNetwork {
     byte[] bytes = InetAddresses.parse(host);
     if (bytes == null) {
       throw new IllegalArgumentException(
-          "'" + original + "' is not an IP address literal; expected e.g. 192.0.2.0/24 or 2001:db8::/32.");
+          "'"
+              + original
+              + "' is not an IP address literal; expected e.g. 192.0.2.0/24 or 2001:db8::/32.");
     }
     return bytes;
   }
@@ -249,7 +277,13 @@ public final class IpNetwork {
     /** Formats 4 bytes as dotted quad and 16 bytes in RFC 5952 form (longest zero run as ::). */
     static String format(byte[] bytes) {
       if (bytes.length == 4) {
-        return (bytes[0] & 0xFF) + "." + (bytes[1] & 0xFF) + "." + (bytes[2] & 0xFF) + "." + (bytes[3] & 0xFF);
+        return (bytes[0] & 0xFF)
+            + "."
+            + (bytes[1] & 0xFF)
+            + "."
+            + (bytes[2] & 0xFF)
+            + "."
+            + (bytes[3] & 0xFF);
       }
       int[] groups = new int[8];
       for (int i = 0; i < 8; i++) {

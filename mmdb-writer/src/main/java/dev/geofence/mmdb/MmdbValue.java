@@ -12,15 +12,16 @@ import java.util.Arrays;
  * above 2^32-1; negative values are rejected), {@code BigInteger} uint64 (uint128 above 2^64-1),
  * {@code byte[]} bytes, {@code Map<String, ?>} map, {@code List<?>} array.
  *
- * <p>All values are immutable; factories validate the range and throw
- * {@link IllegalArgumentException} with the value.
+ * <p>All values are immutable; factories validate the range and throw {@link
+ * IllegalArgumentException} with the value.
  */
 public sealed interface MmdbValue {
 
   /** An unsigned 16-bit integer (decoded by Java readers as {@code Integer}). */
   static MmdbValue uint16(int value) {
     if (value < 0 || value > 0xFFFF) {
-      throw new IllegalArgumentException("uint16 value " + value + " is out of range; expected 0 to 65535.");
+      throw new IllegalArgumentException(
+          "uint16 value " + value + " is out of range; expected 0 to 65535.");
     }
     return new Uint16(value);
   }
@@ -28,7 +29,8 @@ public sealed interface MmdbValue {
   /** An unsigned 32-bit integer (decoded by Java readers as {@code Long}). */
   static MmdbValue uint32(long value) {
     if (value < 0 || value > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException("uint32 value " + value + " is out of range; expected 0 to 4294967295.");
+      throw new IllegalArgumentException(
+          "uint32 value " + value + " is out of range; expected 0 to 4294967295.");
     }
     return new Uint32(value);
   }

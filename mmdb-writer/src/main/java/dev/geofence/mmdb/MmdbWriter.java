@@ -27,12 +27,12 @@ import java.util.Objects;
  * writer.write(Path.of("test.mmdb"));
  * }</pre>
  *
- * <p>A later insert replaces earlier data for every address it covers. Identical records are
- * stored once, and repeated keys and values inside records are written as pointers, so large
- * databases stay small. In an IPv6 database the IPv4 space lives at {@code ::/96} and is aliased,
- * as in MaxMind's own databases, at {@code ::ffff:0:0/96} (IPv4-mapped) and {@code 2002::/16}
- * (6to4), so {@code ::ffff:1.2.3.4} and {@code 2002:102:304::} find the record of
- * {@code 1.2.3.4}; inserting into {@code 2002::/16} is therefore rejected.
+ * <p>A later insert replaces earlier data for every address it covers. Identical records are stored
+ * once, and repeated keys and values inside records are written as pointers, so large databases
+ * stay small. In an IPv6 database the IPv4 space lives at {@code ::/96} and is aliased, as in
+ * MaxMind's own databases, at {@code ::ffff:0:0/96} (IPv4-mapped) and {@code 2002::/16} (6to4), so
+ * {@code ::ffff:1.2.3.4} and {@code 2002:102:304::} find the record of {@code 1.2.3.4}; inserting
+ * into {@code 2002::/16} is therefore rejected.
  *
  * <p>Not thread-safe: build a database from one thread. Records are copied on insert.
  */
@@ -43,7 +43,9 @@ public final class MmdbWriter {
   };
   private static final int DATA_SEPARATOR = 16;
   private static final byte[] SIX_TO_FOUR = {0x20, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-  private static final byte[] IPV4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0};
+  private static final byte[] IPV4_MAPPED = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0
+  };
 
   private final String databaseType;
   private final int ipVersion;
@@ -77,8 +79,8 @@ public final class MmdbWriter {
    * @param cidr e.g. {@code 192.0.2.0/24}, {@code 2001:db8::/32} or a single address
    * @param record a map of String keys to supported values (see {@link MmdbValue})
    * @return this writer
-   * @throws IllegalArgumentException for a malformed network, an IPv6 network in an IPv4
-   *     database, a network inside an aliased range, or an unsupported value
+   * @throws IllegalArgumentException for a malformed network, an IPv6 network in an IPv4 database,
+   *     a network inside an aliased range, or an unsupported value
    */
   public MmdbWriter insert(String cidr, Map<String, ?> record) {
     return insert(IpNetwork.parse(cidr), record);
@@ -92,11 +94,15 @@ public final class MmdbWriter {
     int prefix = network.prefixLength();
     if (!network.isIpv4() && ipVersion == 4) {
       throw new IllegalArgumentException(
-          "IPv6 network " + network + " cannot be inserted into an IPv4 database; build it with ipVersion(6).");
+          "IPv6 network "
+              + network
+              + " cannot be inserted into an IPv4 database; build it with ipVersion(6).");
     }
     if (!network.isIpv4() && prefix >= 16 && address[0] == 0x20 && address[1] == 0x02) {
       throw new IllegalArgumentException(
-          "Network " + network + " is inside 2002::/16, which is aliased to the IPv4 space; insert the IPv4 network instead.");
+          "Network "
+              + network
+              + " is inside 2002::/16, which is aliased to the IPv4 space; insert the IPv4 network instead.");
     }
     if (network.isIpv4() && ipVersion == 6) {
       byte[] wide = new byte[16];
@@ -110,11 +116,11 @@ public final class MmdbWriter {
   }
 
   /**
-   * Points every address from {@code first} to {@code last} (both included) at the record, as
-   * the smallest set of networks that covers the range exactly.
+   * Points every address from {@code first} to {@code last} (both included) at the record, as the
+   * smallest set of networks that covers the range exactly.
    *
-   * @throws IllegalArgumentException as {@link IpNetwork#range(String, String)} and
-   *     {@link #insert(IpNetwork, Map)}
+   * @throws IllegalArgumentException as {@link IpNetwork#range(String, String)} and {@link
+   *     #insert(IpNetwork, Map)}
    */
   public MmdbWriter insertRange(String first, String last, Map<String, ?> record) {
     for (IpNetwork network : IpNetwork.range(first, last)) {
@@ -223,7 +229,10 @@ public final class MmdbWriter {
     if (recordSize != 0) {
       if (largestValue >= 1L << recordSize) {
         throw new IllegalStateException(
-            "Record size " + recordSize + " is too small for this database (" + largestValue
+            "Record size "
+                + recordSize
+                + " is too small for this database ("
+                + largestValue
                 + " record values); use a larger record size or leave it unset to choose automatically.");
       }
       return recordSize;
@@ -233,7 +242,10 @@ public final class MmdbWriter {
         return candidate;
       }
     }
-    throw new IllegalStateException("The database is too large for the MaxMind DB format (" + largestValue + " record values).");
+    throw new IllegalStateException(
+        "The database is too large for the MaxMind DB format ("
+            + largestValue
+            + " record values).");
   }
 
   private static long recordValue(int slot, int nodeCount, int[] newIndex, int[] dataOffsets) {
@@ -306,16 +318,25 @@ public final class MmdbWriter {
   /** Validates a value and copies it into an immutable form with content equality. */
   static Object normalise(Object value, String path) {
     if (value == null) {
-      throw new IllegalArgumentException("Null value at '" + path + "'; MaxMind DB has no null; leave the key out.");
+      throw new IllegalArgumentException(
+          "Null value at '" + path + "'; MaxMind DB has no null; leave the key out.");
     }
-    if (value instanceof String || value instanceof Boolean || value instanceof Double
-        || value instanceof Float || value instanceof Integer || value instanceof MmdbValue) {
+    if (value instanceof String
+        || value instanceof Boolean
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Integer
+        || value instanceof MmdbValue) {
       return value;
     }
     if (value instanceof Long l) {
       if (l < 0) {
         throw new IllegalArgumentException(
-            "Negative Long " + l + " at '" + path + "'; MaxMind DB has no signed 64-bit type; use an Integer (int32).");
+            "Negative Long "
+                + l
+                + " at '"
+                + path
+                + "'; MaxMind DB has no signed 64-bit type; use an Integer (int32).");
       }
       return value;
     }
@@ -334,7 +355,11 @@ public final class MmdbWriter {
       for (Map.Entry<?, ?> entry : map.entrySet()) {
         if (!(entry.getKey() instanceof String key)) {
           throw new IllegalArgumentException(
-              "Map key " + entry.getKey() + " at '" + path + "' is not a String; MaxMind DB map keys are strings.");
+              "Map key "
+                  + entry.getKey()
+                  + " at '"
+                  + path
+                  + "' is not a String; MaxMind DB map keys are strings.");
         }
         copy.put(key, normalise(entry.getValue(), path.isEmpty() ? key : path + "." + key));
       }
@@ -348,7 +373,10 @@ public final class MmdbWriter {
       return Collections.unmodifiableList(copy);
     }
     throw new IllegalArgumentException(
-        "Unsupported value type " + value.getClass().getName() + " at '" + path
+        "Unsupported value type "
+            + value.getClass().getName()
+            + " at '"
+            + path
             + "'; expected String, Boolean, Integer, Long, BigInteger, Double, Float, byte[], Map, List or MmdbValue.");
   }
 
@@ -371,7 +399,8 @@ public final class MmdbWriter {
     public Builder databaseType(String databaseType) {
       Objects.requireNonNull(databaseType, "databaseType");
       if (databaseType.isBlank()) {
-        throw new IllegalArgumentException("Database type '" + databaseType + "' is blank; give a name such as GeoIP2-Country.");
+        throw new IllegalArgumentException(
+            "Database type '" + databaseType + "' is blank; give a name such as GeoIP2-Country.");
       }
       this.databaseType = databaseType;
       return this;
@@ -380,7 +409,8 @@ public final class MmdbWriter {
     /** 4 or 6 (default); an IPv4 database holds IPv4 networks only. */
     public Builder ipVersion(int ipVersion) {
       if (ipVersion != 4 && ipVersion != 6) {
-        throw new IllegalArgumentException("IP version " + ipVersion + " is not supported; expected 4 or 6.");
+        throw new IllegalArgumentException(
+            "IP version " + ipVersion + " is not supported; expected 4 or 6.");
       }
       this.ipVersion = ipVersion;
       return this;
@@ -389,7 +419,8 @@ public final class MmdbWriter {
     /** 24, 28 or 32 bits per search tree record; unset chooses the smallest that fits. */
     public Builder recordSize(int recordSize) {
       if (recordSize != 24 && recordSize != 28 && recordSize != 32) {
-        throw new IllegalArgumentException("Record size " + recordSize + " is not supported; expected 24, 28 or 32.");
+        throw new IllegalArgumentException(
+            "Record size " + recordSize + " is not supported; expected 24, 28 or 32.");
       }
       this.recordSize = recordSize;
       return this;
@@ -399,7 +430,8 @@ public final class MmdbWriter {
     public Builder buildEpoch(Instant buildEpoch) {
       Objects.requireNonNull(buildEpoch, "buildEpoch");
       if (buildEpoch.getEpochSecond() < 0) {
-        throw new IllegalArgumentException("Build time " + buildEpoch + " is before 1970; expected a time after the Unix epoch.");
+        throw new IllegalArgumentException(
+            "Build time " + buildEpoch + " is before 1970; expected a time after the Unix epoch.");
       }
       this.buildEpoch = buildEpoch;
       return this;
@@ -434,7 +466,8 @@ public final class MmdbWriter {
      */
     public MmdbWriter build() {
       if (databaseType == null) {
-        throw new IllegalStateException("No database type set; call databaseType(\"GeoIP2-Country\") or similar.");
+        throw new IllegalStateException(
+            "No database type set; call databaseType(\"GeoIP2-Country\") or similar.");
       }
       return new MmdbWriter(this);
     }

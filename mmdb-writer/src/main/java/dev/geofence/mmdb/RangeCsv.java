@@ -11,17 +11,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Imports IP ranges from CSV lines {@code start,end,country[,subdivision]} (the shape of DB-IP
- * Lite and similar range files) into a writer, each range as the smallest set of networks that
- * covers it exactly.
+ * Imports IP ranges from CSV lines {@code start,end,country[,subdivision]} (the shape of DB-IP Lite
+ * and similar range files) into a writer, each range as the smallest set of networks that covers it
+ * exactly.
  *
  * <pre>{@code
  * 1.0.0.0,1.0.0.255,AU
  * "2001:db8::","2001:db8:ffff:ffff:ffff:ffff:ffff:ffff","UA","UA-43"
  * }</pre>
  *
- * <p>Fields may be double-quoted. Blank lines, lines starting with {@code #}, and a first line whose
- * first field is not an address (a header) are skipped. Errors name the source and line.
+ * <p>Fields may be double-quoted. Blank lines, lines starting with {@code #}, and a first line
+ * whose first field is not an address (a header) are skipped. Errors name the source and line.
  * Stateless and thread-safe; the writer is not.
  */
 public final class RangeCsv {
@@ -40,9 +40,10 @@ public final class RangeCsv {
 
   /** GeoIP2 Country records, or City records for lines with a subdivision. */
   public static RecordFactory geoIp2() {
-    return (country, subdivision) -> subdivision
-        .map(s -> GeoIp2Records.city(country, s))
-        .orElseGet(() -> GeoIp2Records.country(country));
+    return (country, subdivision) ->
+        subdivision
+            .map(s -> GeoIp2Records.city(country, s))
+            .orElseGet(() -> GeoIp2Records.country(country));
   }
 
   /** Flat records with the country code at a dotted field path; subdivisions are ignored. */
@@ -58,7 +59,8 @@ public final class RangeCsv {
    * @return the number of ranges imported
    * @throws IllegalArgumentException for a malformed line, naming the file and line number
    */
-  public static int importInto(MmdbWriter writer, Path csv, RecordFactory factory) throws IOException {
+  public static int importInto(MmdbWriter writer, Path csv, RecordFactory factory)
+      throws IOException {
     Objects.requireNonNull(csv, "csv");
     try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
       return importInto(writer, reader, csv.toString(), factory);
@@ -71,8 +73,8 @@ public final class RangeCsv {
    * @return the number of ranges imported
    * @throws IllegalArgumentException for a malformed line, naming the source and line number
    */
-  public static int importInto(MmdbWriter writer, Reader csv, String sourceName, RecordFactory factory)
-      throws IOException {
+  public static int importInto(
+      MmdbWriter writer, Reader csv, String sourceName, RecordFactory factory) throws IOException {
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(sourceName, "sourceName");
@@ -97,14 +99,18 @@ public final class RangeCsv {
       try {
         if (fields.length < 3 || fields.length > 4) {
           throw new IllegalArgumentException(
-              "expected 3 or 4 fields (start,end,country[,subdivision]) but found " + fields.length);
+              "expected 3 or 4 fields (start,end,country[,subdivision]) but found "
+                  + fields.length);
         }
-        Optional<String> subdivision = fields.length == 4 && !fields[3].isEmpty() ? Optional.of(fields[3]) : Optional.empty();
-        Map<String, Object> record = factory.record(GeoIp2Records.countryCode(fields[2]), subdivision);
+        Optional<String> subdivision =
+            fields.length == 4 && !fields[3].isEmpty() ? Optional.of(fields[3]) : Optional.empty();
+        Map<String, Object> record =
+            factory.record(GeoIp2Records.countryCode(fields[2]), subdivision);
         writer.insertRange(fields[0], fields[1], record);
         imported++;
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(sourceName + ":" + lineNumber + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            sourceName + ":" + lineNumber + ": " + e.getMessage(), e);
       }
     }
     return imported;

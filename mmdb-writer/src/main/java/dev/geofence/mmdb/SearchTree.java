@@ -3,10 +3,10 @@ package dev.geofence.mmdb;
 import java.util.Arrays;
 
 /**
- * The binary trie of a MaxMind DB, held in two int arrays so that millions of nodes cost a few
- * tens of megabytes and no objects. A child slot holds a node index (0 or more), {@link #EMPTY},
- * or a data record id encoded as {@code -2 - id}. Aliases make the trie a DAG: several slots may
- * point at the same node. Not thread-safe.
+ * The binary trie of a MaxMind DB, held in two int arrays so that millions of nodes cost a few tens
+ * of megabytes and no objects. A child slot holds a node index (0 or more), {@link #EMPTY}, or a
+ * data record id encoded as {@code -2 - id}. Aliases make the trie a DAG: several slots may point
+ * at the same node. Not thread-safe.
  */
 final class SearchTree {
 
@@ -51,8 +51,8 @@ final class SearchTree {
   }
 
   /**
-   * Points every address of the network at {@code value}, replacing what was there. Addresses
-   * are {@link #bits} long; a shorter IPv4 address in an IPv6 tree is handled by the caller.
+   * Points every address of the network at {@code value}, replacing what was there. Addresses are
+   * {@link #bits} long; a shorter IPv4 address in an IPv6 tree is handled by the caller.
    */
   void set(byte[] address, int prefix, int value) {
     if (prefix == 0) {

@@ -28,7 +28,8 @@ class GeoIp2RecordsTest {
 
   @TempDir Path dir;
 
-  private DatabaseReader database(String type, String network, Map<String, Object> record) throws IOException {
+  private DatabaseReader database(String type, String network, Map<String, Object> record)
+      throws IOException {
     Path file = dir.resolve(type + ".mmdb");
     MmdbWriter.builder().databaseType(type).build().insert(network, record).write(file);
     return new DatabaseReader.Builder(file.toFile()).build();
@@ -36,9 +37,14 @@ class GeoIp2RecordsTest {
 
   @Test
   void countryRecordReadsAsGeoIp2Country() throws Exception {
-    Map<String, Object> record = GeoIp2Records.builder("de").registeredCountry("US").representedCountry("US", "military").toCountryRecord();
+    Map<String, Object> record =
+        GeoIp2Records.builder("de")
+            .registeredCountry("US")
+            .representedCountry("US", "military")
+            .toCountryRecord();
     try (DatabaseReader reader = database("GeoIP2-Country", "192.0.2.0/24", record)) {
-      CountryResponse response = reader.tryCountry(InetAddress.getByName("192.0.2.1")).orElseThrow();
+      CountryResponse response =
+          reader.tryCountry(InetAddress.getByName("192.0.2.1")).orElseThrow();
       assertThat(response.country().isoCode()).isEqualTo("DE");
       assertThat(response.registeredCountry().isoCode()).isEqualTo("US");
       assertThat(response.representedCountry().isoCode()).isEqualTo("US");
@@ -49,7 +55,8 @@ class GeoIp2RecordsTest {
 
   @Test
   void cityRecordCarriesSubdivisionsInOrder() throws Exception {
-    try (DatabaseReader reader = database("GeoIP2-City", "2001:db8::/32", GeoIp2Records.city("UA", "UA-43", "5"))) {
+    try (DatabaseReader reader =
+        database("GeoIP2-City", "2001:db8::/32", GeoIp2Records.city("UA", "UA-43", "5"))) {
       CityResponse response = reader.tryCity(InetAddress.getByName("2001:db8::1")).orElseThrow();
       assertThat(response.country().isoCode()).isEqualTo("UA");
       assertThat(response.subdivisions()).map(Subdivision::isoCode).containsExactly("43", "5");
@@ -58,9 +65,11 @@ class GeoIp2RecordsTest {
 
   @Test
   void enterpriseRecordCarriesConfidenceAndTraits() throws Exception {
-    Map<String, Object> record = GeoIp2Records.enterprise("FR", List.of("FR-IDF"), Set.of(TOR_EXIT_NODE));
+    Map<String, Object> record =
+        GeoIp2Records.enterprise("FR", List.of("FR-IDF"), Set.of(TOR_EXIT_NODE));
     try (DatabaseReader reader = database("GeoIP2-Enterprise", "198.51.100.0/24", record)) {
-      EnterpriseResponse response = reader.tryEnterprise(InetAddress.getByName("198.51.100.9")).orElseThrow();
+      EnterpriseResponse response =
+          reader.tryEnterprise(InetAddress.getByName("198.51.100.9")).orElseThrow();
       assertThat(response.country().isoCode()).isEqualTo("FR");
       assertThat(response.country().confidence()).isEqualTo(90);
       assertThat(response.subdivisions()).map(Subdivision::isoCode).containsExactly("IDF");
@@ -72,8 +81,11 @@ class GeoIp2RecordsTest {
 
   @Test
   void anonymousIpRecordSetsOnlyTheGivenFlags() throws Exception {
-    try (DatabaseReader reader = database("GeoIP2-Anonymous-IP", "203.0.113.0/24", GeoIp2Records.anonymousIp(HOSTING_PROVIDER))) {
-      AnonymousIpResponse response = reader.tryAnonymousIp(InetAddress.getByName("203.0.113.5")).orElseThrow();
+    try (DatabaseReader reader =
+        database(
+            "GeoIP2-Anonymous-IP", "203.0.113.0/24", GeoIp2Records.anonymousIp(HOSTING_PROVIDER))) {
+      AnonymousIpResponse response =
+          reader.tryAnonymousIp(InetAddress.getByName("203.0.113.5")).orElseThrow();
       assertThat(response.isAnonymous()).isTrue();
       assertThat(response.isHostingProvider()).isTrue();
       assertThat(response.isAnonymousVpn()).isFalse();
@@ -88,17 +100,25 @@ class GeoIp2RecordsTest {
     assertThat(GeoIp2Records.flat("location.country.code", "US"))
         .isEqualTo(Map.of("location", Map.of("country", Map.of("code", "US"))));
     Path file = dir.resolve("flat.mmdb");
-    MmdbWriter.builder().databaseType("ipinfo lite").build().insert("192.0.2.0/24", GeoIp2Records.flat("NL")).write(file);
+    MmdbWriter.builder()
+        .databaseType("ipinfo lite")
+        .build()
+        .insert("192.0.2.0/24", GeoIp2Records.flat("NL"))
+        .write(file);
     try (Reader reader = new Reader(file.toFile())) {
-      assertThat(reader.get(InetAddress.getByName("192.0.2.3"), Map.class)).isEqualTo(Map.of("country_code", "NL"));
+      assertThat(reader.get(InetAddress.getByName("192.0.2.3"), Map.class))
+          .isEqualTo(Map.of("country_code", "NL"));
     }
   }
 
   @Test
   void malformedCodesAreRejected() {
-    assertThatThrownBy(() -> GeoIp2Records.country("DEU")).hasMessageContaining("Country code 'DEU'");
+    assertThatThrownBy(() -> GeoIp2Records.country("DEU"))
+        .hasMessageContaining("Country code 'DEU'");
     assertThatThrownBy(() -> GeoIp2Records.country("1A")).hasMessageContaining("Country code '1A'");
-    assertThatThrownBy(() -> GeoIp2Records.city("UA", "PL-43")).hasMessageContaining("Subdivision 'PL-43'");
-    assertThatThrownBy(() -> GeoIp2Records.flat("a..b", "US")).hasMessageContaining("Field path 'a..b'");
+    assertThatThrownBy(() -> GeoIp2Records.city("UA", "PL-43"))
+        .hasMessageContaining("Subdivision 'PL-43'");
+    assertThatThrownBy(() -> GeoIp2Records.flat("a..b", "US"))
+        .hasMessageContaining("Field path 'a..b'");
   }
 }

@@ -33,7 +33,8 @@ class MmdbWriterTest {
   @TempDir Path dir;
 
   static Stream<Arguments> layouts() {
-    return Stream.of(24, 28, 32).flatMap(size -> Stream.of(Arguments.of(size, 4), Arguments.of(size, 6)));
+    return Stream.of(24, 28, 32)
+        .flatMap(size -> Stream.of(Arguments.of(size, 4), Arguments.of(size, 6)));
   }
 
   private static Map<String, Object> everyType() {
@@ -55,7 +56,8 @@ class MmdbWriterTest {
     record.put("long_as_uint32", 123_456L);
     record.put("long_as_uint64", 1L << 40);
     record.put("uint64", MmdbValue.uint64(new BigInteger("18446744073709551615")));
-    record.put("uint128", MmdbValue.uint128(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE)));
+    record.put(
+        "uint128", MmdbValue.uint128(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE)));
     record.put("big_integer", new BigInteger("340282366920938463463374607431768211455"));
     record.put("int32", -2_147_483_648);
     record.put("int32_positive", 70_000);
@@ -82,7 +84,12 @@ class MmdbWriterTest {
   @MethodSource("layouts")
   void everyDataTypeReadsBackWithMaxMindsReader(int recordSize, int ipVersion) throws IOException {
     Path file = dir.resolve("types.mmdb");
-    MmdbWriter writer = MmdbWriter.builder().databaseType("Test-Types").ipVersion(ipVersion).recordSize(recordSize).build();
+    MmdbWriter writer =
+        MmdbWriter.builder()
+            .databaseType("Test-Types")
+            .ipVersion(ipVersion)
+            .recordSize(recordSize)
+            .build();
     writer.insert("192.0.2.0/24", everyType());
     writer.insert("198.51.100.7", Map.of("other", "record"));
     writer.write(file);
@@ -107,8 +114,10 @@ class MmdbWriterTest {
       assertThat(read.get("long_as_uint32")).isEqualTo(123_456L);
       assertThat(read.get("long_as_uint64")).isEqualTo(BigInteger.ONE.shiftLeft(40));
       assertThat(read.get("uint64")).isEqualTo(new BigInteger("18446744073709551615"));
-      assertThat(read.get("uint128")).isEqualTo(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
-      assertThat(read.get("big_integer")).isEqualTo(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
+      assertThat(read.get("uint128"))
+          .isEqualTo(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
+      assertThat(read.get("big_integer"))
+          .isEqualTo(BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE));
       assertThat(read.get("int32")).isEqualTo(-2_147_483_648);
       assertThat(read.get("int32_positive")).isEqualTo(70_000);
       assertThat(read.get("int32_value")).isEqualTo(-1);
@@ -122,7 +131,8 @@ class MmdbWriterTest {
       assertThat(read.get("empty_map")).isEqualTo(Map.of());
       assertThat(read.get("wide_map")).isEqualTo(wideMap());
 
-      assertThat(reader.get(InetAddress.getByName("198.51.100.7"), Map.class)).isEqualTo(Map.of("other", "record"));
+      assertThat(reader.get(InetAddress.getByName("198.51.100.7"), Map.class))
+          .isEqualTo(Map.of("other", "record"));
       assertThat(reader.get(InetAddress.getByName("198.51.100.8"), Map.class)).isNull();
       assertThat(reader.getMetadata().recordSize()).isEqualTo(recordSize);
       assertThat(reader.getMetadata().ipVersion()).isEqualTo(ipVersion);
@@ -148,7 +158,9 @@ class MmdbWriterTest {
       assertThat(metadata.databaseType()).isEqualTo("GeoIP2-Country");
       assertThat(metadata.buildTime()).isEqualTo(built);
       assertThat(metadata.languages()).containsExactly("en", "de");
-      assertThat(metadata.description()).containsEntry("en", "Test database").containsEntry("de", "Testdatenbank");
+      assertThat(metadata.description())
+          .containsEntry("en", "Test database")
+          .containsEntry("de", "Testdatenbank");
       assertThat(metadata.binaryFormatMajorVersion()).isEqualTo(2);
       assertThat(metadata.binaryFormatMinorVersion()).isZero();
       assertThat(metadata.ipVersion()).isEqualTo(6);
@@ -160,7 +172,9 @@ class MmdbWriterTest {
   @ValueSource(strings = {"::ffff:1.2.3.4", "2002:102:304::", "2002:102:304:ffff::1", "::1.2.3.4"})
   void ipv4SubtreeIsAliasedAtMappedAndSixToFourRanges(String alias) throws IOException {
     Path file = dir.resolve("alias.mmdb");
-    MmdbWriter.builder().databaseType("GeoIP2-Country").build()
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .build()
         .insert("1.2.3.0/24", GeoIp2Records.country("UA"))
         .insert("1.2.4.0/24", GeoIp2Records.country("PL"))
         .insert("2001:db8::/32", GeoIp2Records.country("FR"))
@@ -170,7 +184,8 @@ class MmdbWriterTest {
       DatabaseRecord<Map> record = reader.getRecord(ipv6(alias), Map.class);
       assertThat(record.data()).isEqualTo(GeoIp2Records.country("UA"));
       assertThat(reader.get(ipv6("::ffff:1.2.5.1"), Map.class)).isNull();
-      assertThat(reader.get(ipv6("2001:db8:1::"), Map.class)).isEqualTo(GeoIp2Records.country("FR"));
+      assertThat(reader.get(ipv6("2001:db8:1::"), Map.class))
+          .isEqualTo(GeoIp2Records.country("FR"));
     }
   }
 
@@ -191,7 +206,9 @@ class MmdbWriterTest {
   void ipv4DatabaseHoldsIpv4NetworksAndRejectsIpv6() throws IOException {
     Path file = dir.resolve("v4.mmdb");
     MmdbWriter writer = MmdbWriter.builder().databaseType("GeoLite2-Country").ipVersion(4).build();
-    writer.insert("0.0.0.0/1", GeoIp2Records.country("US")).insert("128.0.0.0/32", GeoIp2Records.country("CA"));
+    writer
+        .insert("0.0.0.0/1", GeoIp2Records.country("US"))
+        .insert("128.0.0.0/32", GeoIp2Records.country("CA"));
     writer.write(file);
 
     assertThatThrownBy(() -> writer.insert("2001:db8::/32", Map.of()))
@@ -199,10 +216,12 @@ class MmdbWriterTest {
         .hasMessageContaining("2001:db8::/32");
     try (Reader reader = new Reader(file.toFile())) {
       assertThat(reader.getMetadata().ipVersion()).isEqualTo(4);
-      DatabaseRecord<Map> record = reader.getRecord(InetAddress.getByName("127.255.255.255"), Map.class);
+      DatabaseRecord<Map> record =
+          reader.getRecord(InetAddress.getByName("127.255.255.255"), Map.class);
       assertThat(record.data()).isEqualTo(GeoIp2Records.country("US"));
       assertThat(record.network().toString()).isEqualTo("0.0.0.0/1");
-      assertThat(reader.get(InetAddress.getByName("128.0.0.0"), Map.class)).isEqualTo(GeoIp2Records.country("CA"));
+      assertThat(reader.get(InetAddress.getByName("128.0.0.0"), Map.class))
+          .isEqualTo(GeoIp2Records.country("CA"));
       assertThat(reader.get(InetAddress.getByName("128.0.0.1"), Map.class)).isNull();
     }
   }
@@ -210,7 +229,9 @@ class MmdbWriterTest {
   @Test
   void laterInsertReplacesCoveredAddressesAndSplitsCoveringNetworks() throws IOException {
     Path file = dir.resolve("overlap.mmdb");
-    MmdbWriter.builder().databaseType("Test").build()
+    MmdbWriter.builder()
+        .databaseType("Test")
+        .build()
         .insert("::/0", Map.of("v", "v6-default"))
         .insert("10.1.0.0/16", Map.of("v", "old-inner"))
         .insert("10.0.0.0/8", Map.of("v", "outer"))
@@ -219,15 +240,21 @@ class MmdbWriterTest {
         .write(file);
 
     try (Reader reader = new Reader(file.toFile())) {
-      assertThat(reader.get(InetAddress.getByName("10.1.0.1"), Map.class)).isEqualTo(Map.of("v", "outer"));
-      assertThat(reader.get(InetAddress.getByName("10.2.3.4"), Map.class)).isEqualTo(Map.of("v", "inner"));
-      assertThat(reader.get(InetAddress.getByName("10.2.4.4"), Map.class)).isEqualTo(Map.of("v", "outer"));
+      assertThat(reader.get(InetAddress.getByName("10.1.0.1"), Map.class))
+          .isEqualTo(Map.of("v", "outer"));
+      assertThat(reader.get(InetAddress.getByName("10.2.3.4"), Map.class))
+          .isEqualTo(Map.of("v", "inner"));
+      assertThat(reader.get(InetAddress.getByName("10.2.4.4"), Map.class))
+          .isEqualTo(Map.of("v", "outer"));
       DatabaseRecord<Map> inner = reader.getRecord(InetAddress.getByName("10.2.3.4"), Map.class);
       assertThat(inner.network().toString()).isEqualTo("10.2.3.0/24");
-      assertThat(reader.get(InetAddress.getByName("2001:db8::1"), Map.class)).isEqualTo(Map.of("v", "v6"));
-      assertThat(reader.get(InetAddress.getByName("2a00::1"), Map.class)).isEqualTo(Map.of("v", "v6-default"));
+      assertThat(reader.get(InetAddress.getByName("2001:db8::1"), Map.class))
+          .isEqualTo(Map.of("v", "v6"));
+      assertThat(reader.get(InetAddress.getByName("2a00::1"), Map.class))
+          .isEqualTo(Map.of("v", "v6-default"));
       // ::/0 covered the IPv4 space too; mapped addresses follow the IPv4 data.
-      assertThat(reader.get(InetAddress.getByName("11.0.0.1"), Map.class)).isEqualTo(Map.of("v", "v6-default"));
+      assertThat(reader.get(InetAddress.getByName("11.0.0.1"), Map.class))
+          .isEqualTo(Map.of("v", "v6-default"));
       assertThat(reader.get(ipv6("::ffff:10.2.3.4"), Map.class)).isEqualTo(Map.of("v", "inner"));
     }
   }
@@ -236,7 +263,9 @@ class MmdbWriterTest {
   void identicalRecordsAreStoredOnce() throws IOException {
     MmdbWriter writer = MmdbWriter.builder().databaseType("Test").build();
     for (int i = 0; i < 4096; i++) {
-      writer.insert("10." + (i >> 8) + "." + (i & 0xFF) + ".0/24", new LinkedHashMap<>(GeoIp2Records.city("UA", "UA-43")));
+      writer.insert(
+          "10." + (i >> 8) + "." + (i & 0xFF) + ".0/24",
+          new LinkedHashMap<>(GeoIp2Records.city("UA", "UA-43")));
     }
     ByteArrayOutputStream once = new ByteArrayOutputStream();
     writer.write(once);
@@ -257,14 +286,17 @@ class MmdbWriterTest {
       record.put("unique", "record number " + i + " with some padding to grow the section");
       record.put("group", Map.of("name", "group " + (i / 50) + " shared by fifty records"));
       records.add(record);
-      writer.insert(IpNetwork.of(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 8), (byte) i, 0}), 24), record);
+      writer.insert(
+          IpNetwork.of(InetAddress.getByAddress(new byte[] {10, (byte) (i >> 8), (byte) i, 0}), 24),
+          record);
     }
     writer.write(file);
 
     assertThat(Files.size(file)).isGreaterThan(600_000);
     try (Reader reader = new Reader(file.toFile())) {
       for (int i = 0; i < 20_000; i += 7) {
-        InetAddress address = InetAddress.getByAddress(new byte[] {10, (byte) (i >> 8), (byte) i, 1});
+        InetAddress address =
+            InetAddress.getByAddress(new byte[] {10, (byte) (i >> 8), (byte) i, 1});
         assertThat(reader.get(address, Map.class)).isEqualTo(records.get(i));
       }
     }
@@ -283,21 +315,29 @@ class MmdbWriterTest {
   @Test
   void ipv4MappedNetworkIsInsertedAsIpv4() throws IOException {
     Path file = dir.resolve("mapped.mmdb");
-    MmdbWriter.builder().databaseType("Test").ipVersion(4).build()
+    MmdbWriter.builder()
+        .databaseType("Test")
+        .ipVersion(4)
+        .build()
         .insert("::ffff:192.0.2.0/120", Map.of("v", 1))
         .write(file);
     try (Reader reader = new Reader(file.toFile())) {
-      assertThat(reader.get(InetAddress.getByName("192.0.2.9"), Map.class)).isEqualTo(Map.of("v", 1));
+      assertThat(reader.get(InetAddress.getByName("192.0.2.9"), Map.class))
+          .isEqualTo(Map.of("v", 1));
     }
   }
 
   static Stream<Arguments> badValues() {
     return Stream.of(
         Arguments.of(Map.of("a", -1L), "Negative Long -1 at 'a'"),
-        Arguments.of(Map.of("a", Map.of("b", new Object())), "Unsupported value type java.lang.Object at 'a.b'"),
+        Arguments.of(
+            Map.of("a", Map.of("b", new Object())),
+            "Unsupported value type java.lang.Object at 'a.b'"),
         Arguments.of(Map.of("a", List.of(BigInteger.ONE.negate())), "BigInteger -1 at 'a[0]'"),
         Arguments.of(Map.of("a", Map.of(1, "x")), "Map key 1 at 'a' is not a String"),
-        Arguments.of(new LinkedHashMap<>(java.util.Collections.singletonMap("a", null)), "Null value at 'a'"));
+        Arguments.of(
+            new LinkedHashMap<>(java.util.Collections.singletonMap("a", null)),
+            "Null value at 'a'"));
   }
 
   @ParameterizedTest(name = "{1}")
@@ -311,10 +351,13 @@ class MmdbWriterTest {
 
   @Test
   void builderValidatesEachSetting() {
-    assertThatThrownBy(() -> MmdbWriter.builder().ipVersion(5)).hasMessageContaining("IP version 5");
-    assertThatThrownBy(() -> MmdbWriter.builder().recordSize(30)).hasMessageContaining("Record size 30");
+    assertThatThrownBy(() -> MmdbWriter.builder().ipVersion(5))
+        .hasMessageContaining("IP version 5");
+    assertThatThrownBy(() -> MmdbWriter.builder().recordSize(30))
+        .hasMessageContaining("Record size 30");
     assertThatThrownBy(() -> MmdbWriter.builder().databaseType(" ")).hasMessageContaining("blank");
-    assertThatThrownBy(() -> MmdbWriter.builder().buildEpoch(Instant.ofEpochSecond(-1))).hasMessageContaining("1969");
+    assertThatThrownBy(() -> MmdbWriter.builder().buildEpoch(Instant.ofEpochSecond(-1)))
+        .hasMessageContaining("1969");
     assertThatThrownBy(() -> MmdbWriter.builder().build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("No database type");
@@ -324,8 +367,10 @@ class MmdbWriterTest {
   void typedValueFactoriesCheckTheirRange() {
     assertThatThrownBy(() -> MmdbValue.uint16(65536)).hasMessageContaining("uint16 value 65536");
     assertThatThrownBy(() -> MmdbValue.uint32(-1)).hasMessageContaining("uint32 value -1");
-    assertThatThrownBy(() -> MmdbValue.uint64(BigInteger.ONE.shiftLeft(64))).hasMessageContaining("uint64 value 18446744073709551616");
-    assertThatThrownBy(() -> MmdbValue.uint128(BigInteger.ONE.negate())).hasMessageContaining("uint128 value -1");
+    assertThatThrownBy(() -> MmdbValue.uint64(BigInteger.ONE.shiftLeft(64)))
+        .hasMessageContaining("uint64 value 18446744073709551616");
+    assertThatThrownBy(() -> MmdbValue.uint128(BigInteger.ONE.negate()))
+        .hasMessageContaining("uint128 value -1");
   }
 
   @Test

@@ -40,7 +40,10 @@ final class Countries {
 
   /** Something the author probably meant as a subdivision: two letters, a hyphen, anything. */
   static boolean resemblesSubdivision(String text) {
-    return text.length() >= 3 && Character.isLetter(text.charAt(0)) && Character.isLetter(text.charAt(1)) && text.charAt(2) == '-';
+    return text.length() >= 3
+        && Character.isLetter(text.charAt(0))
+        && Character.isLetter(text.charAt(1))
+        && text.charAt(2) == '-';
   }
 
   static String countryOf(String subdivision) {

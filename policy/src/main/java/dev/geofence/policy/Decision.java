@@ -44,7 +44,9 @@ public record Decision(
     NO_RULE_MATCHED,
     /** The look-up gave no country; the policy's {@code unknown} section decided. */
     UNKNOWN,
-    /** The look-up flagged the caller as anonymous; the policy's {@code anonymous} section decided. */
+    /**
+     * The look-up flagged the caller as anonymous; the policy's {@code anonymous} section decided.
+     */
     ANONYMOUS
   }
 

@@ -57,9 +57,11 @@ final class DecisionTable {
         active.add(rule.activeAt(t) ? rule : null);
       }
       Map<String, Match> countries = new HashMap<>();
-      countryCodes.forEach((code, opt) -> countries.put(code, new Match(first(active, code, false), opt)));
+      countryCodes.forEach(
+          (code, opt) -> countries.put(code, new Match(first(active, code, false), opt)));
       Map<String, Match> subdivisions = new HashMap<>();
-      subdivisionCodes.forEach((code, opt) -> subdivisions.put(code, new Match(first(active, code, true), opt)));
+      subdivisionCodes.forEach(
+          (code, opt) -> subdivisions.put(code, new Match(first(active, code, true), opt)));
       spans[k] = new Span(countries, subdivisions, firstCatchAll(active));
     }
   }
@@ -75,7 +77,9 @@ final class DecisionTable {
     for (int i = 0; i < active.size(); i++) {
       RuleDef rule = active.get(i);
       if (rule != null
-          && (subdivision ? rule.where().subdivisions().contains(code) : rule.where().coversCountry(code))) {
+          && (subdivision
+              ? rule.where().subdivisions().contains(code)
+              : rule.where().coversCountry(code))) {
         return i;
       }
     }

@@ -33,7 +33,10 @@ final class Diagnostics {
     return list.stream().anyMatch(Diagnostic::isError);
   }
 
-  /** Every diagnostic in file order; past {@link #MAX_REPORTED} only a count of the rest, so garbage input stays readable. */
+  /**
+   * Every diagnostic in file order; past {@link #MAX_REPORTED} only a count of the rest, so garbage
+   * input stays readable.
+   */
   List<Diagnostic> sorted() {
     List<Diagnostic> all = list.stream().sorted(Diagnostic.IN_FILE_ORDER).toList();
     if (all.size() <= MAX_REPORTED) {
@@ -43,7 +46,10 @@ final class Diagnostics {
     Diagnostic last = kept.get(MAX_REPORTED - 1);
     kept.add(
         Diagnostic.error(
-            file, last.line(), last.column(), "too many problems; " + (all.size() - MAX_REPORTED) + " more not shown"));
+            file,
+            last.line(),
+            last.column(),
+            "too many problems; " + (all.size() - MAX_REPORTED) + " more not shown"));
     return kept;
   }
 
@@ -55,8 +61,13 @@ final class Diagnostics {
         String suggestion = Suggestions.didYouMean(key, allowed);
         error(
             e.key(),
-            "unknown key '" + key + "'" + context
-                + (suggestion.isEmpty() ? "; expected one of " + String.join(", ", allowed) : suggestion));
+            "unknown key '"
+                + key
+                + "'"
+                + context
+                + (suggestion.isEmpty()
+                    ? "; expected one of " + String.join(", ", allowed)
+                    : suggestion));
       }
     }
   }

@@ -39,7 +39,8 @@ final class Explainer {
     if (origin.anonymous()) {
       Optional<Outcomes.Outcome> anonymous = policy.anonymousOutcome(slot);
       if (anonymous.isPresent()) {
-        steps.add(new Step("anonymous", Result.MATCHED, "the look-up flags the caller as anonymous"));
+        steps.add(
+            new Step("anonymous", Result.MATCHED, "the look-up flags the caller as anonymous"));
         return done(anonymous.get(), Optional.empty(), Optional.empty());
       }
       steps.add(
@@ -63,7 +64,8 @@ final class Explainer {
           new Step(
               "unknown",
               Result.MATCHED,
-              "the look-up gives no " + String.join(" or ", model.sources().stream().map(CountrySource::label).toList())
+              "the look-up gives no "
+                  + String.join(" or ", model.sources().stream().map(CountrySource::label).toList())
                   + " country"));
       return done(policy.unknownOutcome(slot), Optional.empty(), Optional.empty());
     }
@@ -71,7 +73,11 @@ final class Explainer {
     for (int i = 0; i < model.rules().size(); i++) {
       RuleDef rule = model.rules().get(i);
       if (!rule.activeAt(second)) {
-        steps.add(new Step(rule.name(), Result.NOT_EFFECTIVE, "not in force at " + at + ": " + Policy.describeDates(rule.from(), rule.until())));
+        steps.add(
+            new Step(
+                rule.name(),
+                Result.NOT_EFFECTIVE,
+                "not in force at " + at + ": " + Policy.describeDates(rule.from(), rule.until())));
         continue;
       }
       Optional<Hit> hit = firstHit(rule.where());
@@ -80,13 +86,30 @@ final class Explainer {
             new Step(
                 rule.name(),
                 Result.MATCHED,
-                (hit.get().code().length() > 2 ? "subdivision " : hit.get().source().label() + " country ")
-                    + hit.get().code() + " " + hit.get().how() + "; " + rule.limit().describe(model.tiers())));
-        return done(policy.ruleOutcome(i, slot), Optional.of(hit.get().code()), Optional.of(hit.get().source()));
+                (hit.get().code().length() > 2
+                        ? "subdivision "
+                        : hit.get().source().label() + " country ")
+                    + hit.get().code()
+                    + " "
+                    + hit.get().how()
+                    + "; "
+                    + rule.limit().describe(model.tiers())));
+        return done(
+            policy.ruleOutcome(i, slot),
+            Optional.of(hit.get().code()),
+            Optional.of(hit.get().source()));
       }
-      steps.add(new Step(rule.name(), Result.NOT_MATCHED, "its where does not cover " + String.join(", ", tested)));
+      steps.add(
+          new Step(
+              rule.name(),
+              Result.NOT_MATCHED,
+              "its where does not cover " + String.join(", ", tested)));
     }
-    steps.add(new Step(Policy.NO_RULE, Result.MATCHED, "no rule matches " + String.join(", ", tested) + "; blocked (fail closed)"));
+    steps.add(
+        new Step(
+            Policy.NO_RULE,
+            Result.MATCHED,
+            "no rule matches " + String.join(", ", tested) + "; blocked (fail closed)"));
     return done(policy.noRuleOutcome(slot), Optional.empty(), Optional.empty());
   }
 
@@ -99,7 +122,8 @@ final class Explainer {
         continue;
       }
       if (where.countries().contains(country)) {
-        return Optional.of(new Hit(country, source, "is in '" + where.via().get(country).text() + "'"));
+        return Optional.of(
+            new Hit(country, source, "is in '" + where.via().get(country).text() + "'"));
       }
       if (where.any()) {
         return Optional.of(new Hit(country, source, "is covered by \"*\""));
@@ -107,7 +131,9 @@ final class Explainer {
       if (source == CountrySource.LOCATION) {
         for (String subdivision : origin.subdivisions()) {
           if (where.subdivisions().contains(subdivision)) {
-            return Optional.of(new Hit(subdivision, source, "is in '" + where.via().get(subdivision).text() + "'"));
+            return Optional.of(
+                new Hit(
+                    subdivision, source, "is in '" + where.via().get(subdivision).text() + "'"));
           }
         }
       }
@@ -115,7 +141,8 @@ final class Explainer {
     return Optional.empty();
   }
 
-  private Explanation done(Outcomes.Outcome outcome, Optional<String> matched, Optional<CountrySource> source) {
+  private Explanation done(
+      Outcomes.Outcome outcome, Optional<String> matched, Optional<CountrySource> source) {
     return new Explanation(steps, outcome.decide(requestedModel, requestedTier, matched, source));
   }
 }

@@ -33,7 +33,9 @@ public record Explanation(List<Step> steps, Decision decision) {
 
     @Override
     public String toString() {
-      return String.format("%-13s %s: %s", result.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), name, detail);
+      return String.format(
+          "%-13s %s: %s",
+          result.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '), name, detail);
     }
   }
 
@@ -44,7 +46,11 @@ public record Explanation(List<Step> steps, Decision decision) {
     for (Step step : steps) {
       s.append(step).append('\n');
     }
-    s.append("decision: ").append(decision.outcome()).append(" (rule '").append(decision.ruleName()).append("'");
+    s.append("decision: ")
+        .append(decision.outcome())
+        .append(" (rule '")
+        .append(decision.ruleName())
+        .append("'");
     decision.basis().ifPresent(b -> s.append("; basis: ").append(b));
     return s.append(")").toString();
   }

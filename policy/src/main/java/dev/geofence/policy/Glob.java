@@ -49,9 +49,11 @@ final class Glob {
   boolean matches(String text, int start, int end) {
     switch (shape) {
       case EXACT:
-        return end - start == literal.length() && text.regionMatches(true, start, literal, 0, literal.length());
+        return end - start == literal.length()
+            && text.regionMatches(true, start, literal, 0, literal.length());
       case PREFIX:
-        return end - start >= literal.length() && text.regionMatches(true, start, literal, 0, literal.length());
+        return end - start >= literal.length()
+            && text.regionMatches(true, start, literal, 0, literal.length());
       default:
         return wildcard(text, start, end);
     }
@@ -84,7 +86,8 @@ final class Glob {
       if (p < plen && pattern.charAt(p) == '*') {
         star = p++;
         retry = t;
-      } else if (p < plen && (pattern.charAt(p) == '?' || pattern.charAt(p) == lower(text.charAt(t)))) {
+      } else if (p < plen
+          && (pattern.charAt(p) == '?' || pattern.charAt(p) == lower(text.charAt(t)))) {
         p++;
         t++;
       } else if (star >= 0) {

@@ -29,7 +29,10 @@ record Limit(Kind kind, int tier, boolean substitute) {
       case ALLOW:
         return "allow";
       default:
-        return "allow up to " + tiers.get(tier).name() + ", then " + (substitute ? "substitute" : "block");
+        return "allow up to "
+            + tiers.get(tier).name()
+            + ", then "
+            + (substitute ? "substitute" : "block");
     }
   }
 }

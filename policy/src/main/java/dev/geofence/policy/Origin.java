@@ -6,8 +6,8 @@ import java.util.Locale;
 
 /**
  * Where a request comes from, as a geolocation look-up reports it. Country fields are ISO 3166-1
- * alpha-2 codes or {@code null} when the look-up has none; {@code subdivisions} are ISO 3166-2 codes
- * of the location country (such as {@code UA-43}), most general first, never null. Codes are
+ * alpha-2 codes or {@code null} when the look-up has none; {@code subdivisions} are ISO 3166-2
+ * codes of the location country (such as {@code UA-43}), most general first, never null. Codes are
  * trimmed and upper-cased; blank codes become null. When only subdivisions are given, the location
  * country is taken from the first of them. Immutable.
  *

@@ -19,7 +19,12 @@ final class Outcomes {
     final Optional<String> substitute;
     final Optional<String> substituteTier;
 
-    Outcome(Action action, Decision.Reason reason, RuleDef rule, Optional<String> substitute, Optional<String> substituteTier) {
+    Outcome(
+        Action action,
+        Decision.Reason reason,
+        RuleDef rule,
+        Optional<String> substitute,
+        Optional<String> substituteTier) {
       this.action = action;
       this.reason = reason;
       this.ruleName = rule.name();
@@ -50,14 +55,25 @@ final class Outcomes {
           tier = Optional.empty();
       }
       return new Decision(
-          action, reason, ruleName, basis, monitor, requestedModel, requestedTier, model, tier, matched, source);
+          action,
+          reason,
+          ruleName,
+          basis,
+          monitor,
+          requestedModel,
+          requestedTier,
+          model,
+          tier,
+          matched,
+          source);
     }
   }
 
   private Outcomes() {}
 
   /** The outcomes of {@code rule} by slot: one per tier, then one for "no model". */
-  static Outcome[] of(PolicyModel model, RuleDef rule, Decision.Reason reason, List<Optional<String>> tierNames) {
+  static Outcome[] of(
+      PolicyModel model, RuleDef rule, Decision.Reason reason, List<Optional<String>> tierNames) {
     int tiers = model.tiers().size();
     Outcome[] bySlot = new Outcome[tiers + 1];
     for (int tier = 0; tier <= tiers; tier++) {
@@ -66,7 +82,12 @@ final class Outcomes {
     return bySlot;
   }
 
-  private static Outcome outcome(PolicyModel model, RuleDef rule, Decision.Reason reason, int tier, List<Optional<String>> tierNames) {
+  private static Outcome outcome(
+      PolicyModel model,
+      RuleDef rule,
+      Decision.Reason reason,
+      int tier,
+      List<Optional<String>> tierNames) {
     Limit limit = rule.limit();
     Optional<String> none = Optional.empty();
     switch (limit.kind()) {
@@ -83,7 +104,11 @@ final class Outcomes {
           Optional<String> substitute = substituteFor(model, tier, limit.tier());
           if (substitute.isPresent()) {
             return new Outcome(
-                Action.SUBSTITUTE, reason, rule, substitute, tierNames.get(model.tierOf(substitute.get())));
+                Action.SUBSTITUTE,
+                reason,
+                rule,
+                substitute,
+                tierNames.get(model.tierOf(substitute.get())));
           }
         }
         return new Outcome(Action.BLOCK, reason, rule, none, none);

@@ -17,15 +17,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A loaded and validated region policy: which countries and subdivisions may use which model
- * tiers. Immutable and thread-safe; share one instance across all request threads and replace it
- * whole (for example through an {@code AtomicReference}) to reload.
+ * A loaded and validated region policy: which countries and subdivisions may use which model tiers.
+ * Immutable and thread-safe; share one instance across all request threads and replace it whole
+ * (for example through an {@code AtomicReference}) to reload.
  *
- * <p>Decision tables are built at load, so {@link #evaluate} does a binary search over the
- * policy's date boundaries, one hash look-up per country tested and one glob match per tier
- * pattern; it allocates only the returned {@link Decision} and an {@link Optional} for the
- * requested model (plus one for the matched code when a catch-all matched a country the policy
- * does not name).
+ * <p>Decision tables are built at load, so {@link #evaluate} does a binary search over the policy's
+ * date boundaries, one hash look-up per country tested and one glob match per tier pattern; it
+ * allocates only the returned {@link Decision} and an {@link Optional} for the requested model
+ * (plus one for the matched code when a catch-all matched a country the policy does not name).
  *
  * <pre>{@code
  * Policy policy = Policy.load(Path.of("policy.yaml"));
@@ -46,7 +45,8 @@ public final class Policy {
   private final List<Optional<CountrySource>> sourceOptionals;
   private final Outcomes.Outcome[][] ruleOutcomes;
   private final Outcomes.Outcome[] unknownOutcomes;
-  private final Outcomes.Outcome[] anonymousOutcomes; // null when the policy has no 'anonymous' section
+  private final Outcomes.Outcome[]
+      anonymousOutcomes; // null when the policy has no 'anonymous' section
   private final Outcomes.Outcome[] noRuleOutcomes;
   private final DecisionTable table;
 
@@ -64,13 +64,29 @@ public final class Policy {
     this.sourceOptionals = List.copyOf(sourceOpts);
     this.ruleOutcomes = new Outcomes.Outcome[model.rules().size()][];
     for (int i = 0; i < ruleOutcomes.length; i++) {
-      ruleOutcomes[i] = Outcomes.of(model, model.rules().get(i), Decision.Reason.RULE, tierOptionals);
+      ruleOutcomes[i] =
+          Outcomes.of(model, model.rules().get(i), Decision.Reason.RULE, tierOptionals);
     }
-    this.unknownOutcomes = Outcomes.of(model, model.unknown(), Decision.Reason.UNKNOWN, tierOptionals);
+    this.unknownOutcomes =
+        Outcomes.of(model, model.unknown(), Decision.Reason.UNKNOWN, tierOptionals);
     this.anonymousOutcomes =
-        model.anonymous().map(a -> Outcomes.of(model, a, Decision.Reason.ANONYMOUS, tierOptionals)).orElse(null);
-    RuleDef noRule = new RuleDef(NO_RULE, Where.NOWHERE, Limit.BLOCK, Optional.empty(), Optional.empty(), Optional.empty(), false, 1, 1);
-    this.noRuleOutcomes = Outcomes.of(model, noRule, Decision.Reason.NO_RULE_MATCHED, tierOptionals);
+        model
+            .anonymous()
+            .map(a -> Outcomes.of(model, a, Decision.Reason.ANONYMOUS, tierOptionals))
+            .orElse(null);
+    RuleDef noRule =
+        new RuleDef(
+            NO_RULE,
+            Where.NOWHERE,
+            Limit.BLOCK,
+            Optional.empty(),
+            Optional.empty(),
+            Optional.empty(),
+            false,
+            1,
+            1);
+    this.noRuleOutcomes =
+        Outcomes.of(model, noRule, Decision.Reason.NO_RULE_MATCHED, tierOptionals);
     this.table = new DecisionTable(model.rules());
   }
 
@@ -96,7 +112,10 @@ public final class Policy {
     return orThrow(validate(yaml, sourceName));
   }
 
-  /** Validates a policy file: every error and warning, and the policy when there is no error. Never throws for bad content. */
+  /**
+   * Validates a policy file: every error and warning, and the policy when there is no error. Never
+   * throws for bad content.
+   */
   public static ValidationReport validate(Path file) {
     Objects.requireNonNull(file, "file");
     String name = file.toString();
@@ -109,7 +128,8 @@ public final class Policy {
     Objects.requireNonNull(yaml, "yaml");
     Objects.requireNonNull(sourceName, "sourceName");
     return report(
-        PolicyCompiler.compile(YamlReader.read(yaml, sourceName), yaml.getBytes(StandardCharsets.UTF_8), sourceName));
+        PolicyCompiler.compile(
+            YamlReader.read(yaml, sourceName), yaml.getBytes(StandardCharsets.UTF_8), sourceName));
   }
 
   private static ValidationReport report(PolicyCompiler.Result result) {
@@ -178,8 +198,8 @@ public final class Policy {
   }
 
   /**
-   * The tier of a model id: the first tier with a matching pattern (case-insensitive, on the trimmed
-   * id), else the {@code unlisted-models} tier. Allocates nothing.
+   * The tier of a model id: the first tier with a matching pattern (case-insensitive, on the
+   * trimmed id), else the {@code unlisted-models} tier. Allocates nothing.
    */
   public String tierOf(String model) {
     Objects.requireNonNull(model, "model");
@@ -241,8 +261,18 @@ public final class Policy {
       return d;
     }
     Optional<String> none = Optional.empty();
-    return new Decision(Action.BLOCK, d.reason(), d.ruleName(), d.basis(), d.monitor(), none,
-        d.requestedTier(), none, none, d.matched(), d.matchedSource());
+    return new Decision(
+        Action.BLOCK,
+        d.reason(),
+        d.ruleName(),
+        d.basis(),
+        d.monitor(),
+        none,
+        d.requestedTier(),
+        none,
+        none,
+        d.matched(),
+        d.matchedSource());
   }
 
   /** The highest tier's name: the first of {@link #tierNames()}. */
@@ -256,9 +286,14 @@ public final class Policy {
   }
 
   private Decision decide(
-      Origin origin, int slot, Optional<String> requestedModel, Optional<String> requestedTier, Instant at) {
+      Origin origin,
+      int slot,
+      Optional<String> requestedModel,
+      Optional<String> requestedTier,
+      Instant at) {
     if (origin.anonymous() && anonymousOutcomes != null) {
-      return anonymousOutcomes[slot].decide(requestedModel, requestedTier, Optional.empty(), Optional.empty());
+      return anonymousOutcomes[slot].decide(
+          requestedModel, requestedTier, Optional.empty(), Optional.empty());
     }
     DecisionTable.Span span = table.at(at.getEpochSecond());
     int best = DecisionTable.NONE;
@@ -293,10 +328,12 @@ public final class Policy {
       }
     }
     if (!anyCountry) {
-      return unknownOutcomes[slot].decide(requestedModel, requestedTier, Optional.empty(), Optional.empty());
+      return unknownOutcomes[slot].decide(
+          requestedModel, requestedTier, Optional.empty(), Optional.empty());
     }
     if (best == DecisionTable.NONE) {
-      return noRuleOutcomes[slot].decide(requestedModel, requestedTier, Optional.empty(), Optional.empty());
+      return noRuleOutcomes[slot].decide(
+          requestedModel, requestedTier, Optional.empty(), Optional.empty());
     }
     return ruleOutcomes[best][slot].decide(
         requestedModel,
@@ -349,7 +386,8 @@ public final class Policy {
     if (from.isPresent() && until.isPresent()) {
       return "in force from " + from.get() + " until the end of " + until.get() + " (UTC)";
     }
-    return from.map(d -> "in force from " + d + " (UTC)").orElseGet(() -> "in force until the end of " + until.orElseThrow() + " (UTC)");
+    return from.map(d -> "in force from " + d + " (UTC)")
+        .orElseGet(() -> "in force until the end of " + until.orElseThrow() + " (UTC)");
   }
 
   private static String sha256(byte[] content) {
@@ -362,6 +400,14 @@ public final class Policy {
 
   @Override
   public String toString() {
-    return "Policy[" + model.id() + " " + model.version() + ", " + model.rules().size() + " rules, sha256 " + sha256.substring(0, 12) + "]";
+    return "Policy["
+        + model.id()
+        + " "
+        + model.version()
+        + ", "
+        + model.rules().size()
+        + " rules, sha256 "
+        + sha256.substring(0, 12)
+        + "]";
   }
 }

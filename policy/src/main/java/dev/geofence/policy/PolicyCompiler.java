@@ -26,13 +26,30 @@ final class PolicyCompiler {
 
   static final List<String> TOP_KEYS =
       List.of(
-          "policy", "version", "country-source", "tiers", "unlisted-models", "substitutes", "regions",
-          "rules", "unknown", "anonymous");
+          "policy",
+          "version",
+          "country-source",
+          "tiers",
+          "unlisted-models",
+          "substitutes",
+          "regions",
+          "rules",
+          "unknown",
+          "anonymous");
   static final List<String> RULE_KEYS =
       List.of(
-          "name", "where", "action", "allow", "over-limit", "basis", "effective-from",
-          "effective-until", "monitor");
-  static final List<String> SECTION_KEYS = List.of("action", "allow", "over-limit", "basis", "monitor");
+          "name",
+          "where",
+          "action",
+          "allow",
+          "over-limit",
+          "basis",
+          "effective-from",
+          "effective-until",
+          "monitor");
+  static final List<String> SECTION_KEYS =
+      List.of("action", "allow", "over-limit", "basis", "monitor");
+
   /** Names the decision uses for the sections and for "no rule", so no rule may take them. */
   static final Set<String> RESERVED_RULE_NAMES = Set.of("anonymous", "unknown", "no-rule");
 
@@ -55,7 +72,9 @@ final class PolicyCompiler {
     this.values = new Values(diagnostics);
   }
 
-  /** The result of compiling: every diagnostic in file order, and the policy if there was no error. */
+  /**
+   * The result of compiling: every diagnostic in file order, and the policy if there was no error.
+   */
   record Result(List<Diagnostic> diagnostics, Optional<Policy> policy) {}
 
   static Result compile(YamlReader.Result yaml, byte[] content, String file) {
@@ -74,13 +93,16 @@ final class PolicyCompiler {
       return Optional.empty();
     }
     diagnostics.checkKeys(top, TOP_KEYS, "");
-    String id = requiredText(top, "policy", "the policy id recorded in every audit record").orElse("");
+    String id =
+        requiredText(top, "policy", "the policy id recorded in every audit record").orElse("");
     checkFreeText(top.get("policy"), "policy id");
-    String version = requiredText(top, "version", "free text recorded in every audit record").orElse("");
+    String version =
+        requiredText(top, "version", "free text recorded in every audit record").orElse("");
     List<CountrySource> sources = countrySources(top.get("country-source"));
     required(top, "tiers", "model tiers, highest first").ifPresent(this::tiers);
     int unlisted = top.get("unlisted-models").flatMap(n -> tierRef(n, "unlisted-models")).orElse(0);
-    String[] substitutes = top.get("substitutes").map(n -> substitutes(n, unlisted)).orElse(new String[tiers.size()]);
+    String[] substitutes =
+        top.get("substitutes").map(n -> substitutes(n, unlisted)).orElse(new String[tiers.size()]);
     top.get("regions").ifPresent(this::regions);
     Optional<YamlNode> rulesNode = required(top, "rules", "a list of rules, first match wins");
     List<RuleDef> rules = rulesNode.map(this::rules).orElse(List.of());
@@ -95,8 +117,16 @@ final class PolicyCompiler {
     }
     PolicyModel model =
         new PolicyModel(
-            file, id, version, sources, tiers, unlisted, Arrays.stream(substitutes).map(Optional::ofNullable).toList(),
-            rules, unknown, anonymous);
+            file,
+            id,
+            version,
+            sources,
+            tiers,
+            unlisted,
+            Arrays.stream(substitutes).map(Optional::ofNullable).toList(),
+            rules,
+            unknown,
+            anonymous);
     new PolicyLint(model, diagnostics, regionKeys(), top.entry("rules").get().key()).run();
     return Optional.of(new Policy(model, content, diagnostics.sorted()));
   }
@@ -118,12 +148,17 @@ final class PolicyCompiler {
   }
 
   private Optional<String> requiredText(Mapping m, String key, String purpose) {
-    return required(m, key, purpose).flatMap(n -> values.text(n, "'" + key + "'")).map(Scalar::text);
+    return required(m, key, purpose)
+        .flatMap(n -> values.text(n, "'" + key + "'"))
+        .map(Scalar::text);
   }
 
   private void checkFreeText(Optional<YamlNode> node, String what) {
     node.filter(n -> n instanceof Scalar s && s.text().strip().length() > MAX_NAME)
-        .ifPresent(n -> diagnostics.error(n, "the " + what + " is longer than " + MAX_NAME + " characters"));
+        .ifPresent(
+            n ->
+                diagnostics.error(
+                    n, "the " + what + " is longer than " + MAX_NAME + " characters"));
   }
 
   private List<CountrySource> countrySources(Optional<YamlNode> node) {
@@ -139,20 +174,26 @@ final class PolicyCompiler {
       if (i < 0) {
         diagnostics.error(
             s,
-            "unknown country-source '" + v + "'" + Suggestions.didYouMean(v, labels)
+            "unknown country-source '"
+                + v
+                + "'"
+                + Suggestions.didYouMean(v, labels)
                 + "; expected location, registered or represented");
       } else {
         sources.add(CountrySource.values()[i]);
       }
     }
     if (entries.isEmpty() && node.get() instanceof Sequence) {
-      diagnostics.error(node.get(), "'country-source' is empty; list at least one of location, registered, represented");
+      diagnostics.error(
+          node.get(),
+          "'country-source' is empty; list at least one of location, registered, represented");
     }
     return sources.isEmpty() ? List.of(CountrySource.LOCATION) : List.copyOf(sources);
   }
 
   private void tiers(YamlNode node) {
-    Optional<Mapping> m = values.mapping(node, "'tiers'", "a mapping of tier name to model patterns, highest first");
+    Optional<Mapping> m =
+        values.mapping(node, "'tiers'", "a mapping of tier name to model patterns, highest first");
     if (m.isEmpty()) {
       return;
     }
@@ -171,7 +212,12 @@ final class PolicyCompiler {
                 earlier ->
                     diagnostics.warning(
                         p,
-                        "pattern '" + glob + "' of tier '" + name + "' never applies: pattern '" + earlier
+                        "pattern '"
+                            + glob
+                            + "' of tier '"
+                            + name
+                            + "' never applies: pattern '"
+                            + earlier
                             + "' of an earlier tier already matches every model it matches"));
         patterns.add(glob);
       }
@@ -187,8 +233,10 @@ final class PolicyCompiler {
     for (Tier t : tiers) {
       for (Glob g : t.patterns()) {
         String p = g.pattern();
-        boolean prefixOnly = p.endsWith("*") && p.indexOf('*') == p.length() - 1 && p.indexOf('?') < 0;
-        if (p.equals(later.pattern()) || (prefixOnly && later.pattern().startsWith(p.substring(0, p.length() - 1)))) {
+        boolean prefixOnly =
+            p.endsWith("*") && p.indexOf('*') == p.length() - 1 && p.indexOf('?') < 0;
+        if (p.equals(later.pattern())
+            || (prefixOnly && later.pattern().startsWith(p.substring(0, p.length() - 1)))) {
           return Optional.of(g);
         }
       }
@@ -206,8 +254,13 @@ final class PolicyCompiler {
     if (rank == null) {
       diagnostics.error(
           s.get(),
-          "unknown tier '" + name + "' in " + where + Suggestions.didYouMean(name, tierRanks.keySet())
-              + "; expected one of " + String.join(", ", tierRanks.keySet()));
+          "unknown tier '"
+              + name
+              + "' in "
+              + where
+              + Suggestions.didYouMean(name, tierRanks.keySet())
+              + "; expected one of "
+              + String.join(", ", tierRanks.keySet()));
       return Optional.empty();
     }
     return Optional.of(rank);
@@ -215,26 +268,34 @@ final class PolicyCompiler {
 
   private String[] substitutes(YamlNode node, int unlisted) {
     String[] byRank = new String[tiers.size()];
-    Optional<Mapping> m = values.mapping(node, "'substitutes'", "a mapping of tier name to the model that replaces it");
+    Optional<Mapping> m =
+        values.mapping(
+            node, "'substitutes'", "a mapping of tier name to the model that replaces it");
     if (m.isEmpty()) {
       return byRank;
     }
     for (YamlNode.Entry e : m.get().entries()) {
       Optional<Integer> rank = tierRef(e.key(), "substitutes");
-      Optional<Scalar> model = values.text(e.value(), "the substitute for tier '" + e.key().text() + "'");
+      Optional<Scalar> model =
+          values.text(e.value(), "the substitute for tier '" + e.key().text() + "'");
       if (rank.isEmpty() || model.isEmpty()) {
         continue;
       }
       String id = model.get().text().strip();
       if (id.indexOf('*') >= 0 || id.indexOf('?') >= 0) {
-        diagnostics.error(model.get(), "substitute '" + id + "' is a pattern; a substitute is one model id");
+        diagnostics.error(
+            model.get(), "substitute '" + id + "' is a pattern; a substitute is one model id");
         continue;
       }
       int substituteRank = Tier.rankOf(tiers, id, unlisted);
       if (substituteRank <= rank.get()) {
         diagnostics.error(
             model.get(),
-            "substitute '" + id + "' for tier '" + e.key().text() + "' is of tier '"
+            "substitute '"
+                + id
+                + "' for tier '"
+                + e.key().text()
+                + "' is of tier '"
                 + tiers.get(substituteRank).name()
                 + "'; a substitute must be of a lower tier than the one it replaces");
         continue;
@@ -268,7 +329,9 @@ final class PolicyCompiler {
     }
   }
 
-  /** A region with its references followed: every country and subdivision, and the regions included. */
+  /**
+   * A region with its references followed: every country and subdivision, and the regions included.
+   */
   static final class Expansion {
     final Set<String> countries = new LinkedHashSet<>();
     final Set<String> subdivisions = new LinkedHashSet<>();
@@ -276,7 +339,9 @@ final class PolicyCompiler {
   }
 
   private void regions(YamlNode node) {
-    Optional<Mapping> m = values.mapping(node, "'regions'", "a mapping of region name to country and subdivision codes");
+    Optional<Mapping> m =
+        values.mapping(
+            node, "'regions'", "a mapping of region name to country and subdivision codes");
     if (m.isEmpty()) {
       return;
     }
@@ -284,9 +349,17 @@ final class PolicyCompiler {
       String name = e.key().text();
       if (checkName(e.key(), "region")) {
         if (Countries.isCountry(name)) {
-          diagnostics.error(e.key(), "region name '" + name + "' is an ISO 3166-1 country code; choose a name that is not one");
+          diagnostics.error(
+              e.key(),
+              "region name '"
+                  + name
+                  + "' is an ISO 3166-1 country code; choose a name that is not one");
         } else if (Countries.looksLikeSubdivision(name)) {
-          diagnostics.error(e.key(), "region name '" + name + "' has the form of an ISO 3166-2 subdivision code; choose another name");
+          diagnostics.error(
+              e.key(),
+              "region name '"
+                  + name
+                  + "' has the form of an ISO 3166-2 subdivision code; choose another name");
         }
       }
       regions.put(name, new Region(e.key(), values.textList(e.value(), "region '" + name + "'")));
@@ -323,7 +396,10 @@ final class PolicyCompiler {
             List<String> cycle = new ArrayList<>(path.subList(start, path.size()));
             cycle.add(ref.code());
             diagnostics.error(
-                ref.at(), "region cycle: " + String.join(" -> ", cycle) + "; a region may not include itself");
+                ref.at(),
+                "region cycle: "
+                    + String.join(" -> ", cycle)
+                    + "; a region may not include itself");
           } else {
             Expansion inner = expand(ref.code(), path);
             expansion.regions.add(ref.code());
@@ -347,7 +423,8 @@ final class PolicyCompiler {
       if (anyAllowed) {
         return Optional.of(new Ref(Ref.Kind.ANY, text, entry));
       }
-      diagnostics.error(entry, "'*' is not allowed in " + owner + "; use where: \"*\" in a rule instead");
+      diagnostics.error(
+          entry, "'*' is not allowed in " + owner + "; use where: \"*\" in a rule instead");
       return Optional.empty();
     }
     if (regions.containsKey(text)) {
@@ -360,7 +437,11 @@ final class PolicyCompiler {
       String hint = text.equals("UK") ? " (the United Kingdom is 'GB')" : "";
       diagnostics.error(
           entry,
-          "unknown country code '" + text + "' in " + owner + hint
+          "unknown country code '"
+              + text
+              + "' in "
+              + owner
+              + hint
               + "; expected an ISO 3166-1 alpha-2 code or a region name");
       return Optional.empty();
     }
@@ -370,25 +451,42 @@ final class PolicyCompiler {
         return Optional.of(new Ref(Ref.Kind.SUBDIVISION, text, entry));
       }
       diagnostics.error(
-          entry, "unknown country code '" + country + "' in subdivision code '" + text + "' in " + owner);
+          entry,
+          "unknown country code '" + country + "' in subdivision code '" + text + "' in " + owner);
       return Optional.empty();
     }
     if (Countries.resemblesSubdivision(text)) {
       diagnostics.error(
           entry,
-          "malformed subdivision code '" + text + "' in " + owner
+          "malformed subdivision code '"
+              + text
+              + "' in "
+              + owner
               + "; expected an ISO 3166-2 code: a country code, '-' and 1 to 3 letters or digits, like UA-43");
       return Optional.empty();
     }
     String upper = text.toUpperCase(java.util.Locale.ROOT);
-    if (Countries.isCountry(upper) || (Countries.looksLikeSubdivision(upper) && Countries.isCountry(Countries.countryOf(upper)))) {
+    if (Countries.isCountry(upper)
+        || (Countries.looksLikeSubdivision(upper)
+            && Countries.isCountry(Countries.countryOf(upper)))) {
       diagnostics.error(
-          entry, "undefined region '" + text + "' in " + owner + " (did you mean the code '" + upper + "'? codes are upper-case)");
+          entry,
+          "undefined region '"
+              + text
+              + "' in "
+              + owner
+              + " (did you mean the code '"
+              + upper
+              + "'? codes are upper-case)");
       return Optional.empty();
     }
     diagnostics.error(
         entry,
-        "undefined region '" + text + "' in " + owner + Suggestions.didYouMean(text, regions.keySet())
+        "undefined region '"
+            + text
+            + "' in "
+            + owner
+            + Suggestions.didYouMean(text, regions.keySet())
             + (regions.isEmpty()
                 ? "; no region is defined"
                 : "; defined regions are " + String.join(", ", regions.keySet())));
@@ -399,14 +497,20 @@ final class PolicyCompiler {
 
   private List<RuleDef> rules(YamlNode node) {
     if (!(node instanceof Sequence seq)) {
-      diagnostics.error(node, "'rules' must be a list of rules (each starting with '- name:'); found " + node.describe());
+      diagnostics.error(
+          node,
+          "'rules' must be a list of rules (each starting with '- name:'); found "
+              + node.describe());
       return List.of();
     }
     List<RuleDef> rules = new ArrayList<>();
     Map<String, Scalar> names = new HashMap<>();
     for (YamlNode item : seq.items()) {
       if (!(item instanceof Mapping m)) {
-        diagnostics.error(item, "each rule must be a mapping with name, where and action or allow; found " + item.describe());
+        diagnostics.error(
+            item,
+            "each rule must be a mapping with name, where and action or allow; found "
+                + item.describe());
         continue;
       }
       Optional<Scalar> nameNode = m.get("name").flatMap(n -> values.text(n, "the rule name"));
@@ -414,37 +518,67 @@ final class PolicyCompiler {
       String owner = "rule '" + name + "'";
       diagnostics.checkKeys(m, RULE_KEYS, " in " + owner);
       if (m.get("name").isEmpty()) {
-        diagnostics.error(m, "rule " + (seq.items().indexOf(item) + 1) + " has no 'name'; every rule needs a unique name for the audit trail");
+        diagnostics.error(
+            m,
+            "rule "
+                + (seq.items().indexOf(item) + 1)
+                + " has no 'name'; every rule needs a unique name for the audit trail");
       }
       nameNode.ifPresent(
           n -> {
             Scalar first = names.putIfAbsent(name, n);
             if (first != null) {
               diagnostics.error(
-                  n, "duplicate rule name '" + name + "'; the rule at line " + first.line() + " already uses it");
+                  n,
+                  "duplicate rule name '"
+                      + name
+                      + "'; the rule at line "
+                      + first.line()
+                      + " already uses it");
             } else if (RESERVED_RULE_NAMES.contains(name)) {
               diagnostics.error(
-                  n, "rule name '" + name + "' is reserved; the names anonymous, unknown and no-rule are used by decisions");
+                  n,
+                  "rule name '"
+                      + name
+                      + "' is reserved; the names anonymous, unknown and no-rule are used by decisions");
             } else if (name.length() > MAX_NAME) {
               diagnostics.error(n, "rule name is longer than " + MAX_NAME + " characters");
             }
           });
       Where where =
-          m.get("where").map(n -> where(n, owner)).orElseGet(() -> {
-            diagnostics.error(m, owner + " has no 'where'; name a region, a code, \"*\" or a list of them");
-            return Where.NOWHERE;
-          });
+          m.get("where")
+              .map(n -> where(n, owner))
+              .orElseGet(
+                  () -> {
+                    diagnostics.error(
+                        m,
+                        owner + " has no 'where'; name a region, a code, \"*\" or a list of them");
+                    return Where.NOWHERE;
+                  });
       Optional<Limit> limit = limit(m, owner);
-      Optional<String> basis = m.get("basis").flatMap(n -> values.text(n, "'basis' of " + owner)).map(s -> s.text().strip());
-      Optional<LocalDate> from = m.get("effective-from").flatMap(n -> values.date(n, "effective-from"));
-      Optional<LocalDate> until = m.get("effective-until").flatMap(n -> values.date(n, "effective-until"));
+      Optional<String> basis =
+          m.get("basis")
+              .flatMap(n -> values.text(n, "'basis' of " + owner))
+              .map(s -> s.text().strip());
+      Optional<LocalDate> from =
+          m.get("effective-from").flatMap(n -> values.date(n, "effective-from"));
+      Optional<LocalDate> until =
+          m.get("effective-until").flatMap(n -> values.date(n, "effective-until"));
       if (from.isPresent() && until.isPresent() && until.get().isBefore(from.get())) {
         diagnostics.error(
             m.get("effective-until").get(),
-            "effective-until " + until.get() + " is before effective-from " + from.get() + " in " + owner);
+            "effective-until "
+                + until.get()
+                + " is before effective-from "
+                + from.get()
+                + " in "
+                + owner);
       }
       boolean monitor = m.get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
-      limit.ifPresent(l -> rules.add(new RuleDef(name, where, l, basis, from, until, monitor, m.line(), m.column())));
+      limit.ifPresent(
+          l ->
+              rules.add(
+                  new RuleDef(name, where, l, basis, from, until, monitor, m.line(), m.column())));
     }
     return rules;
   }
@@ -452,7 +586,9 @@ final class PolicyCompiler {
   private Where where(YamlNode node, String owner) {
     List<Scalar> entries = values.textList(node, "'where' of " + owner);
     if (entries.isEmpty() && node instanceof Sequence) {
-      diagnostics.error(node, "'where' of " + owner + " is empty; name a region, a code, \"*\" or a list of them");
+      diagnostics.error(
+          node,
+          "'where' of " + owner + " is empty; name a region, a code, \"*\" or a list of them");
     }
     boolean any = false;
     Set<String> countries = new LinkedHashSet<>();
@@ -502,7 +638,8 @@ final class PolicyCompiler {
           action.get().key().line() > allow.get().key().line() ? action.get() : allow.get();
       diagnostics.error(
           later.key(),
-          owner + " has both 'action' and 'allow'; give either 'action: allow|block' or an 'allow' tier limit");
+          owner
+              + " has both 'action' and 'allow'; give either 'action: allow|block' or an 'allow' tier limit");
       return Optional.empty();
     }
     if (action.isEmpty() && allow.isEmpty()) {
@@ -510,7 +647,10 @@ final class PolicyCompiler {
       boolean misspelt =
           m.entries().stream()
               .map(e -> e.key().text())
-              .anyMatch(k -> !RULE_KEYS.contains(k) && Suggestions.closest(k, List.of("action", "allow")).isPresent());
+              .anyMatch(
+                  k ->
+                      !RULE_KEYS.contains(k)
+                          && Suggestions.closest(k, List.of("action", "allow")).isPresent());
       if (!misspelt) {
         diagnostics.error(m, owner + " needs 'action: block', 'action: allow' or 'allow: TIER'");
       }
@@ -519,7 +659,10 @@ final class PolicyCompiler {
     if (action.isPresent()) {
       if (over.isPresent()) {
         diagnostics.error(
-            over.get().key(), "'over-limit' in " + owner + " applies only with an 'allow' tier limit, not with 'action'");
+            over.get().key(),
+            "'over-limit' in "
+                + owner
+                + " applies only with an 'allow' tier limit, not with 'action'");
       }
       Optional<Scalar> value = values.text(action.get().value(), "'action' of " + owner);
       if (value.isEmpty()) {
@@ -534,7 +677,11 @@ final class PolicyCompiler {
           String v = value.get().text().strip();
           diagnostics.error(
               value.get(),
-              "unknown action '" + v + "' in " + owner + Suggestions.didYouMean(v, List.of("allow", "block"))
+              "unknown action '"
+                  + v
+                  + "' in "
+                  + owner
+                  + Suggestions.didYouMean(v, List.of("allow", "block"))
                   + "; expected allow or block (to substitute, use 'allow: TIER' with 'over-limit: substitute')");
           return Optional.empty();
       }
@@ -548,7 +695,11 @@ final class PolicyCompiler {
       } else if (!v.equals("block")) {
         diagnostics.error(
             value.get(),
-            "unknown over-limit '" + v + "' in " + owner + Suggestions.didYouMean(v, List.of("substitute", "block"))
+            "unknown over-limit '"
+                + v
+                + "' in "
+                + owner
+                + Suggestions.didYouMean(v, List.of("substitute", "block"))
                 + "; expected substitute or block");
       }
     }
@@ -557,20 +708,45 @@ final class PolicyCompiler {
   }
 
   private Optional<RuleDef> section(YamlNode node, String name) {
-    Optional<Mapping> m = values.mapping(node, "'" + name + "'", "a mapping with 'action' or 'allow'");
+    Optional<Mapping> m =
+        values.mapping(node, "'" + name + "'", "a mapping with 'action' or 'allow'");
     if (m.isEmpty()) {
       return Optional.empty();
     }
     diagnostics.checkKeys(m.get(), SECTION_KEYS, " in '" + name + "'");
     Optional<Limit> limit = limit(m.get(), "'" + name + "'");
-    Optional<String> basis = m.get().get("basis").flatMap(n -> values.text(n, "'basis' of '" + name + "'")).map(s -> s.text().strip());
-    boolean monitor = m.get().get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
+    Optional<String> basis =
+        m.get()
+            .get("basis")
+            .flatMap(n -> values.text(n, "'basis' of '" + name + "'"))
+            .map(s -> s.text().strip());
+    boolean monitor =
+        m.get().get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
     return limit.map(
-        l -> new RuleDef(name, Where.NOWHERE, l, basis, Optional.empty(), Optional.empty(), monitor, node.line(), node.column()));
+        l ->
+            new RuleDef(
+                name,
+                Where.NOWHERE,
+                l,
+                basis,
+                Optional.empty(),
+                Optional.empty(),
+                monitor,
+                node.line(),
+                node.column()));
   }
 
   private static RuleDef section(String name, Limit limit) {
-    return new RuleDef(name, Where.NOWHERE, limit, Optional.empty(), Optional.empty(), Optional.empty(), false, 1, 1);
+    return new RuleDef(
+        name,
+        Where.NOWHERE,
+        limit,
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty(),
+        false,
+        1,
+        1);
   }
 
   // ---- typed values ----
@@ -580,7 +756,11 @@ final class PolicyCompiler {
     if (!NAME.matcher(name).matches() || name.length() > MAX_NAME) {
       diagnostics.error(
           key,
-          "invalid " + kind + " name '" + name + "'; use letters, digits, '-', '_' and '.', starting with a letter or digit");
+          "invalid "
+              + kind
+              + " name '"
+              + name
+              + "'; use letters, digits, '-', '_' and '.', starting with a letter or digit");
       return false;
     }
     return true;

@@ -19,6 +19,7 @@ public final class PolicyDiff {
 
   /** The row for a request that names no model. */
   public static final String NO_MODEL = "(no model)";
+
   /** The code row for every country neither policy names. */
   public static final String OTHER_COUNTRIES = "*";
 
@@ -27,13 +28,14 @@ public final class PolicyDiff {
    *
    * @param code a country or subdivision code, {@code *}, {@code unknown} or {@code anonymous}
    * @param tier a tier name or {@link #NO_MODEL}
-   * @param before the outcome under the old policy: allow, block, substitute(MODEL), or {@code
-   *     n/a} when the old policy has no such tier
+   * @param before the outcome under the old policy: allow, block, substitute(MODEL), or {@code n/a}
+   *     when the old policy has no such tier
    * @param after the outcome under the new policy, likewise
    * @param ruleBefore the deciding rule under the old policy (empty text for n/a)
    * @param ruleAfter the deciding rule under the new policy
    */
-  public record Change(String code, String tier, String before, String after, String ruleBefore, String ruleAfter) {
+  public record Change(
+      String code, String tier, String before, String after, String ruleBefore, String ruleAfter) {
     public Change {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(tier, "tier");
@@ -89,7 +91,11 @@ public final class PolicyDiff {
     }
     List<String> settings = new ArrayList<>();
     if (!before.countrySources().equals(after.countrySources())) {
-      settings.add("country-source: " + labels(before.countrySources()) + " -> " + labels(after.countrySources()));
+      settings.add(
+          "country-source: "
+              + labels(before.countrySources())
+              + " -> "
+              + labels(after.countrySources()));
     }
     return new PolicyDiff(at, changes, settings);
   }
@@ -134,7 +140,10 @@ public final class PolicyDiff {
     return at;
   }
 
-  /** Changed outcomes, grouped by code (codes sorted, then *, unknown, anonymous), tiers highest first. */
+  /**
+   * Changed outcomes, grouped by code (codes sorted, then *, unknown, anonymous), tiers highest
+   * first.
+   */
   public List<Change> changes() {
     return changes;
   }

@@ -17,7 +17,11 @@ final class PolicyLint {
   private final Map<String, YamlNode.Scalar> regionKeys;
   private final YamlNode rulesKey;
 
-  PolicyLint(PolicyModel model, Diagnostics diagnostics, Map<String, YamlNode.Scalar> regionKeys, YamlNode rulesKey) {
+  PolicyLint(
+      PolicyModel model,
+      Diagnostics diagnostics,
+      Map<String, YamlNode.Scalar> regionKeys,
+      YamlNode rulesKey) {
     this.model = model;
     this.diagnostics = diagnostics;
     this.regionKeys = regionKeys;
@@ -40,7 +44,10 @@ final class PolicyLint {
     }
   }
 
-  /** Rules that never match because earlier rules, in force whenever they are, cover every place they name. */
+  /**
+   * Rules that never match because earlier rules, in force whenever they are, cover every place
+   * they name.
+   */
   private Set<Integer> shadowedRules() {
     Set<Integer> shadowed = new HashSet<>();
     List<RuleDef> rules = model.rules();
@@ -48,7 +55,9 @@ final class PolicyLint {
       RuleDef rule = rules.get(j);
       Where w = rule.where();
       if (!w.any() && w.countries().isEmpty() && w.subdivisions().isEmpty()) {
-        diagnostics.warning(at(rule), "rule '" + rule.name() + "' never matches: its where names only empty regions");
+        diagnostics.warning(
+            at(rule),
+            "rule '" + rule.name() + "' never matches: its where names only empty regions");
         shadowed.add(j);
         continue;
       }
@@ -63,7 +72,10 @@ final class PolicyLint {
         coveringRules.add("'" + cover.get().name() + "'");
       }
       if (w.any()) {
-        Optional<RuleDef> cover = rules.subList(0, j).stream().filter(r -> r.where().any() && r.activeWhenever(rule)).findFirst();
+        Optional<RuleDef> cover =
+            rules.subList(0, j).stream()
+                .filter(r -> r.where().any() && r.activeWhenever(rule))
+                .findFirst();
         covered = covered && cover.isPresent();
         cover.ifPresent(r -> coveringRules.add("'" + r.name() + "'"));
       }
@@ -71,8 +83,13 @@ final class PolicyLint {
         shadowed.add(j);
         diagnostics.warning(
             at(rule),
-            "rule '" + rule.name() + "' can never match: earlier rule" + (coveringRules.size() > 1 ? "s " : " ")
-                + String.join(", ", coveringRules) + " cover" + (coveringRules.size() > 1 ? "" : "s")
+            "rule '"
+                + rule.name()
+                + "' can never match: earlier rule"
+                + (coveringRules.size() > 1 ? "s " : " ")
+                + String.join(", ", coveringRules)
+                + " cover"
+                + (coveringRules.size() > 1 ? "" : "s")
                 + " every place it names whenever it is in force");
       }
     }
@@ -105,7 +122,9 @@ final class PolicyLint {
       RuleDef later = rules.get(j);
       for (int i = 0; i < j; i++) {
         RuleDef earlier = rules.get(i);
-        if (shadowed.contains(i) || earlier.limit().equals(later.limit()) || !earlier.overlapsInTime(later)) {
+        if (shadowed.contains(i)
+            || earlier.limit().equals(later.limit())
+            || !earlier.overlapsInTime(later)) {
           continue;
         }
         List<String> both = new ArrayList<>();
@@ -124,14 +143,29 @@ final class PolicyLint {
         }
         String first = both.get(0);
         YamlNode.Scalar laterVia = later.where().via().get(first);
-        String earlierKey = first.length() > 2 && !earlier.where().via().containsKey(first) ? Countries.countryOf(first) : first;
+        String earlierKey =
+            first.length() > 2 && !earlier.where().via().containsKey(first)
+                ? Countries.countryOf(first)
+                : first;
         YamlNode.Scalar earlierVia = earlier.where().via().get(earlierKey);
         diagnostics.warning(
             laterVia,
-            String.join(", ", both) + " (through '" + laterVia.text() + "' in rule '" + later.name() + "', "
-                + later.limit().describe(model.tiers()) + ") " + (both.size() > 1 ? "are" : "is")
-                + " also in '" + earlierVia.text() + "' of the earlier rule '" + earlier.name() + "' ("
-                + earlier.limit().describe(model.tiers()) + "), which decides for "
+            String.join(", ", both)
+                + " (through '"
+                + laterVia.text()
+                + "' in rule '"
+                + later.name()
+                + "', "
+                + later.limit().describe(model.tiers())
+                + ") "
+                + (both.size() > 1 ? "are" : "is")
+                + " also in '"
+                + earlierVia.text()
+                + "' of the earlier rule '"
+                + earlier.name()
+                + "' ("
+                + earlier.limit().describe(model.tiers())
+                + "), which decides for "
                 + (both.size() > 1 ? "them" : "it"));
       }
     }
@@ -148,7 +182,10 @@ final class PolicyLint {
         });
   }
 
-  /** A rule that substitutes over-limit requests, for a tier whose substitutes never get within the limit. */
+  /**
+   * A rule that substitutes over-limit requests, for a tier whose substitutes never get within the
+   * limit.
+   */
   private void substitutesMissing() {
     List<RuleDef> all = new ArrayList<>(model.rules());
     all.add(model.unknown());
@@ -167,9 +204,14 @@ final class PolicyLint {
       if (!blocked.isEmpty()) {
         diagnostics.warning(
             at(rule),
-            "'" + rule.name() + "' substitutes over-limit requests, but no substitute within tier '"
-                + model.tiers().get(limit.tier()).name() + "' is defined for tier" + (blocked.size() > 1 ? "s " : " ")
-                + String.join(", ", blocked) + "; those requests are blocked");
+            "'"
+                + rule.name()
+                + "' substitutes over-limit requests, but no substitute within tier '"
+                + model.tiers().get(limit.tier()).name()
+                + "' is defined for tier"
+                + (blocked.size() > 1 ? "s " : " ")
+                + String.join(", ", blocked)
+                + "; those requests are blocked");
       }
     }
   }

@@ -27,7 +27,10 @@ record PolicyModel(
     rules = List.copyOf(rules);
   }
 
-  /** Rank of the first tier whose pattern matches; the unlisted tier when none does. Allocates nothing. */
+  /**
+   * Rank of the first tier whose pattern matches; the unlisted tier when none does. Allocates
+   * nothing.
+   */
   int tierOf(String model) {
     return Tier.rankOf(tiers, model, unlistedTier);
   }

@@ -17,9 +17,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Policy unit tests, written by compliance beside the policy: each case gives where a request
- * comes from, the model it names (or none) and the expected outcome. Load with {@link #load},
- * then {@link #run} against a policy. Immutable.
+ * Policy unit tests, written by compliance beside the policy: each case gives where a request comes
+ * from, the model it names (or none) and the expected outcome. Load with {@link #load}, then {@link
+ * #run} against a policy. Immutable.
  *
  * <pre>{@code
  * at: 2027-06-01                 # optional: the date of every case without its own 'at'
@@ -35,8 +35,18 @@ public final class PolicyTestSuite {
   static final List<String> TOP_KEYS = List.of("at", "cases");
   static final List<String> CASE_KEYS =
       List.of(
-          "name", "country", "subdivision", "registered-country", "represented-country", "unknown",
-          "anonymous", "model", "at", "expect", "expect-model", "expect-rule");
+          "name",
+          "country",
+          "subdivision",
+          "registered-country",
+          "represented-country",
+          "unknown",
+          "anonymous",
+          "model",
+          "at",
+          "expect",
+          "expect-model",
+          "expect-rule");
 
   /**
    * One test case.
@@ -72,7 +82,10 @@ public final class PolicyTestSuite {
 
     /** The expectation in the form of {@link Decision#outcome()}, plus the rule if given. */
     public String expected() {
-      String outcome = expect == Action.SUBSTITUTE ? "substitute(" + expectModel.orElse("") + ")" : expect.label();
+      String outcome =
+          expect == Action.SUBSTITUTE
+              ? "substitute(" + expectModel.orElse("") + ")"
+              : expect.label();
       if (expect == Action.ALLOW && expectModel.isPresent()) {
         outcome += " with " + expectModel.get();
       }
@@ -93,7 +106,11 @@ public final class PolicyTestSuite {
       if (decision.action() == Action.ALLOW && testCase.expectModel().isPresent()) {
         outcome += " with " + decision.effectiveModel().orElse("no model");
       }
-      return outcome + " by rule '" + decision.ruleName() + "'" + decision.matched().map(m -> " (matched " + m + ")").orElse("");
+      return outcome
+          + " by rule '"
+          + decision.ruleName()
+          + "'"
+          + decision.matched().map(m -> " (matched " + m + ")").orElse("");
     }
   }
 
@@ -149,7 +166,10 @@ public final class PolicyTestSuite {
     return cases;
   }
 
-  /** Runs every case against {@code policy}; cases with no date of their own are evaluated at {@code now}. */
+  /**
+   * Runs every case against {@code policy}; cases with no date of their own are evaluated at {@code
+   * now}.
+   */
   public Report run(Policy policy, Instant now) {
     Objects.requireNonNull(policy, "policy");
     Objects.requireNonNull(now, "now");
@@ -158,14 +178,17 @@ public final class PolicyTestSuite {
       Decision d = policy.evaluate(c.origin(), c.model().orElse(null), c.at().orElse(now));
       boolean passed =
           d.action() == c.expect()
-              && c.expectModel().map(m -> d.effectiveModel().map(m::equals).orElse(false)).orElse(true)
+              && c.expectModel()
+                  .map(m -> d.effectiveModel().map(m::equals).orElse(false))
+                  .orElse(true)
               && c.expectRule().map(d.ruleName()::equals).orElse(true);
       results.add(new Result(c, d, passed));
     }
     return new Report(results);
   }
 
-  private static PolicyTestSuite compile(YamlReader.Result yaml, String file) throws PolicyException {
+  private static PolicyTestSuite compile(YamlReader.Result yaml, String file)
+      throws PolicyException {
     Diagnostics diagnostics = new Diagnostics(file);
     yaml.errors().forEach(diagnostics::add);
     List<Case> cases = new ArrayList<>();
@@ -189,7 +212,9 @@ public final class PolicyTestSuite {
     }
 
     void read(YamlNode root, List<Case> cases) {
-      Optional<Mapping> top = values.mapping(root, "a policy test file", "a mapping with 'cases' (and optionally 'at')");
+      Optional<Mapping> top =
+          values.mapping(
+              root, "a policy test file", "a mapping with 'cases' (and optionally 'at')");
       if (top.isEmpty()) {
         return;
       }
@@ -201,13 +226,15 @@ public final class PolicyTestSuite {
         return;
       }
       if (!(list.get() instanceof Sequence seq)) {
-        diagnostics.error(list.get(), "'cases' must be a list of test cases; found " + list.get().describe());
+        diagnostics.error(
+            list.get(), "'cases' must be a list of test cases; found " + list.get().describe());
         return;
       }
       for (YamlNode item : seq.items()) {
         int number = seq.items().indexOf(item) + 1;
         if (!(item instanceof Mapping m)) {
-          diagnostics.error(item, "test case " + number + " must be a mapping; found " + item.describe());
+          diagnostics.error(
+              item, "test case " + number + " must be a mapping; found " + item.describe());
           continue;
         }
         readCase(m, number, defaultAt).ifPresent(cases::add);
@@ -215,7 +242,11 @@ public final class PolicyTestSuite {
     }
 
     private Optional<Case> readCase(Mapping m, int number, Optional<Instant> defaultAt) {
-      String name = m.get("name").flatMap(n -> values.text(n, "the case name")).map(s -> s.text().strip()).orElse("case " + number);
+      String name =
+          m.get("name")
+              .flatMap(n -> values.text(n, "the case name"))
+              .map(s -> s.text().strip())
+              .orElse("case " + number);
       String owner = " in case '" + name + "'";
       diagnostics.checkKeys(m, CASE_KEYS, owner);
       boolean ok = true;
@@ -226,11 +257,19 @@ public final class PolicyTestSuite {
       if (m.get("subdivision").isPresent()) {
         for (Scalar s : values.textList(m.get("subdivision").get(), "'subdivision'" + owner)) {
           String code = s.text().strip();
-          if (!Countries.looksLikeSubdivision(code) || !Countries.isCountry(Countries.countryOf(code))) {
-            diagnostics.error(s, "invalid subdivision code '" + code + "'" + owner + "; expected an ISO 3166-2 code like UA-43");
+          if (!Countries.looksLikeSubdivision(code)
+              || !Countries.isCountry(Countries.countryOf(code))) {
+            diagnostics.error(
+                s,
+                "invalid subdivision code '"
+                    + code
+                    + "'"
+                    + owner
+                    + "; expected an ISO 3166-2 code like UA-43");
             ok = false;
           } else if (country.isPresent() && !Countries.countryOf(code).equals(country.get())) {
-            diagnostics.error(s, "subdivision '" + code + "' is not in country '" + country.get() + "'" + owner);
+            diagnostics.error(
+                s, "subdivision '" + code + "' is not in country '" + country.get() + "'" + owner);
             ok = false;
           } else {
             subdivisions.add(code);
@@ -238,40 +277,79 @@ public final class PolicyTestSuite {
         }
       }
       boolean unknown = m.get("unknown").flatMap(n -> values.bool(n, "'unknown'")).orElse(false);
-      boolean anonymous = m.get("anonymous").flatMap(n -> values.bool(n, "'anonymous'")).orElse(false);
-      boolean anyPlace = m.get("country").isPresent() || m.get("subdivision").isPresent()
-          || m.get("registered-country").isPresent() || m.get("represented-country").isPresent();
+      boolean anonymous =
+          m.get("anonymous").flatMap(n -> values.bool(n, "'anonymous'")).orElse(false);
+      boolean anyPlace =
+          m.get("country").isPresent()
+              || m.get("subdivision").isPresent()
+              || m.get("registered-country").isPresent()
+              || m.get("represented-country").isPresent();
       if (unknown && anyPlace) {
-        diagnostics.error(m.entry("unknown").get().key(), "'unknown: true'" + owner + " contradicts the country or subdivision given");
+        diagnostics.error(
+            m.entry("unknown").get().key(),
+            "'unknown: true'" + owner + " contradicts the country or subdivision given");
         ok = false;
       }
       if (!unknown && !anonymous && !anyPlace) {
         diagnostics.error(
-            m, "case '" + name + "' says nothing about where the request comes from; give country, subdivision,"
+            m,
+            "case '"
+                + name
+                + "' says nothing about where the request comes from; give country, subdivision,"
                 + " registered-country, represented-country, 'unknown: true' or 'anonymous: true'");
         ok = false;
       }
-      Optional<String> model = m.get("model").filter(n -> !(n instanceof Scalar s && s.isEmpty()))
-          .flatMap(n -> values.text(n, "'model'" + owner)).map(s -> s.text());
+      Optional<String> model =
+          m.get("model")
+              .filter(n -> !(n instanceof Scalar s && s.isEmpty()))
+              .flatMap(n -> values.text(n, "'model'" + owner))
+              .map(s -> s.text());
       Optional<Instant> at = m.get("at").flatMap(this::instant);
       Optional<Action> expect = expect(m, name);
-      Optional<String> expectModel = m.get("expect-model").flatMap(n -> values.text(n, "'expect-model'" + owner)).map(s -> s.text().strip());
-      Optional<String> expectRule = m.get("expect-rule").flatMap(n -> values.text(n, "'expect-rule'" + owner)).map(s -> s.text().strip());
-      if (expect.isPresent() && expect.get() == Action.SUBSTITUTE && m.get("expect-model").isEmpty()) {
-        diagnostics.error(m.entry("expect").get().key(), "case '" + name + "' expects substitute but has no 'expect-model' naming the substitute");
+      Optional<String> expectModel =
+          m.get("expect-model")
+              .flatMap(n -> values.text(n, "'expect-model'" + owner))
+              .map(s -> s.text().strip());
+      Optional<String> expectRule =
+          m.get("expect-rule")
+              .flatMap(n -> values.text(n, "'expect-rule'" + owner))
+              .map(s -> s.text().strip());
+      if (expect.isPresent()
+          && expect.get() == Action.SUBSTITUTE
+          && m.get("expect-model").isEmpty()) {
+        diagnostics.error(
+            m.entry("expect").get().key(),
+            "case '"
+                + name
+                + "' expects substitute but has no 'expect-model' naming the substitute");
         ok = false;
       }
       if (expect.isPresent() && expect.get() == Action.BLOCK && m.get("expect-model").isPresent()) {
-        diagnostics.error(m.entry("expect-model").get().key(), "case '" + name + "' expects block, so 'expect-model' cannot apply");
+        diagnostics.error(
+            m.entry("expect-model").get().key(),
+            "case '" + name + "' expects block, so 'expect-model' cannot apply");
         ok = false;
       }
       if (!ok || expect.isEmpty()) {
         return Optional.empty();
       }
       Origin origin =
-          new Origin(country.orElse(null), registered.orElse(null), represented.orElse(null), subdivisions, anonymous);
+          new Origin(
+              country.orElse(null),
+              registered.orElse(null),
+              represented.orElse(null),
+              subdivisions,
+              anonymous);
       return Optional.of(
-          new Case(name, file + ":" + m.line() + ":" + m.column(), origin, model, at.or(() -> defaultAt), expect.get(), expectModel, expectRule));
+          new Case(
+              name,
+              file + ":" + m.line() + ":" + m.column(),
+              origin,
+              model,
+              at.or(() -> defaultAt),
+              expect.get(),
+              expectModel,
+              expectRule));
     }
 
     private Optional<String> code(Mapping m, String key, String owner) {
@@ -281,7 +359,15 @@ public final class PolicyTestSuite {
       }
       String code = s.get().text().strip();
       if (!Countries.isCountry(code)) {
-        diagnostics.error(s.get(), "unknown country code '" + code + "' for '" + key + "'" + owner + "; expected an ISO 3166-1 alpha-2 code");
+        diagnostics.error(
+            s.get(),
+            "unknown country code '"
+                + code
+                + "' for '"
+                + key
+                + "'"
+                + owner
+                + "; expected an ISO 3166-1 alpha-2 code");
         return Optional.empty();
       }
       return Optional.of(code);
@@ -290,7 +376,8 @@ public final class PolicyTestSuite {
     private Optional<Action> expect(Mapping m, String name) {
       Optional<YamlNode> node = m.get("expect");
       if (node.isEmpty()) {
-        diagnostics.error(m, "case '" + name + "' has no 'expect'; expected allow, substitute or block");
+        diagnostics.error(
+            m, "case '" + name + "' has no 'expect'; expected allow, substitute or block");
         return Optional.empty();
       }
       Optional<Scalar> s = values.text(node.get(), "'expect'");
@@ -300,7 +387,15 @@ public final class PolicyTestSuite {
       String v = s.get().text().strip();
       List<String> actions = List.of("allow", "substitute", "block");
       if (!actions.contains(v)) {
-        diagnostics.error(s.get(), "unknown expect '" + v + "' in case '" + name + "'" + Suggestions.didYouMean(v, actions) + "; expected allow, substitute or block");
+        diagnostics.error(
+            s.get(),
+            "unknown expect '"
+                + v
+                + "' in case '"
+                + name
+                + "'"
+                + Suggestions.didYouMean(v, actions)
+                + "; expected allow, substitute or block");
         return Optional.empty();
       }
       return Optional.of(Action.valueOf(v.toUpperCase(Locale.ROOT)));
@@ -314,9 +409,16 @@ public final class PolicyTestSuite {
       }
       String v = s.get().text().strip();
       try {
-        return Optional.of(v.length() == 10 ? LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC) : Instant.parse(v));
+        return Optional.of(
+            v.length() == 10
+                ? LocalDate.parse(v).atStartOfDay().toInstant(ZoneOffset.UTC)
+                : Instant.parse(v));
       } catch (DateTimeParseException e) {
-        diagnostics.error(s.get(), "invalid 'at' value '" + v + "'; expected a UTC date YYYY-MM-DD or an instant like 2027-01-15T12:00:00Z");
+        diagnostics.error(
+            s.get(),
+            "invalid 'at' value '"
+                + v
+                + "'; expected a UTC date YYYY-MM-DD or an instant like 2027-01-15T12:00:00Z");
         return Optional.empty();
       }
     }

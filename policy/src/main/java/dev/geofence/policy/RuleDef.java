@@ -36,7 +36,9 @@ record RuleDef(
 
   /** First second after the rule stops applying, or Long.MAX_VALUE. */
   long endSecond() {
-    return until.map(d -> d.plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC)).orElse(Long.MAX_VALUE);
+    return until
+        .map(d -> d.plusDays(1).atStartOfDay().toEpochSecond(ZoneOffset.UTC))
+        .orElse(Long.MAX_VALUE);
   }
 
   boolean activeAt(long epochSecond) {

@@ -8,7 +8,10 @@ record Tier(String name, int rank, List<Glob> patterns) {
     patterns = List.copyOf(patterns);
   }
 
-  /** Rank of the first tier with a pattern matching {@code model}, else {@code unlisted}. Allocates nothing. */
+  /**
+   * Rank of the first tier with a pattern matching {@code model}, else {@code unlisted}. Allocates
+   * nothing.
+   */
   static int rankOf(List<Tier> tiers, String model, int unlisted) {
     int start = Glob.trimStart(model);
     int end = Glob.trimEnd(model, start);

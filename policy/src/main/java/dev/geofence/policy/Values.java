@@ -46,7 +46,8 @@ final class Values {
       return text(node, what).map(List::of).orElse(List.of());
     }
     if (!(node instanceof Sequence seq)) {
-      diagnostics.error(node, what + " must be a value or a list of values; found " + node.describe());
+      diagnostics.error(
+          node, what + " must be a value or a list of values; found " + node.describe());
       return List.of();
     }
     List<Scalar> values = new ArrayList<>();
@@ -59,7 +60,8 @@ final class Values {
   Optional<Boolean> bool(YamlNode node, String what) {
     if (node instanceof Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
       // YAML 1.1 booleans: true/false, yes/no, on/off.
-      return Optional.of(List.of("true", "yes", "on").contains(s.text().strip().toLowerCase(Locale.ROOT)));
+      return Optional.of(
+          List.of("true", "yes", "on").contains(s.text().strip().toLowerCase(Locale.ROOT)));
     }
     diagnostics.error(node, what + " must be true or false; found " + node.describe());
     return Optional.empty();
@@ -78,7 +80,8 @@ final class Values {
     } catch (DateTimeParseException e) {
       // fall through to the message below
     }
-    diagnostics.error(s.get(), "invalid date '" + v + "' for '" + what + "'; expected a UTC date as YYYY-MM-DD");
+    diagnostics.error(
+        s.get(), "invalid date '" + v + "' for '" + what + "'; expected a UTC date as YYYY-MM-DD");
     return Optional.empty();
   }
 }

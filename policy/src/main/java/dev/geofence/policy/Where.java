@@ -6,7 +6,8 @@ import java.util.Set;
 
 /**
  * The places a rule covers, regions expanded: {@code any} for {@code "*"}, country and subdivision
- * codes, the regions named directly or through other regions, and for each code the {@code where} entry that brought it in (for messages). Immutable.
+ * codes, the regions named directly or through other regions, and for each code the {@code where}
+ * entry that brought it in (for messages). Immutable.
  */
 record Where(
     boolean any,
@@ -29,6 +30,8 @@ record Where(
   }
 
   boolean coversSubdivision(String subdivision) {
-    return any || subdivisions.contains(subdivision) || countries.contains(Countries.countryOf(subdivision));
+    return any
+        || subdivisions.contains(subdivision)
+        || countries.contains(Countries.countryOf(subdivision));
   }
 }

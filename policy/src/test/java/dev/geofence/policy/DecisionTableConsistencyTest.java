@@ -64,9 +64,18 @@ class DecisionTableConsistencyTest {
   private static final String[] CODES = {
     null, "US", "FR", "DE", "IR", "RU", "UA", "CU", "BR", "AE", "SA", "CN", "KP", "GB", "NO", "ZZ"
   };
-  private static final String[][] SUBDIVISIONS = {{}, {"UA-43"}, {"UA-14"}, {"UA-30"}, {"UA-30", "UA-43"}};
+  private static final String[][] SUBDIVISIONS = {
+    {}, {"UA-43"}, {"UA-14"}, {"UA-30"}, {"UA-30", "UA-43"}
+  };
   private static final String[] MODELS = {
-    null, "opus-4", "claude-opus-4-1", "sonnet-4", "claude-sonnet-4", "haiku-4", "claude-haiku-4", "mystery"
+    null,
+    "opus-4",
+    "claude-opus-4-1",
+    "sonnet-4",
+    "claude-sonnet-4",
+    "haiku-4",
+    "claude-haiku-4",
+    "mystery"
   };
   private static final Instant[] INSTANTS = {
     Instant.parse("2020-01-01T00:00:00Z"),
@@ -147,7 +156,9 @@ class DecisionTableConsistencyTest {
                 () -> {
                   for (int round = 0; round < 20; round++) {
                     for (int i = 0; i < origins.size(); i++) {
-                      if (!policy.evaluate(origins.get(i), "opus-4", INSTANTS[5]).equals(expected.get(i))) {
+                      if (!policy
+                          .evaluate(origins.get(i), "opus-4", INSTANTS[5])
+                          .equals(expected.get(i))) {
                         return false;
                       }
                     }

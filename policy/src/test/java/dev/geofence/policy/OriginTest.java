@@ -32,7 +32,11 @@ class OriginTest {
   void unknownHasNoCountry_andWithersKeepTheOtherFields() {
     assertThat(Origin.unknown().isUnknown()).isTrue();
     assertThat(Origin.unknown().subdivisions()).isEmpty();
-    Origin o = Origin.country("US").withRegisteredCountry("IR").withRepresentedCountry("DE").withAnonymous(true);
+    Origin o =
+        Origin.country("US")
+            .withRegisteredCountry("IR")
+            .withRepresentedCountry("DE")
+            .withAnonymous(true);
     assertThat(o).isEqualTo(new Origin("US", "IR", "DE", null, true));
     assertThat(o.withCountry(null).isUnknown()).isFalse();
     assertThat(new Origin(null, null, null, null, true).isUnknown()).isTrue();
@@ -45,7 +49,8 @@ class OriginTest {
     codes.set(0, "us-tx");
 
     assertThat(o.subdivisions()).containsExactly("US-CA", "US-NY");
-    assertThatThrownBy(() -> o.subdivisions().add("US-WA")).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> o.subdivisions().add("US-WA"))
+        .isInstanceOf(UnsupportedOperationException.class);
   }
 
   @Test

@@ -17,26 +17,41 @@ class PolicyDiffTest {
 
   private static String changes(PolicyDiff diff) {
     StringBuilder s = new StringBuilder();
-    diff.changes().forEach(c -> s.append(c.code()).append(' ').append(c.tier()).append(' ').append(c.before())
-        .append(" -> ").append(c.after()).append('\n'));
+    diff.changes()
+        .forEach(
+            c ->
+                s.append(c.code())
+                    .append(' ')
+                    .append(c.tier())
+                    .append(' ')
+                    .append(c.before())
+                    .append(" -> ")
+                    .append(c.after())
+                    .append('\n'));
     return s.toString();
   }
 
   @Test
   void samePolicy_hasNoChanges() {
-    assertThat(PolicyDiff.between(TestPolicies.example(), TestPolicies.example(), AT).isEmpty()).isTrue();
+    assertThat(PolicyDiff.between(TestPolicies.example(), TestPolicies.example(), AT).isEmpty())
+        .isTrue();
   }
 
   @Test
   void listsOnlyChangedOutcomes_groupedByCode_tiersHighestFirst() throws Exception {
-    Policy after = TestPolicies.parse(example()
-        .replace("arms-embargoed: [CN, MO, RU, BY, VE]", "arms-embargoed: [CN, MO, RU, BY, VE, BR]")
-        .replace("TW, NO, EU]", "NO, EU]"));
+    Policy after =
+        TestPolicies.parse(
+            example()
+                .replace(
+                    "arms-embargoed: [CN, MO, RU, BY, VE]",
+                    "arms-embargoed: [CN, MO, RU, BY, VE, BR]")
+                .replace("TW, NO, EU]", "NO, EU]"));
 
     PolicyDiff diff = PolicyDiff.between(TestPolicies.example(), after, AT);
 
-    assertThat(changes(diff)).isEqualTo(
-        """
+    assertThat(changes(diff))
+        .isEqualTo(
+            """
         BR frontier substitute(claude-sonnet-4) -> block
         BR advanced allow -> block
         BR standard allow -> block
@@ -50,30 +65,46 @@ class PolicyDiffTest {
 
   @Test
   void datedRule_showsOnlyWhenInForceAtTheDate() throws Exception {
-    Policy after = TestPolicies.parse(example().replace("effective-from: 2027-01-15", "effective-from: 2026-12-01"));
+    Policy after =
+        TestPolicies.parse(
+            example().replace("effective-from: 2027-01-15", "effective-from: 2026-12-01"));
 
-    assertThat(changes(PolicyDiff.between(TestPolicies.example(), after, AT))).isEqualTo(
-        """
+    assertThat(changes(PolicyDiff.between(TestPolicies.example(), after, AT)))
+        .isEqualTo(
+            """
         AE frontier substitute(claude-sonnet-4) -> substitute(claude-haiku-4)
         AE advanced allow -> substitute(claude-haiku-4)
         SA frontier substitute(claude-sonnet-4) -> substitute(claude-haiku-4)
         SA advanced allow -> substitute(claude-haiku-4)
         """);
-    assertThat(PolicyDiff.between(TestPolicies.example(), after, Instant.parse("2027-02-01T00:00:00Z")).isEmpty()).isTrue();
+    assertThat(
+            PolicyDiff.between(TestPolicies.example(), after, Instant.parse("2027-02-01T00:00:00Z"))
+                .isEmpty())
+        .isTrue();
   }
 
   @Test
   void otherCountriesUnknownAnonymousAndSubdivisions_areRows() throws Exception {
-    Policy after = TestPolicies.parse(example()
-        .replace("[CU, IR, KP, SY, UA-43, UA-14, UA-09]", "[CU, IR, KP, SY, UA-43, UA-14]")
-        .replace("    where: \"*\"\n    allow: advanced", "    where: \"*\"\n    allow: standard")
-        .replace("unknown:                           # no country: private or reserved address, no record, database unavailable\n  allow: standard",
-            "unknown:\n  allow: advanced")
-        .replace("anonymous:                         # caller flagged as anonymizer/VPN/Tor/hosting by a database that knows\n  action: block", ""));
+    Policy after =
+        TestPolicies.parse(
+            example()
+                .replace("[CU, IR, KP, SY, UA-43, UA-14, UA-09]", "[CU, IR, KP, SY, UA-43, UA-14]")
+                .replace(
+                    "    where: \"*\"\n    allow: advanced",
+                    "    where: \"*\"\n    allow: standard")
+                .replace(
+                    "unknown:                           # no country: private or reserved address, no record, database unavailable\n  allow: standard",
+                    "unknown:\n  allow: advanced")
+                .replace(
+                    "anonymous:                         # caller flagged as anonymizer/VPN/Tor/hosting by a database that knows\n  action: block",
+                    ""));
 
     String changes = changes(PolicyDiff.between(TestPolicies.example(), after, AT));
 
-    assertThat(changes).contains("UA-09 advanced block -> substitute(claude-haiku-4)\n", "UA-09 standard block -> allow\n");
+    assertThat(changes)
+        .contains(
+            "UA-09 advanced block -> substitute(claude-haiku-4)\n",
+            "UA-09 standard block -> allow\n");
     assertThat(changes).contains("* advanced allow -> substitute(claude-haiku-4)\n");
     assertThat(changes).contains("unknown advanced block -> allow\n");
     assertThat(changes).contains("anonymous (no model) block -> allow\n");
@@ -82,13 +113,18 @@ class PolicyDiffTest {
 
   @Test
   void tiersOnlyOneSideHas_areNotApplicable_andSettingChangesAreListed() throws Exception {
-    Policy after = TestPolicies.parse(example()
-        .replace("  standard: [claude-haiku-*]\n", "  standard: [claude-haiku-*]\n  basic: [tiny-*]\n")
-        .replace("country-source: [location]", "country-source: [location, registered]"));
+    Policy after =
+        TestPolicies.parse(
+            example()
+                .replace(
+                    "  standard: [claude-haiku-*]\n",
+                    "  standard: [claude-haiku-*]\n  basic: [tiny-*]\n")
+                .replace("country-source: [location]", "country-source: [location, registered]"));
 
     PolicyDiff diff = PolicyDiff.between(TestPolicies.example(), after, AT);
 
-    assertThat(diff.settingChanges()).containsExactly("country-source: [location] -> [location, registered]");
+    assertThat(diff.settingChanges())
+        .containsExactly("country-source: [location] -> [location, registered]");
     assertThat(changes(diff)).contains("US basic n/a -> allow\n", "* basic n/a -> allow\n");
   }
 }

@@ -76,7 +76,14 @@ class PolicyEvaluationTest {
           loc=CH rep=IR           | opus-4         | -                    | allow               | open       | CH      | RULE
           rep=IR                  | opus-4         | -                    | block               | unknown    | -       | UNKNOWN
           """)
-  void evaluates(String spec, String model, String at, String outcome, String rule, String matched, String reason) {
+  void evaluates(
+      String spec,
+      String model,
+      String at,
+      String outcome,
+      String rule,
+      String matched,
+      String reason) {
     Instant when = at == null ? BEFORE_GULF : Instant.parse(at);
 
     Decision d = eval.evaluate(origin(spec), model, when);
@@ -114,12 +121,14 @@ class PolicyEvaluationTest {
     assertThat(allowed.effectiveModel()).contains("haiku-4");
     assertThat(allowed.effectiveTier()).contains("standard");
 
-    Decision registered = eval.evaluate(Origin.country("CH").withRegisteredCountry("IR"), null, BEFORE_GULF);
+    Decision registered =
+        eval.evaluate(Origin.country("CH").withRegisteredCountry("IR"), null, BEFORE_GULF);
     assertThat(registered.matchedSource()).contains(CountrySource.REGISTERED);
     assertThat(registered.requestedModel()).isEmpty();
     assertThat(registered.requestedTier()).isEmpty();
 
-    Decision anonymous = eval.evaluate(Origin.country("CH").withAnonymous(true), "haiku-4", BEFORE_GULF);
+    Decision anonymous =
+        eval.evaluate(Origin.country("CH").withAnonymous(true), "haiku-4", BEFORE_GULF);
     assertThat(anonymous.basis()).contains("VPN policy");
     assertThat(anonymous.matched()).isEmpty();
     assertThat(anonymous.matchedSource()).isEmpty();
@@ -127,8 +136,9 @@ class PolicyEvaluationTest {
 
   @Test
   void knownCountryNoRuleMatches_isBlocked_failClosed() {
-    Policy p = TestPolicies.parse(
-        "policy: p\nversion: 1\ntiers:\n  top: [a*]\nrules:\n  - name: us\n    where: US\n    action: allow\n");
+    Policy p =
+        TestPolicies.parse(
+            "policy: p\nversion: 1\ntiers:\n  top: [a*]\nrules:\n  - name: us\n    where: US\n    action: allow\n");
 
     for (String model : new String[] {"a-1", "other", null}) {
       Decision d = p.evaluate(Origin.country("BR"), model, BEFORE_GULF);
@@ -141,8 +151,9 @@ class PolicyEvaluationTest {
 
   @Test
   void withoutSections_unknownIsBlocked_andAnonymousIsDecidedByCountry() {
-    Policy p = TestPolicies.parse(
-        "policy: p\nversion: 1\ntiers:\n  top: [a*]\nrules:\n  - name: all\n    where: \"*\"\n    action: allow\n");
+    Policy p =
+        TestPolicies.parse(
+            "policy: p\nversion: 1\ntiers:\n  top: [a*]\nrules:\n  - name: all\n    where: \"*\"\n    action: allow\n");
 
     Decision unknown = p.evaluate(Origin.unknown(), "a-1", BEFORE_GULF);
     assertThat(unknown.action()).isEqualTo(Action.BLOCK);
@@ -152,20 +163,28 @@ class PolicyEvaluationTest {
     Decision anonymous = p.evaluate(Origin.country("BR").withAnonymous(true), "a-1", BEFORE_GULF);
     assertThat(anonymous.action()).isEqualTo(Action.ALLOW);
     assertThat(anonymous.ruleName()).isEqualTo("all");
-    assertThat(p.explain(Origin.country("BR").withAnonymous(true), "a-1", BEFORE_GULF).steps().get(0).result())
+    assertThat(
+            p.explain(Origin.country("BR").withAnonymous(true), "a-1", BEFORE_GULF)
+                .steps()
+                .get(0)
+                .result())
         .isEqualTo(Explanation.Result.NOT_MATCHED);
   }
 
   @Test
   void subdivisionsBelongToTheLocation_andAreIgnoredWhenLocationIsNotASource() {
-    Policy p = TestPolicies.parse(
-        TestPolicies.EVAL.replace("country-source: [location, registered]", "country-source: registered"));
+    Policy p =
+        TestPolicies.parse(
+            TestPolicies.EVAL.replace(
+                "country-source: [location, registered]", "country-source: registered"));
 
-    Decision d = p.evaluate(new Origin("UA", "UA", null, List.of("UA-43"), false), "opus-4", BEFORE_GULF);
+    Decision d =
+        p.evaluate(new Origin("UA", "UA", null, List.of("UA-43"), false), "opus-4", BEFORE_GULF);
 
     assertThat(d.ruleName()).isEqualTo("ukraine");
     assertThat(d.matchedSource()).contains(CountrySource.REGISTERED);
-    assertThat(p.evaluate(Origin.country("IR"), "opus-4", BEFORE_GULF).reason()).isEqualTo(Decision.Reason.UNKNOWN);
+    assertThat(p.evaluate(Origin.country("IR"), "opus-4", BEFORE_GULF).reason())
+        .isEqualTo(Decision.Reason.UNKNOWN);
   }
 
   @Test
@@ -178,8 +197,9 @@ class PolicyEvaluationTest {
     assertThat(eval.tierOf("")).isEqualTo("advanced");
     assertThat(eval.unlistedTier()).isEqualTo("advanced");
 
-    Policy defaultUnlisted = TestPolicies.parse(
-        "policy: p\nversion: 1\ntiers:\n  top: [a*]\n  low: [b*]\nrules:\n  - name: all\n    where: \"*\"\n    action: allow\n");
+    Policy defaultUnlisted =
+        TestPolicies.parse(
+            "policy: p\nversion: 1\ntiers:\n  top: [a*]\n  low: [b*]\nrules:\n  - name: all\n    where: \"*\"\n    action: allow\n");
     assertThat(defaultUnlisted.tierOf("zzz")).isEqualTo("top");
   }
 
@@ -187,34 +207,55 @@ class PolicyEvaluationTest {
   void exposesIdVersionHashAndSources() throws PolicyException {
     assertThat(eval.id()).isEqualTo("eval");
     assertThat(eval.version()).isEqualTo("7");
-    assertThat(eval.countrySources()).containsExactly(CountrySource.LOCATION, CountrySource.REGISTERED);
+    assertThat(eval.countrySources())
+        .containsExactly(CountrySource.LOCATION, CountrySource.REGISTERED);
     assertThat(eval.ruleNames()).startsWith("sanctioned", "ukraine").endsWith("rest");
-    assertThat(eval.sha256()).hasSize(64).isEqualTo(Policy.parse(TestPolicies.EVAL, "other-name.yaml").sha256());
-    assertThat(eval.sha256()).isNotEqualTo(Policy.parse(TestPolicies.EVAL + "# comment\n", "x").sha256());
+    assertThat(eval.sha256())
+        .hasSize(64)
+        .isEqualTo(Policy.parse(TestPolicies.EVAL, "other-name.yaml").sha256());
+    assertThat(eval.sha256())
+        .isNotEqualTo(Policy.parse(TestPolicies.EVAL + "# comment\n", "x").sha256());
     // sha256 of "policy: p\n..." bytes, checked against the JDK's digest
     assertThat(TestPolicies.example().sha256()).matches("[0-9a-f]{64}");
   }
 
   @Test
   void rejectsNullArguments() {
-    assertThatThrownBy(() -> eval.evaluate(null, "x", BEFORE_GULF)).isInstanceOf(NullPointerException.class).hasMessage("origin");
-    assertThatThrownBy(() -> eval.evaluate(Origin.unknown(), "x", null)).isInstanceOf(NullPointerException.class).hasMessage("at");
-    assertThatThrownBy(() -> eval.tierOf(null)).isInstanceOf(NullPointerException.class).hasMessage("model");
+    assertThatThrownBy(() -> eval.evaluate(null, "x", BEFORE_GULF))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("origin");
+    assertThatThrownBy(() -> eval.evaluate(Origin.unknown(), "x", null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("at");
+    assertThatThrownBy(() -> eval.tierOf(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("model");
   }
 
   @Test
   void explanationListsEachRuleTried_thenTheDecision() {
     Explanation e = eval.explain(Origin.country("AE"), "opus-4", BEFORE_GULF);
 
-    assertThat(e.steps()).extracting(Explanation.Step::name)
-        .containsExactly("sanctioned", "ukraine", "open", "cap-block", "cap-sub", "cap-basic", "gulf", "rest");
-    assertThat(e.steps()).extracting(Explanation.Step::result)
+    assertThat(e.steps())
+        .extracting(Explanation.Step::name)
         .containsExactly(
-            Explanation.Result.NOT_MATCHED, Explanation.Result.NOT_MATCHED, Explanation.Result.NOT_MATCHED,
-            Explanation.Result.NOT_MATCHED, Explanation.Result.NOT_MATCHED, Explanation.Result.NOT_MATCHED,
-            Explanation.Result.NOT_EFFECTIVE, Explanation.Result.MATCHED);
-    assertThat(e.steps().get(6).detail()).contains("in force from 2027-01-15 until the end of 2027-12-31 (UTC)");
-    assertThat(e.steps().get(7).detail()).isEqualTo("location country AE is covered by \"*\"; allow up to advanced, then substitute");
+            "sanctioned", "ukraine", "open", "cap-block", "cap-sub", "cap-basic", "gulf", "rest");
+    assertThat(e.steps())
+        .extracting(Explanation.Step::result)
+        .containsExactly(
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_MATCHED,
+            Explanation.Result.NOT_EFFECTIVE,
+            Explanation.Result.MATCHED);
+    assertThat(e.steps().get(6).detail())
+        .contains("in force from 2027-01-15 until the end of 2027-12-31 (UTC)");
+    assertThat(e.steps().get(7).detail())
+        .isEqualTo(
+            "location country AE is covered by \"*\"; allow up to advanced, then substitute");
     assertThat(e.toString()).endsWith("decision: substitute(sonnet-4) (rule 'rest')");
   }
 }

@@ -19,7 +19,8 @@ class PolicyTestSuiteTest {
   void theExampleTests_allPassAgainstTheExamplePolicy() throws PolicyException {
     PolicyTestSuite suite = PolicyTestSuite.load(Path.of("../examples/policy-tests.yaml"));
 
-    PolicyTestSuite.Report report = suite.run(TestPolicies.example(), Instant.parse("2030-01-01T00:00:00Z"));
+    PolicyTestSuite.Report report =
+        suite.run(TestPolicies.example(), Instant.parse("2030-01-01T00:00:00Z"));
 
     assertThat(report.failures()).isEmpty();
     assertThat(report.passed()).isEqualTo(suite.cases().size()).isGreaterThan(30);
@@ -47,12 +48,21 @@ class PolicyTestSuiteTest {
           - country: CH
             expect: allow
         """;
-    PolicyTestSuite.Report report = PolicyTestSuite.parse(yaml, "t.yaml").run(TestPolicies.eval(), NOW);
+    PolicyTestSuite.Report report =
+        PolicyTestSuite.parse(yaml, "t.yaml").run(TestPolicies.eval(), NOW);
 
     assertThat(report.passed()).isEqualTo(1);
     assertThat(report.failed()).isEqualTo(3);
-    assertThat(report.failures()).extracting(r -> r.testCase().location() + " " + r.testCase().name() + ": expected "
-            + r.testCase().expected() + ", got " + r.actual())
+    assertThat(report.failures())
+        .extracting(
+            r ->
+                r.testCase().location()
+                    + " "
+                    + r.testCase().name()
+                    + ": expected "
+                    + r.testCase().expected()
+                    + ", got "
+                    + r.actual())
         .containsExactly(
             "t.yaml:2:5 wrong action: expected allow, got block by rule 'sanctioned' (matched IR)",
             "t.yaml:6:5 wrong substitute: expected substitute(haiku-4), got substitute(sonnet-4) by rule 'rest' (matched FR)",
@@ -69,9 +79,11 @@ class PolicyTestSuiteTest {
           - {country: AE, model: opus-4, expect: substitute, expect-model: haiku-4}
           - {country: AE, model: opus-4, at: 2026-01-01T10:00:00Z, expect: substitute, expect-model: sonnet-4}
         """;
-    assertThat(PolicyTestSuite.parse(yaml, "t.yaml").run(TestPolicies.eval(), NOW).failed()).isZero();
+    assertThat(PolicyTestSuite.parse(yaml, "t.yaml").run(TestPolicies.eval(), NOW).failed())
+        .isZero();
     String noDefault = yaml.replace("at: 2027-02-01\n", "");
-    assertThat(PolicyTestSuite.parse(noDefault, "t.yaml").run(TestPolicies.eval(), NOW).failed()).isEqualTo(1);
+    assertThat(PolicyTestSuite.parse(noDefault, "t.yaml").run(TestPolicies.eval(), NOW).failed())
+        .isEqualTo(1);
   }
 
   @Test
@@ -84,7 +96,8 @@ class PolicyTestSuiteTest {
           - {anonymous: true, expect: block}
         """;
     PolicyTestSuite suite = PolicyTestSuite.parse(yaml, "t.yaml");
-    assertThat(suite.cases().get(0).origin()).isEqualTo(new Origin("UA", "IR", "DE", java.util.List.of("UA-43"), true));
+    assertThat(suite.cases().get(0).origin())
+        .isEqualTo(new Origin("UA", "IR", "DE", java.util.List.of("UA-43"), true));
     assertThat(suite.cases().get(1).origin()).isEqualTo(Origin.unknown());
     assertThat(suite.cases().get(2).origin().anonymous()).isTrue();
     assertThat(suite.cases().get(0).model()).isEmpty();
@@ -92,27 +105,59 @@ class PolicyTestSuiteTest {
 
   static Stream<Arguments> errors() {
     return Stream.of(
-        Arguments.of("cases:\n  - country: XX\n    expect: block\n", 2, 14,
+        Arguments.of(
+            "cases:\n  - country: XX\n    expect: block\n",
+            2,
+            14,
             "unknown country code 'XX' for 'country' in case 'case 1'"),
-        Arguments.of("cases:\n  - subdivision: UA-4444\n    expect: block\n", 2, 18, "invalid subdivision code 'UA-4444'"),
-        Arguments.of("cases:\n  - country: RU\n    subdivision: UA-43\n    expect: block\n", 3, 18,
+        Arguments.of(
+            "cases:\n  - subdivision: UA-4444\n    expect: block\n",
+            2,
+            18,
+            "invalid subdivision code 'UA-4444'"),
+        Arguments.of(
+            "cases:\n  - country: RU\n    subdivision: UA-43\n    expect: block\n",
+            3,
+            18,
             "subdivision 'UA-43' is not in country 'RU'"),
-        Arguments.of("cases:\n  - country: US\n    expect: alow\n", 3, 13,
+        Arguments.of(
+            "cases:\n  - country: US\n    expect: alow\n",
+            3,
+            13,
             "unknown expect 'alow' in case 'case 1' (did you mean 'allow'?); expected allow, substitute or block"),
         Arguments.of("cases:\n  - country: US\n", 2, 5, "case 'case 1' has no 'expect'"),
-        Arguments.of("cases:\n  - country: US\n    expect: substitute\n", 3, 5,
+        Arguments.of(
+            "cases:\n  - country: US\n    expect: substitute\n",
+            3,
+            5,
             "case 'case 1' expects substitute but has no 'expect-model'"),
-        Arguments.of("cases:\n  - country: US\n    expect: block\n    expect-model: x\n", 4, 5,
+        Arguments.of(
+            "cases:\n  - country: US\n    expect: block\n    expect-model: x\n",
+            4,
+            5,
             "case 'case 1' expects block, so 'expect-model' cannot apply"),
-        Arguments.of("cases:\n  - country: US\n    unknown: true\n    expect: block\n", 3, 5,
+        Arguments.of(
+            "cases:\n  - country: US\n    unknown: true\n    expect: block\n",
+            3,
+            5,
             "'unknown: true' in case 'case 1' contradicts the country or subdivision given"),
-        Arguments.of("cases:\n  - name: nowhere\n    model: x\n    expect: block\n", 2, 5,
+        Arguments.of(
+            "cases:\n  - name: nowhere\n    model: x\n    expect: block\n",
+            2,
+            5,
             "case 'nowhere' says nothing about where the request comes from"),
-        Arguments.of("cases:\n  - country: US\n    expect: block\n    modle: x\n", 4, 5,
+        Arguments.of(
+            "cases:\n  - country: US\n    expect: block\n    modle: x\n",
+            4,
+            5,
             "unknown key 'modle' in case 'case 1' (did you mean 'model'?)"),
-        Arguments.of("cases:\n  - country: US\n    expect: block\n    at: tomorrow\n", 4, 9,
+        Arguments.of(
+            "cases:\n  - country: US\n    expect: block\n    at: tomorrow\n",
+            4,
+            9,
             "invalid 'at' value 'tomorrow'; expected a UTC date YYYY-MM-DD or an instant"),
-        Arguments.of("tests:\n  - country: US\n", 1, 1, "unknown key 'tests' in a policy test file"),
+        Arguments.of(
+            "tests:\n  - country: US\n", 1, 1, "unknown key 'tests' in a policy test file"),
         Arguments.of("at: 2027-01-01\n", 1, 1, "missing key 'cases'"),
         Arguments.of("cases: {a: b}\n", 1, 8, "'cases' must be a list of test cases"),
         Arguments.of("cases:\n  - US\n", 2, 5, "test case 1 must be a mapping"),

@@ -10,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** {@link Policy#evaluateTier}: a request whose model cannot be read or replaced, decided by tier. */
+/**
+ * {@link Policy#evaluateTier}: a request whose model cannot be read or replaced, decided by tier.
+ */
 class PolicyTierEvaluationTest {
 
   private static final Instant BEFORE_GULF = Instant.parse("2026-12-01T00:00:00Z");
@@ -51,7 +53,8 @@ class PolicyTierEvaluationTest {
           unknown           | standard | -                    | allow   | unknown    | UNKNOWN
           loc=CH anon       | basic    | -                    | block   | anonymous  | ANONYMOUS
           """)
-  void decidesByTierAndNeverSubstitutes(String spec, String tier, String at, String outcome, String rule, String reason) {
+  void decidesByTierAndNeverSubstitutes(
+      String spec, String tier, String at, String outcome, String rule, String reason) {
     Instant when = at == null ? BEFORE_GULF : Instant.parse(at);
 
     Decision d = eval.evaluateTier(origin(spec), tier, when);
@@ -90,16 +93,20 @@ class PolicyTierEvaluationTest {
   void theHighestTierIsTheFirstAndNotTheUnlistedOne() {
     assertThat(eval.highestTier()).isEqualTo("frontier");
     assertThat(eval.unlistedTier()).isEqualTo("advanced");
-    // A model no pattern matches is only 'advanced' here, which FR may use: not a stand-in for the highest tier.
-    assertThat(eval.evaluate(Origin.country("FR"), "no-such-model", BEFORE_GULF).isAllowed()).isTrue();
-    assertThat(eval.evaluateTier(Origin.country("FR"), eval.highestTier(), BEFORE_GULF).isBlocked()).isTrue();
+    // A model no pattern matches is only 'advanced' here, which FR may use: not a stand-in for the
+    // highest tier.
+    assertThat(eval.evaluate(Origin.country("FR"), "no-such-model", BEFORE_GULF).isAllowed())
+        .isTrue();
+    assertThat(eval.evaluateTier(Origin.country("FR"), eval.highestTier(), BEFORE_GULF).isBlocked())
+        .isTrue();
   }
 
   @Test
   void anUnknownTierIsRefused() {
     assertThatThrownBy(() -> eval.evaluateTier(Origin.country("FR"), "ultra", BEFORE_GULF))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("Unknown tier 'ultra'; expected one of frontier, advanced, standard, basic");
+        .hasMessageContaining(
+            "Unknown tier 'ultra'; expected one of frontier, advanced, standard, basic");
     assertThatThrownBy(() -> eval.evaluateTier(Origin.country("FR"), "Frontier", BEFORE_GULF))
         .isInstanceOf(IllegalArgumentException.class);
   }

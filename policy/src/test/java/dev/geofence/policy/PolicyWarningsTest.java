@@ -92,9 +92,10 @@ class PolicyWarningsTest {
                 action: allow
             """;
 
-    assertThat(warnings(yaml)).containsExactly(
-        "p.yaml:13:5: warning: rule 'crimea' can never match: earlier rule 'ukraine' covers every place it names"
-            + " whenever it is in force");
+    assertThat(warnings(yaml))
+        .containsExactly(
+            "p.yaml:13:5: warning: rule 'crimea' can never match: earlier rule 'ukraine' covers every place it names"
+                + " whenever it is in force");
   }
 
   @Test
@@ -120,18 +121,23 @@ class PolicyWarningsTest {
                 action: allow
             """;
 
-    assertThat(warnings(yaml)).containsExactly(
-        "p.yaml:14:5: warning: rule 'us' can never match: earlier rule 'us-2027' covers every place it names"
-            + " whenever it is in force",
-        "p.yaml:20:12: warning: US (through 'US' in rule 'us-always', allow up to advanced, then block) is also in 'US'"
-            + " of the earlier rule 'us-2027' (block), which decides for it");
+    assertThat(warnings(yaml))
+        .containsExactly(
+            "p.yaml:14:5: warning: rule 'us' can never match: earlier rule 'us-2027' covers every place it names"
+                + " whenever it is in force",
+            "p.yaml:20:12: warning: US (through 'US' in rule 'us-always', allow up to advanced, then block) is also in 'US'"
+                + " of the earlier rule 'us-2027' (block), which decides for it");
   }
 
   @Test
   void ruleWithOnlyEmptyRegions_neverMatches() {
-    String yaml = HEAD + "regions:\n  none: []\nrules:\n  - name: r\n    where: none\n    action: block\n"
-        + "  - name: rest\n    where: \"*\"\n    action: allow\n";
-    assertThat(warnings(yaml)).containsExactly("p.yaml:12:5: warning: rule 'r' never matches: its where names only empty regions");
+    String yaml =
+        HEAD
+            + "regions:\n  none: []\nrules:\n  - name: r\n    where: none\n    action: block\n"
+            + "  - name: rest\n    where: \"*\"\n    action: allow\n";
+    assertThat(warnings(yaml))
+        .containsExactly(
+            "p.yaml:12:5: warning: rule 'r' never matches: its where names only empty regions");
   }
 
   @Test
@@ -185,21 +191,28 @@ class PolicyWarningsTest {
 
   @Test
   void sameOutcomeOverlap_isNotReported() {
-    String yaml = HEAD + "rules:\n  - name: a\n    where: [CN]\n    action: block\n  - name: b\n    where: [CN, RU]\n    action: block\n"
-        + "  - name: rest\n    where: \"*\"\n    action: allow\n";
+    String yaml =
+        HEAD
+            + "rules:\n  - name: a\n    where: [CN]\n    action: block\n  - name: b\n    where: [CN, RU]\n    action: block\n"
+            + "  - name: rest\n    where: \"*\"\n    action: allow\n";
     assertThat(warnings(yaml)).isEmpty();
   }
 
   @Test
   void unusedRegion() {
-    String yaml = HEAD + "regions:\n  spare: [FR]\nrules:\n  - name: rest\n    where: \"*\"\n    action: allow\n";
-    assertThat(warnings(yaml)).containsExactly("p.yaml:10:3: warning: region 'spare' is not used by any rule");
+    String yaml =
+        HEAD
+            + "regions:\n  spare: [FR]\nrules:\n  - name: rest\n    where: \"*\"\n    action: allow\n";
+    assertThat(warnings(yaml))
+        .containsExactly("p.yaml:10:3: warning: region 'spare' is not used by any rule");
   }
 
   @Test
   void regionUsedOnlyThroughAnotherRegion_isUsed() {
-    String yaml = HEAD + "regions:\n  inner: [FR]\n  outer: [inner]\nrules:\n  - name: r\n    where: outer\n    action: block\n"
-        + "  - name: rest\n    where: \"*\"\n    action: allow\n";
+    String yaml =
+        HEAD
+            + "regions:\n  inner: [FR]\n  outer: [inner]\nrules:\n  - name: r\n    where: outer\n    action: block\n"
+            + "  - name: rest\n    where: \"*\"\n    action: allow\n";
     assertThat(warnings(yaml)).isEmpty();
   }
 

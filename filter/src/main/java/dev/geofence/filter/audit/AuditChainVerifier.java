@@ -10,16 +10,16 @@ import java.util.Optional;
 
 /**
  * Checks the hash chain of audit files written by {@link FileAuditSink}: every line's {@code
- * geofence.audit.prev_hash} must be the SHA-256 of the line before it (across files) and its
- * {@code seq} one more than the previous line's.
+ * geofence.audit.prev_hash} must be the SHA-256 of the line before it (across files) and its {@code
+ * seq} one more than the previous line's.
  *
  * <p>Reports the first break and what it looks like: an {@link Kind#EDITED edited} line, {@link
  * Kind#MISSING missing} lines, {@link Kind#REORDERED reordered} lines, a {@link Kind#MISSING_FILE
- * missing file}, a {@link Kind#MALFORMED line that is not a record}, or a {@link Kind#TRUNCATED_TAIL
- * cut-short line} in the middle of the trail. A cut-short last line of the last file is what a
- * crash leaves; it is reported separately in {@link Result#truncatedTail()} and does not break
- * the chain, and neither does a cut-short line that the next file's {@code chain_restart} record
- * accounts for.
+ * missing file}, a {@link Kind#MALFORMED line that is not a record}, or a {@link
+ * Kind#TRUNCATED_TAIL cut-short line} in the middle of the trail. A cut-short last line of the last
+ * file is what a crash leaves; it is reported separately in {@link Result#truncatedTail()} and does
+ * not break the chain, and neither does a cut-short line that the next file's {@code chain_restart}
+ * record accounts for.
  *
  * <p>The chain proves order and completeness between the first and the last line given; it cannot
  * show that lines were removed from the very end, or that the whole tail was rewritten with fresh
@@ -38,7 +38,10 @@ public final class AuditChainVerifier {
     MISSING,
     /** Lines are out of order: the sequence goes back, or a skipped number turns up later. */
     REORDERED,
-    /** The sequence jumps at the start of a file: a file (or the end of the previous one) is missing. */
+    /**
+     * The sequence jumps at the start of a file: a file (or the end of the previous one) is
+     * missing.
+     */
     MISSING_FILE,
     /** A line cut short in the middle of the trail that no chain_restart record accounts for. */
     TRUNCATED_TAIL,
@@ -85,8 +88,16 @@ public final class AuditChainVerifier {
    * @param firstBreak the first break, empty when the chain holds
    * @param truncatedTail a cut-short last line at the very end (a crash), empty otherwise
    */
-  public record Result(int files, long records, long firstSeq, long lastSeq, boolean startsAtOrigin,
-      String lastHash, int restarts, Optional<Break> firstBreak, Optional<Break> truncatedTail) {
+  public record Result(
+      int files,
+      long records,
+      long firstSeq,
+      long lastSeq,
+      boolean startsAtOrigin,
+      String lastHash,
+      int restarts,
+      Optional<Break> firstBreak,
+      Optional<Break> truncatedTail) {
 
     /** True when no break was found (a truncated tail at the very end is allowed). */
     public boolean intact() {
@@ -105,23 +116,38 @@ public final class AuditChainVerifier {
    *
    * @throws IOException when a file cannot be read
    */
-  public static Result verify(List<Path> files, Optional<String> expectedLastHash) throws IOException {
+  public static Result verify(List<Path> files, Optional<String> expectedLastHash)
+      throws IOException {
     Objects.requireNonNull(files, "files");
     Objects.requireNonNull(expectedLastHash, "expectedLastHash");
     if (files.isEmpty()) {
-      throw new IllegalArgumentException("no audit files given; name the files of the trail in order");
+      throw new IllegalArgumentException(
+          "no audit files given; name the files of the trail in order");
     }
     Checker checker = new Checker();
     MessageDigest digest = AuditFiles.sha256();
     for (Path file : files) {
-      AuditFiles.readLines(file, (bytes, number, terminated) -> checker.accept(new Entry(file, number,
-          AuditFiles.sha256Hex(digest, bytes), bytes.length, terminated,
-          terminated ? AuditLine.parse(bytes) : Optional.empty())));
+      AuditFiles.readLines(
+          file,
+          (bytes, number, terminated) ->
+              checker.accept(
+                  new Entry(
+                      file,
+                      number,
+                      AuditFiles.sha256Hex(digest, bytes),
+                      bytes.length,
+                      terminated,
+                      terminated ? AuditLine.parse(bytes) : Optional.empty())));
     }
     return checker.finish(files.size(), expectedLastHash);
   }
 
-  private record Entry(Path file, long line, String hash, long length, boolean terminated,
+  private record Entry(
+      Path file,
+      long line,
+      String hash,
+      long length,
+      boolean terminated,
       Optional<AuditLine> parsed) {
 
     long seq() {
@@ -152,9 +178,22 @@ public final class AuditChainVerifier {
         return;
       }
       if (gap != null) {
-        if (entry.parsed.filter(AuditLine::isChained).isPresent() && entry.seq() >= gapFrom && entry.seq() < gapTo) {
-          breakAt(new Break(gap.file(), gap.line(), Kind.REORDERED, "seq " + gapTo + " comes before seq "
-              + entry.seq() + ", which turns up later at " + entry.file() + " line " + entry.line()));
+        if (entry.parsed.filter(AuditLine::isChained).isPresent()
+            && entry.seq() >= gapFrom
+            && entry.seq() < gapTo) {
+          breakAt(
+              new Break(
+                  gap.file(),
+                  gap.line(),
+                  Kind.REORDERED,
+                  "seq "
+                      + gapTo
+                      + " comes before seq "
+                      + entry.seq()
+                      + ", which turns up later at "
+                      + entry.file()
+                      + " line "
+                      + entry.line()));
         }
         return;
       }
@@ -168,8 +207,12 @@ public final class AuditChainVerifier {
       if (entry.parsed.filter(AuditLine::isChained).isEmpty()) {
         flush(entry);
         if (firstBreak == null && gap == null) {
-          breakAt(new Break(entry.file, entry.line, Kind.MALFORMED,
-              "the line is not a chained audit record (no JSON object with geofence.audit.seq and prev_hash)"));
+          breakAt(
+              new Break(
+                  entry.file,
+                  entry.line,
+                  Kind.MALFORMED,
+                  "the line is not a chained audit record (no JSON object with geofence.audit.seq and prev_hash)"));
         }
         return;
       }
@@ -204,23 +247,63 @@ public final class AuditChainVerifier {
       if (linked && b.seq() == expected) {
         accepted(b);
       } else if (linked) {
-        breakAt(new Break(b.file, b.line, Kind.EDITED, "its seq is " + b.seq() + " but it follows seq " + a.seq()
-            + " by hash, so the seq was changed"));
+        breakAt(
+            new Break(
+                b.file,
+                b.line,
+                Kind.EDITED,
+                "its seq is "
+                    + b.seq()
+                    + " but it follows seq "
+                    + a.seq()
+                    + " by hash, so the seq was changed"));
       } else if (b.seq() == expected) {
-        boolean bChanged = next != null && next.parsed.filter(AuditLine::isChained).isPresent()
-            && next.seq() == b.seq() + 1 && !next.prevHash().equalsIgnoreCase(b.hash);
+        boolean bChanged =
+            next != null
+                && next.parsed.filter(AuditLine::isChained).isPresent()
+                && next.seq() == b.seq() + 1
+                && !next.prevHash().equalsIgnoreCase(b.hash);
         Entry edited = bChanged ? b : a;
-        breakAt(new Break(edited.file, edited.line, Kind.EDITED, "the line's bytes no longer match the hash "
-            + "recorded by the line after it (seq " + edited.seq() + ")"));
+        breakAt(
+            new Break(
+                edited.file,
+                edited.line,
+                Kind.EDITED,
+                "the line's bytes no longer match the hash "
+                    + "recorded by the line after it (seq "
+                    + edited.seq()
+                    + ")"));
       } else if (b.seq() > expected) {
         long missing = b.seq() - expected;
         boolean newFile = !b.file.equals(a.file);
-        Break found = newFile
-            ? new Break(b.file, b.line, Kind.MISSING_FILE, "the file starts at seq " + b.seq() + " but " + a.file
-                + " ends at seq " + a.seq() + ": " + missing + " records are missing between them (a missing file, "
-                + "or the end of " + a.file.getFileName() + " was cut)")
-            : new Break(b.file, b.line, Kind.MISSING, missing + (missing == 1 ? " record" : " records")
-                + " (seq " + expected + (missing == 1 ? "" : " to " + (b.seq() - 1)) + ") missing before this line");
+        Break found =
+            newFile
+                ? new Break(
+                    b.file,
+                    b.line,
+                    Kind.MISSING_FILE,
+                    "the file starts at seq "
+                        + b.seq()
+                        + " but "
+                        + a.file
+                        + " ends at seq "
+                        + a.seq()
+                        + ": "
+                        + missing
+                        + " records are missing between them (a missing file, "
+                        + "or the end of "
+                        + a.file.getFileName()
+                        + " was cut)")
+                : new Break(
+                    b.file,
+                    b.line,
+                    Kind.MISSING,
+                    missing
+                        + (missing == 1 ? " record" : " records")
+                        + " (seq "
+                        + expected
+                        + (missing == 1 ? "" : " to " + (b.seq() - 1))
+                        + ") missing before this line");
         gap = found;
         gapFrom = expected;
         gapTo = b.seq();
@@ -228,7 +311,9 @@ public final class AuditChainVerifier {
           accept(next); // the look-ahead line may already be the skipped one
         }
       } else {
-        breakAt(new Break(b.file, b.line, Kind.REORDERED, "seq " + b.seq() + " comes after seq " + a.seq()));
+        breakAt(
+            new Break(
+                b.file, b.line, Kind.REORDERED, "seq " + b.seq() + " comes after seq " + a.seq()));
       }
     }
 
@@ -239,9 +324,18 @@ public final class AuditChainVerifier {
         cutShort = null;
         return true;
       }
-      breakAt(new Break(cutShort.file, cutShort.line, Kind.TRUNCATED_TAIL, "the file ends with " + cutShort.length
-          + " bytes of an incomplete line, and the next line (" + b.file.getFileName() + " line " + b.line
-          + ") is not a chain_restart record that accounts for them"));
+      breakAt(
+          new Break(
+              cutShort.file,
+              cutShort.line,
+              Kind.TRUNCATED_TAIL,
+              "the file ends with "
+                  + cutShort.length
+                  + " bytes of an incomplete line, and the next line ("
+                  + b.file.getFileName()
+                  + " line "
+                  + b.line
+                  + ") is not a chain_restart record that accounts for them"));
       return false;
     }
 
@@ -263,20 +357,50 @@ public final class AuditChainVerifier {
       }
       Optional<Break> tail = Optional.empty();
       if (firstBreak == null && cutShort != null) {
-        tail = Optional.of(new Break(cutShort.file, cutShort.line, Kind.TRUNCATED_TAIL, "the last line is "
-            + cutShort.length + " bytes without a line feed, as a crash during a write leaves it; the chain holds "
-            + "up to the line before"));
+        tail =
+            Optional.of(
+                new Break(
+                    cutShort.file,
+                    cutShort.line,
+                    Kind.TRUNCATED_TAIL,
+                    "the last line is "
+                        + cutShort.length
+                        + " bytes without a line feed, as a crash during a write leaves it; the chain holds "
+                        + "up to the line before"));
       }
       String lastHash = previous == null ? AuditFiles.ORIGIN_HASH : previous.hash;
-      if (firstBreak == null && expectedLastHash.isPresent() && !expectedLastHash.get().equalsIgnoreCase(lastHash)) {
-        firstBreak = previous == null
-            ? new Break(Path.of("-"), 0, Kind.LAST_HASH_MISMATCH, "no records, expected last hash " + expectedLastHash.get())
-            : new Break(previous.file, previous.line, Kind.LAST_HASH_MISMATCH, "the last line hashes to " + lastHash
-                + ", expected " + expectedLastHash.get() + ": lines at the end were removed, added or rewritten");
+      if (firstBreak == null
+          && expectedLastHash.isPresent()
+          && !expectedLastHash.get().equalsIgnoreCase(lastHash)) {
+        firstBreak =
+            previous == null
+                ? new Break(
+                    Path.of("-"),
+                    0,
+                    Kind.LAST_HASH_MISMATCH,
+                    "no records, expected last hash " + expectedLastHash.get())
+                : new Break(
+                    previous.file,
+                    previous.line,
+                    Kind.LAST_HASH_MISMATCH,
+                    "the last line hashes to "
+                        + lastHash
+                        + ", expected "
+                        + expectedLastHash.get()
+                        + ": lines at the end were removed, added or rewritten");
       }
-      boolean origin = first != null && first.seq() == 1 && AuditFiles.ORIGIN_HASH.equals(first.prevHash());
-      return new Result(files, records, first == null ? 0 : first.seq(), previous == null ? 0 : previous.seq(),
-          origin, lastHash, restarts, Optional.ofNullable(firstBreak), tail);
+      boolean origin =
+          first != null && first.seq() == 1 && AuditFiles.ORIGIN_HASH.equals(first.prevHash());
+      return new Result(
+          files,
+          records,
+          first == null ? 0 : first.seq(),
+          previous == null ? 0 : previous.seq(),
+          origin,
+          lastHash,
+          restarts,
+          Optional.ofNullable(firstBreak),
+          tail);
     }
   }
 }

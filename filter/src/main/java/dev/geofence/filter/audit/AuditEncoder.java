@@ -31,7 +31,8 @@ final class AuditEncoder {
   static final int MAX_TEXT = 256;
 
   // No separator between root values: one generator writes line after line into the reset buffer.
-  private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+  private static final JsonFactory JSON =
+      new JsonFactoryBuilder().rootValueSeparator((String) null).build();
   private static final String[] ALLOWED = {"access", "allowed"};
   private static final String[] CHANGED = {"access", "allowed", "change"};
   private static final String[] DENIED = {"access", "denied"};
@@ -46,7 +47,8 @@ final class AuditEncoder {
   record Chain(long seq, String prevHash) {}
 
   static String encodeToString(AuditRecord record, IpPrivacy privacy) {
-    return new String(new AuditEncoder().encode(record, privacy, Optional.empty()), StandardCharsets.UTF_8);
+    return new String(
+        new AuditEncoder().encode(record, privacy, Optional.empty()), StandardCharsets.UTF_8);
   }
 
   /** Returns the UTF-8 bytes of one line, without the line feed. */
@@ -119,7 +121,9 @@ final class AuditEncoder {
         g.writeEndObject();
       }
       text(g, "basis", r.basis(), MAX_REASON);
-      if (!r.databaseType().isEmpty() || r.databaseBuildTime().isPresent() || !r.databaseSha256().isEmpty()) {
+      if (!r.databaseType().isEmpty()
+          || r.databaseBuildTime().isPresent()
+          || !r.databaseSha256().isEmpty()) {
         g.writeObjectFieldStart("database");
         text(g, "type", r.databaseType(), MAX_TEXT);
         if (r.databaseBuildTime().isPresent()) {
@@ -128,7 +132,9 @@ final class AuditEncoder {
         text(g, "sha256", r.databaseSha256(), MAX_TEXT);
         g.writeEndObject();
       }
-      if (!r.requestedModel().isEmpty() || !r.requestedTier().isEmpty() || !r.effectiveModel().isEmpty()
+      if (!r.requestedModel().isEmpty()
+          || !r.requestedTier().isEmpty()
+          || !r.effectiveModel().isEmpty()
           || !r.effectiveTier().isEmpty()) {
         g.writeObjectFieldStart("model");
         text(g, "requested", r.requestedModel(), MAX_TEXT);
@@ -172,12 +178,22 @@ final class AuditEncoder {
    *
    * @param byAction lost records per action, in report order
    */
-  byte[] encodeRecordsLost(Instant now, long count, Map<String, Long> byAction, Instant since,
-      String reason, Optional<Chain> chain) {
+  byte[] encodeRecordsLost(
+      Instant now,
+      long count,
+      Map<String, Long> byAction,
+      Instant since,
+      String reason,
+      Optional<Chain> chain) {
     JsonGenerator g = start();
     try {
       writeHead(g, now);
-      writeMetaEvent(g, "pipeline_error", "error", RECORDS_LOST, "failure",
+      writeMetaEvent(
+          g,
+          "pipeline_error",
+          "error",
+          RECORDS_LOST,
+          "failure",
           count + " audit records lost: " + reason);
       g.writeObjectFieldStart("geofence");
       g.writeObjectFieldStart("lost");
@@ -204,8 +220,16 @@ final class AuditEncoder {
     JsonGenerator g = start();
     try {
       writeHead(g, now);
-      writeMetaEvent(g, "event", "info", CHAIN_RESTART, "unknown",
-          "previous file " + previousFile + " ended with " + truncatedBytes
+      writeMetaEvent(
+          g,
+          "event",
+          "info",
+          CHAIN_RESTART,
+          "unknown",
+          "previous file "
+              + previousFile
+              + " ended with "
+              + truncatedBytes
               + " bytes of an incomplete line; the chain continues from its last complete line");
       g.writeObjectFieldStart("geofence");
       g.writeObjectFieldStart("restart");
@@ -268,8 +292,9 @@ final class AuditEncoder {
     }
   }
 
-  private static void writeMetaEvent(JsonGenerator g, String kind, String type, String action,
-      String outcome, String reason) throws IOException {
+  private static void writeMetaEvent(
+      JsonGenerator g, String kind, String type, String action, String outcome, String reason)
+      throws IOException {
     g.writeObjectFieldStart("event");
     g.writeStringField("kind", kind);
     g.writeArrayFieldStart("category");
@@ -294,12 +319,13 @@ final class AuditEncoder {
     }
   }
 
-  private static void writeAddress(JsonGenerator g, IpPrivacy privacy, String field, InetAddress address)
-      throws IOException {
+  private static void writeAddress(
+      JsonGenerator g, IpPrivacy privacy, String field, InetAddress address) throws IOException {
     g.writeStringField(privacy.writesAddress() ? field : field + "_hmac", privacy.apply(address));
   }
 
-  private static void text(JsonGenerator g, String field, String value, int max) throws IOException {
+  private static void text(JsonGenerator g, String field, String value, int max)
+      throws IOException {
     if (!value.isEmpty()) {
       g.writeStringField(field, clean(value, max));
     }

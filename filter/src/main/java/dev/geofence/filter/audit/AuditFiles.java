@@ -26,7 +26,9 @@ final class AuditFiles {
 
   /** The previous-line hash of the very first line of a trail. */
   static final String ORIGIN_HASH = "0".repeat(64);
+
   static final String SUFFIX = ".jsonl";
+
   /** Longer lines are not audit records; stops a hostile file from exhausting memory. */
   static final int MAX_LINE = 1 << 20;
 
@@ -73,7 +75,8 @@ final class AuditFiles {
   /** The sink's files in the directory, by number. */
   static List<Path> trailFiles(Path directory, String prefix) throws IOException {
     TreeMap<Long, Path> files = new TreeMap<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, prefix + "-*" + SUFFIX)) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(directory, prefix + "-*" + SUFFIX)) {
       for (Path entry : entries) {
         long number = fileNumber(prefix, entry.getFileName().toString());
         if (number >= 0 && Files.isRegularFile(entry)) {
@@ -95,8 +98,14 @@ final class AuditFiles {
           line.reset();
         } else {
           if (line.size() >= MAX_LINE) {
-            throw new IOException("line " + (number + 1) + " of " + file + " is longer than " + MAX_LINE
-                + " bytes; this is not an audit trail file");
+            throw new IOException(
+                "line "
+                    + (number + 1)
+                    + " of "
+                    + file
+                    + " is longer than "
+                    + MAX_LINE
+                    + " bytes; this is not an audit trail file");
           }
           line.write(b);
         }
@@ -137,8 +146,12 @@ final class AuditFiles {
           }
         }
         if (window >= MAX_LINE * 2) {
-          throw new IOException("the last line of " + file + " is longer than " + MAX_LINE
-              + " bytes; this is not an audit trail file");
+          throw new IOException(
+              "the last line of "
+                  + file
+                  + " is longer than "
+                  + MAX_LINE
+                  + " bytes; this is not an audit trail file");
         }
         window *= 2;
       }

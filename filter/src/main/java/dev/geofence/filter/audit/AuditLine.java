@@ -62,7 +62,9 @@ record AuditLine(
         if (token == JsonToken.END_OBJECT) {
           if (path.isEmpty()) {
             return p.nextToken() == null
-                ? Optional.of(new AuditLine(seq, prevHash, timestamp, action, rule, country, model, lost, truncated))
+                ? Optional.of(
+                    new AuditLine(
+                        seq, prevHash, timestamp, action, rule, country, model, lost, truncated))
                 : Optional.empty();
           }
           prefix = path.pop();
@@ -80,16 +82,35 @@ record AuditLine(
           continue;
         }
         switch (field) {
-          case "@timestamp": timestamp = p.getValueAsString(""); break;
-          case "event.action": action = p.getValueAsString(""); break;
-          case "rule.name": rule = p.getValueAsString(""); break;
-          case "source.geo.country_iso_code": country = p.getValueAsString(""); break;
-          case "geofence.model.requested": model = p.getValueAsString(""); break;
-          case "geofence.lost.count": lost = p.getValueAsLong(0); break;
-          case "geofence.restart.truncated_bytes": truncated = p.getValueAsLong(0); break;
-          case "geofence.audit.seq": seq = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1; break;
-          case "geofence.audit.prev_hash": prevHash = p.getValueAsString(""); break;
-          default: break;
+          case "@timestamp":
+            timestamp = p.getValueAsString("");
+            break;
+          case "event.action":
+            action = p.getValueAsString("");
+            break;
+          case "rule.name":
+            rule = p.getValueAsString("");
+            break;
+          case "source.geo.country_iso_code":
+            country = p.getValueAsString("");
+            break;
+          case "geofence.model.requested":
+            model = p.getValueAsString("");
+            break;
+          case "geofence.lost.count":
+            lost = p.getValueAsLong(0);
+            break;
+          case "geofence.restart.truncated_bytes":
+            truncated = p.getValueAsLong(0);
+            break;
+          case "geofence.audit.seq":
+            seq = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            break;
+          case "geofence.audit.prev_hash":
+            prevHash = p.getValueAsString("");
+            break;
+          default:
+            break;
         }
       }
       return Optional.empty();

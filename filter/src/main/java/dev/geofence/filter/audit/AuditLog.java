@@ -10,9 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The filter's entry point to the audit trail: decides which records are kept (the scope), how
- * long a request may be held for its record (the overflow policy per action), how addresses are
- * written (the privacy mode), and hands each kept record to every sink.
+ * The filter's entry point to the audit trail: decides which records are kept (the scope), how long
+ * a request may be held for its record (the overflow policy per action), how addresses are written
+ * (the privacy mode), and hands each kept record to every sink.
  *
  * <pre>{@code
  * AuditLog audit = AuditLog.builder()
@@ -44,7 +44,9 @@ public final class AuditLog implements AutoCloseable {
     this.waitTimeout = b.waitTimeout;
   }
 
-  /** Starts a builder: scope ALL, full addresses, WAIT for block/substitute/error, DROP for allow. */
+  /**
+   * Starts a builder: scope ALL, full addresses, WAIT for block/substitute/error, DROP for allow.
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -53,7 +55,8 @@ public final class AuditLog implements AutoCloseable {
    * Records one decision: skipped when outside the scope, otherwise handed to each sink, holding
    * the caller at most the wait timeout in total when the action's overflow policy is WAIT.
    *
-   * @return the worst delivery over the sinks ({@link AuditSink.Delivery#SKIPPED} when out of scope)
+   * @return the worst delivery over the sinks ({@link AuditSink.Delivery#SKIPPED} when out of
+   *     scope)
    */
   public AuditSink.Delivery record(AuditRecord record) {
     Objects.requireNonNull(record, "record");
@@ -64,13 +67,17 @@ public final class AuditLog implements AutoCloseable {
     long deadline = wait ? System.nanoTime() + waitTimeout.toNanos() : 0;
     AuditSink.Delivery result = AuditSink.Delivery.WRITTEN;
     for (AuditSink sink : sinks) {
-      Duration left = wait ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime())) : Duration.ZERO;
+      Duration left =
+          wait ? Duration.ofNanos(Math.max(1, deadline - System.nanoTime())) : Duration.ZERO;
       AuditSink.Delivery delivery;
       try {
         delivery = sink.write(record, privacy, left);
       } catch (RuntimeException e) {
         // A sink is not supposed to throw; a bad request must never fail because of the audit log.
-        LOG.error("The audit sink {} threw instead of writing or counting a record; the record is lost.", sink, e);
+        LOG.error(
+            "The audit sink {} threw instead of writing or counting a record; the record is lost.",
+            sink,
+            e);
         delivery = AuditSink.Delivery.LOST;
       }
       result = result.worse(delivery);
@@ -125,11 +132,13 @@ public final class AuditLog implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private IpPrivacy privacy = IpPrivacy.full();
     private AuditScope scope = AuditScope.ALL;
-    private final Map<String, OverflowPolicy> overflow = new HashMap<>(Map.of(
-        AuditRecord.ALLOW, OverflowPolicy.DROP,
-        AuditRecord.SUBSTITUTE, OverflowPolicy.WAIT,
-        AuditRecord.BLOCK, OverflowPolicy.WAIT,
-        AuditRecord.ERROR, OverflowPolicy.WAIT));
+    private final Map<String, OverflowPolicy> overflow =
+        new HashMap<>(
+            Map.of(
+                AuditRecord.ALLOW, OverflowPolicy.DROP,
+                AuditRecord.SUBSTITUTE, OverflowPolicy.WAIT,
+                AuditRecord.BLOCK, OverflowPolicy.WAIT,
+                AuditRecord.ERROR, OverflowPolicy.WAIT));
     private Duration waitTimeout = Duration.ofSeconds(2);
 
     private Builder() {}
@@ -164,7 +173,9 @@ public final class AuditLog implements AutoCloseable {
       Objects.requireNonNull(policy, "policy");
       if (!AuditRecord.ACTIONS.contains(action)) {
         throw new IllegalArgumentException(
-            "action '" + action + "' is not known; expected one of allow, substitute, block, error");
+            "action '"
+                + action
+                + "' is not known; expected one of allow, substitute, block, error");
       }
       overflow.put(action, policy);
       return this;
@@ -179,20 +190,27 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
-    /** The longest a WAIT record holds its request, over all sinks; 1 ms to 1 minute. Default 2 s. */
+    /**
+     * The longest a WAIT record holds its request, over all sinks; 1 ms to 1 minute. Default 2 s.
+     */
     public Builder waitTimeout(Duration timeout) {
       Objects.requireNonNull(timeout, "timeout");
-      if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
-        throw new IllegalArgumentException("wait timeout " + timeout + " is out of range; expected PT0.001S to PT1M");
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0
+          || timeout.compareTo(Duration.ofMinutes(1)) > 0) {
+        throw new IllegalArgumentException(
+            "wait timeout " + timeout + " is out of range; expected PT0.001S to PT1M");
       }
       this.waitTimeout = timeout;
       return this;
     }
 
-    /** @throws IllegalStateException when no sink was added */
+    /**
+     * @throws IllegalStateException when no sink was added
+     */
     public AuditLog build() {
       if (sinks.isEmpty()) {
-        throw new IllegalStateException("an audit log needs at least one sink; add Slf4jAuditSink.create() or a FileAuditSink");
+        throw new IllegalStateException(
+            "an audit log needs at least one sink; add Slf4jAuditSink.create() or a FileAuditSink");
       }
       return new AuditLog(this);
     }

@@ -30,7 +30,8 @@ public final class AuditMetrics implements MeterBinder {
         .description("Audit records written by all sinks")
         .register(registry);
     FunctionCounter.builder("geofence.audit.records.lost", log, l -> l.stats().lost())
-        .description("Audit records lost (queue full, write failed or sink closed); alert on any increase")
+        .description(
+            "Audit records lost (queue full, write failed or sink closed); alert on any increase")
         .register(registry);
     Gauge.builder("geofence.audit.queue.depth", log, l -> l.stats().queueDepth())
         .description("Audit records waiting to be written")

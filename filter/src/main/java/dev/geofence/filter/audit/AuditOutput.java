@@ -30,7 +30,11 @@ interface AuditOutput extends Closeable {
   /** Opens real files with a {@link FileChannel} in append mode. */
   static AuditOutput openFile(Path file) throws IOException {
     FileChannel channel =
-        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.APPEND);
     return new AuditOutput() {
       @Override
       public void write(ByteBuffer bytes) throws IOException {

@@ -85,10 +85,13 @@ public record AuditRecord(
 
   /** The request went through unchanged. */
   public static final String ALLOW = "allow";
+
   /** The request went through with a smaller model than the one asked for. */
   public static final String SUBSTITUTE = "substitute";
+
   /** The request was refused. */
   public static final String BLOCK = "block";
+
   /** No decision could be made (for example the database or policy failed). */
   public static final String ERROR = "error";
 
@@ -169,7 +172,9 @@ public record AuditRecord(
   private static int checkStatus(int statusCode) {
     if (statusCode != 0 && (statusCode < 100 || statusCode > 599)) {
       throw new IllegalArgumentException(
-          "status code " + statusCode + " is not an HTTP status; expected 100 to 599, or 0 when unknown");
+          "status code "
+              + statusCode
+              + " is not an HTTP status; expected 100 to 599, or 0 when unknown");
     }
     return statusCode;
   }
@@ -406,14 +411,38 @@ public record AuditRecord(
      */
     public AuditRecord build() {
       if (action == null) {
-        throw new IllegalStateException("an audit record needs an action; set one of allow, substitute, block, error");
+        throw new IllegalStateException(
+            "an audit record needs an action; set one of allow, substitute, block, error");
       }
       return new AuditRecord(
-          timestamp, action, reason, ruleName, Optional.ofNullable(sourceIp), country, regionIsoCode,
-          httpMethod, urlPath, statusCode, policyId, policyVersion, policySha256, basis, databaseType,
-          Optional.ofNullable(databaseBuildTime), databaseSha256, requestedModel, requestedTier,
-          effectiveModel, effectiveTier, registeredCountry, anonymizerFlags, addressSource,
-          Optional.ofNullable(peerAddress), requestId, decisionMicros, monitor);
+          timestamp,
+          action,
+          reason,
+          ruleName,
+          Optional.ofNullable(sourceIp),
+          country,
+          regionIsoCode,
+          httpMethod,
+          urlPath,
+          statusCode,
+          policyId,
+          policyVersion,
+          policySha256,
+          basis,
+          databaseType,
+          Optional.ofNullable(databaseBuildTime),
+          databaseSha256,
+          requestedModel,
+          requestedTier,
+          effectiveModel,
+          effectiveTier,
+          registeredCountry,
+          anonymizerFlags,
+          addressSource,
+          Optional.ofNullable(peerAddress),
+          requestId,
+          decisionMicros,
+          monitor);
     }
   }
 }

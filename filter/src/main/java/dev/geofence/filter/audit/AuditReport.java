@@ -79,12 +79,20 @@ public final class AuditReport {
    * @param rows one per key, most records first
    * @param total the sum over all rows
    * @param recordsLost records the sinks reported lost (records_lost lines) in the period
-   * @param unreadableLines lines that were not records (cut short, malformed, or without a timestamp)
+   * @param unreadableLines lines that were not records (cut short, malformed, or without a
+   *     timestamp)
    * @param first time of the earliest counted record, empty when none
    * @param last time of the latest counted record, empty when none
    */
-  public record Summary(By by, Optional<Instant> since, List<Row> rows, Row total, long recordsLost,
-      long unreadableLines, Optional<Instant> first, Optional<Instant> last) {
+  public record Summary(
+      By by,
+      Optional<Instant> since,
+      List<Row> rows,
+      Row total,
+      long recordsLost,
+      long unreadableLines,
+      Optional<Instant> first,
+      Optional<Instant> last) {
     public Summary {
       rows = List.copyOf(rows);
     }
@@ -99,7 +107,8 @@ public final class AuditReport {
    * @param since count only records at or after this time; empty for all
    * @throws IOException when a file cannot be read
    */
-  public static Summary summarise(List<Path> files, Optional<Instant> since, By by) throws IOException {
+  public static Summary summarise(List<Path> files, Optional<Instant> since, By by)
+      throws IOException {
     Objects.requireNonNull(files, "files");
     Objects.requireNonNull(since, "since");
     Objects.requireNonNull(by, "by");
@@ -108,38 +117,54 @@ public final class AuditReport {
     long[] unreadable = {0};
     Instant[] range = {null, null};
     for (Path file : files) {
-      AuditFiles.readLines(file, (bytes, number, terminated) -> {
-        Optional<AuditLine> parsed = terminated ? AuditLine.parse(bytes) : Optional.empty();
-        Optional<Instant> time = parsed.flatMap(line -> parseTime(line.timestamp()));
-        if (time.isEmpty()) {
-          unreadable[0]++;
-          return;
-        }
-        if (since.isPresent() && time.get().isBefore(since.get())) {
-          return;
-        }
-        AuditLine line = parsed.get();
-        if (AuditEncoder.RECORDS_LOST.equals(line.action())) {
-          lost[0] += line.lostCount();
-        }
-        if (!line.isDecision()) {
-          return;
-        }
-        String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
-        rows.merge(key, new Row(key, 0, 0, 0, 0).plus(line.action()),
-            (old, one) -> old.plus(line.action()));
-        range[0] = range[0] == null || time.get().isBefore(range[0]) ? time.get() : range[0];
-        range[1] = range[1] == null || time.get().isAfter(range[1]) ? time.get() : range[1];
-      });
+      AuditFiles.readLines(
+          file,
+          (bytes, number, terminated) -> {
+            Optional<AuditLine> parsed = terminated ? AuditLine.parse(bytes) : Optional.empty();
+            Optional<Instant> time = parsed.flatMap(line -> parseTime(line.timestamp()));
+            if (time.isEmpty()) {
+              unreadable[0]++;
+              return;
+            }
+            if (since.isPresent() && time.get().isBefore(since.get())) {
+              return;
+            }
+            AuditLine line = parsed.get();
+            if (AuditEncoder.RECORDS_LOST.equals(line.action())) {
+              lost[0] += line.lostCount();
+            }
+            if (!line.isDecision()) {
+              return;
+            }
+            String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
+            rows.merge(
+                key,
+                new Row(key, 0, 0, 0, 0).plus(line.action()),
+                (old, one) -> old.plus(line.action()));
+            range[0] = range[0] == null || time.get().isBefore(range[0]) ? time.get() : range[0];
+            range[1] = range[1] == null || time.get().isAfter(range[1]) ? time.get() : range[1];
+          });
     }
     List<Row> sorted = new ArrayList<>(rows.values());
     sorted.sort(Comparator.comparingLong(Row::total).reversed().thenComparing(Row::key));
     Row total = new Row("total", 0, 0, 0, 0);
     for (Row row : sorted) {
-      total = new Row("total", total.allow() + row.allow(), total.substitute() + row.substitute(),
-          total.block() + row.block(), total.error() + row.error());
+      total =
+          new Row(
+              "total",
+              total.allow() + row.allow(),
+              total.substitute() + row.substitute(),
+              total.block() + row.block(),
+              total.error() + row.error());
     }
-    return new Summary(by, since, sorted, total, lost[0], unreadable[0], Optional.ofNullable(range[0]),
+    return new Summary(
+        by,
+        since,
+        sorted,
+        total,
+        lost[0],
+        unreadable[0],
+        Optional.ofNullable(range[0]),
         Optional.ofNullable(range[1]));
   }
 

@@ -17,9 +17,14 @@ public interface AuditSink extends AutoCloseable {
     WRITTEN,
     /** Accepted into the sink's queue; it will be written, or counted as lost, later. */
     QUEUED,
-    /** The caller waited the whole timeout; the record is still queued and will be written or counted lost. */
+    /**
+     * The caller waited the whole timeout; the record is still queued and will be written or
+     * counted lost.
+     */
     TIMED_OUT,
-    /** Not accepted: counted as lost, logged at ERROR and reported in a {@code records_lost} record. */
+    /**
+     * Not accepted: counted as lost, logged at ERROR and reported in a {@code records_lost} record.
+     */
     LOST,
     /** Not kept because the log's scope leaves it out (allowed requests under NOTABLE). */
     SKIPPED;

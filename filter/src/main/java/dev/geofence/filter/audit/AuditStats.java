@@ -17,15 +17,22 @@ public record AuditStats(long written, long lost, int queueDepth, Optional<Strin
   public AuditStats {
     if (written < 0 || lost < 0 || queueDepth < 0) {
       throw new IllegalArgumentException(
-          "audit counters must not be negative; got written " + written + ", lost " + lost
-              + ", queue depth " + queueDepth);
+          "audit counters must not be negative; got written "
+              + written
+              + ", lost "
+              + lost
+              + ", queue depth "
+              + queueDepth);
     }
     Objects.requireNonNull(lastError, "lastError");
   }
 
   /** Adds two sinks' counters; the last error is this one's if any, else the other's. */
   AuditStats plus(AuditStats other) {
-    return new AuditStats(written + other.written, lost + other.lost, queueDepth + other.queueDepth,
+    return new AuditStats(
+        written + other.written,
+        lost + other.lost,
+        queueDepth + other.queueDepth,
         lastError.isPresent() ? lastError : other.lastError);
   }
 }

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * When the {@link FileAuditSink} forces written lines to the storage device
- * ({@link java.nio.channels.FileChannel#force(boolean)}).
+ * When the {@link FileAuditSink} forces written lines to the storage device ({@link
+ * java.nio.channels.FileChannel#force(boolean)}).
  *
  * <p>Either way a line is handed to the operating system before a waiting request is released, so
  * killing the process loses nothing that was acknowledged; the setting decides what a power cut or
@@ -39,7 +39,9 @@ public final class Durability {
     Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException(
-          "the force interval " + interval + " is not positive; use eachRecord() or a positive duration");
+          "the force interval "
+              + interval
+              + " is not positive; use eachRecord() or a positive duration");
     }
     return new Durability(interval);
   }

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * new file, starting with a {@code chain_restart} line if a crash left that tail cut short.
  *
  * <p>When the queue is full or the disk fails, {@link AuditSink#write} with a zero wait counts the
- * record as lost at once; with a positive wait it holds the caller until the record is written.
- * The writer retries a failed write after {@link Builder#retryDelay(Duration)}; once it succeeds it
+ * record as lost at once; with a positive wait it holds the caller until the record is written. The
+ * writer retries a failed write after {@link Builder#retryDelay(Duration)}; once it succeeds it
  * first writes a {@code records_lost} line with the count. Thread-safe; call {@link #close()} to
  * flush and stop the writer thread.
  */
@@ -64,8 +64,16 @@ public final class FileAuditSink implements AuditSink {
   private volatile String lastError;
 
   /** The builder's settings, copied at {@link Builder#build()}. */
-  private record Settings(Path directory, String prefix, long maxFileBytes, Duration rotateEvery,
-      Durability durability, int queueCapacity, Duration retryDelay, Duration closeTimeout, Clock clock,
+  private record Settings(
+      Path directory,
+      String prefix,
+      long maxFileBytes,
+      Duration rotateEvery,
+      Durability durability,
+      int queueCapacity,
+      Duration retryDelay,
+      Duration closeTimeout,
+      Clock clock,
       AuditOutput.Opener opener) {}
 
   /** One queued record; {@code done} is null when nobody waits for it. */
@@ -117,7 +125,9 @@ public final class FileAuditSink implements AuditSink {
         return lose(record, "the audit file cannot be written: " + lastError);
       }
       Item item = new Item(record, privacy, null);
-      return queue.offer(item) ? accepted(item, Delivery.QUEUED) : lose(record, "the audit queue is full");
+      return queue.offer(item)
+          ? accepted(item, Delivery.QUEUED)
+          : lose(record, "the audit queue is full");
     }
     long deadline = System.nanoTime() + wait.toNanos();
     Item item = new Item(record, privacy, new CountDownLatch(1));
@@ -148,15 +158,18 @@ public final class FileAuditSink implements AuditSink {
 
   private Delivery lose(AuditRecord record, String reason) {
     if (losses.add(record.action(), settings.clock.instant(), reason)) {
-      LOG.error("Audit record lost ({}); further losses are counted and reported in a records_lost record "
-          + "once the trail can be written again.", reason);
+      LOG.error(
+          "Audit record lost ({}); further losses are counted and reported in a records_lost record "
+              + "once the trail can be written again.",
+          reason);
     }
     return Delivery.LOST;
   }
 
   @Override
   public AuditStats stats() {
-    return new AuditStats(written.get(), losses.total(), queue.size(), Optional.ofNullable(lastError));
+    return new AuditStats(
+        written.get(), losses.total(), queue.size(), Optional.ofNullable(lastError));
   }
 
   /**
@@ -177,7 +190,8 @@ public final class FileAuditSink implements AuditSink {
       Thread.currentThread().interrupt();
     }
     if (writerThread.isAlive()) {
-      LOG.error("The audit writer thread did not stop within {}; the last records may not be on disk.",
+      LOG.error(
+          "The audit writer thread did not stop within {}; the last records may not be on disk.",
           settings.closeTimeout);
     }
   }
@@ -219,7 +233,10 @@ public final class FileAuditSink implements AuditSink {
       long truncatedBytes = 0;
       for (int i = existing.size() - 1; i >= 0; i--) {
         Path candidate = existing.get(i);
-        fileNumber = Math.max(fileNumber, AuditFiles.fileNumber(settings.prefix, candidate.getFileName().toString()));
+        fileNumber =
+            Math.max(
+                fileNumber,
+                AuditFiles.fileNumber(settings.prefix, candidate.getFileName().toString()));
         AuditFiles.Tail tail = AuditFiles.readTail(candidate);
         if (tail.truncatedBytes() > 0 && truncatedFile.isEmpty()) {
           truncatedFile = Optional.of(candidate);
@@ -227,9 +244,16 @@ public final class FileAuditSink implements AuditSink {
         }
         if (tail.lastLine().isPresent()) {
           byte[] line = tail.lastLine().get();
-          AuditLine parsed = AuditLine.parse(line).filter(AuditLine::isChained).orElseThrow(() ->
-              new IOException("the last complete line of " + candidate + " is not a chained audit record, so the "
-                  + "chain cannot be continued; check it with 'geofence audit verify' and move it away"));
+          AuditLine parsed =
+              AuditLine.parse(line)
+                  .filter(AuditLine::isChained)
+                  .orElseThrow(
+                      () ->
+                          new IOException(
+                              "the last complete line of "
+                                  + candidate
+                                  + " is not a chained audit record, so the "
+                                  + "chain cannot be continued; check it with 'geofence audit verify' and move it away"));
           seq = parsed.seq();
           lastHash = AuditFiles.sha256Hex(digest, line);
           break;
@@ -239,12 +263,21 @@ public final class FileAuditSink implements AuditSink {
       openNext(now);
       if (truncatedFile.isPresent()) {
         String name = truncatedFile.get().getFileName().toString();
-        LOG.warn("The audit file {} ends with {} bytes of an incomplete line, probably from a crash; the chain "
-            + "continues from its last complete line after a chain_restart record.", name, truncatedBytes);
-        restartLine = Optional.of(encoder.encodeChainRestart(now, name, truncatedBytes,
-            new AuditEncoder.Chain(seq + 1, lastHash)));
+        LOG.warn(
+            "The audit file {} ends with {} bytes of an incomplete line, probably from a crash; the chain "
+                + "continues from its last complete line after a chain_restart record.",
+            name,
+            truncatedBytes);
+        restartLine =
+            Optional.of(
+                encoder.encodeChainRestart(
+                    now, name, truncatedBytes, new AuditEncoder.Chain(seq + 1, lastHash)));
       }
-      LOG.info("Writing the audit trail to {}; the chain continues after seq {} with hash {}.", file, seq, lastHash);
+      LOG.info(
+          "Writing the audit trail to {}; the chain continues after seq {} with hash {}.",
+          file,
+          seq,
+          lastHash);
     }
 
     void run() {
@@ -273,7 +306,8 @@ public final class FileAuditSink implements AuditSink {
         } catch (InterruptedException e) {
           // Nobody interrupts this thread on purpose; keep writing until closed.
         } catch (Error e) {
-          LOG.error("The audit writer thread stopped on an error; records can no longer be written.", e);
+          LOG.error(
+              "The audit writer thread stopped on an error; records can no longer be written.", e);
           lastError = String.valueOf(e);
           failing = true;
           throw e;
@@ -288,7 +322,9 @@ public final class FileAuditSink implements AuditSink {
       return Math.max(1, Math.min(1000, settings.durability.interval().toMillis()));
     }
 
-    /** Writes as many queued records as fit in the current file, as one write and at most one force. */
+    /**
+     * Writes as many queued records as fit in the current file, as one write and at most one force.
+     */
     private void writeBatch() throws IOException {
       Instant now = settings.clock.instant();
       if (output == null) {
@@ -306,13 +342,25 @@ public final class FileAuditSink implements AuditSink {
       }
       if (lost.isPresent()) {
         LossCounter.Pending l = lost.get();
-        nextHash = append(encoder.encodeRecordsLost(now, l.count(), l.byAction(), l.since(), l.reason(),
-            Optional.of(new AuditEncoder.Chain(++nextSeq, nextHash))));
+        nextHash =
+            append(
+                encoder.encodeRecordsLost(
+                    now,
+                    l.count(),
+                    l.byAction(),
+                    l.since(),
+                    l.reason(),
+                    Optional.of(new AuditEncoder.Chain(++nextSeq, nextHash))));
       }
       int taken = 0;
       for (Item item : work) {
-        byte[] line = encoder.encode(item.record, item.privacy, Optional.of(new AuditEncoder.Chain(nextSeq + 1, nextHash)));
-        if (fileSize + batch.size() + line.length + 1 > settings.maxFileBytes && fileSize + batch.size() > 0) {
+        byte[] line =
+            encoder.encode(
+                item.record,
+                item.privacy,
+                Optional.of(new AuditEncoder.Chain(nextSeq + 1, nextHash)));
+        if (fileSize + batch.size() + line.length + 1 > settings.maxFileBytes
+            && fileSize + batch.size() > 0) {
           break; // the rest goes to the next file
         }
         nextHash = append(line);
@@ -344,8 +392,12 @@ public final class FileAuditSink implements AuditSink {
       }
       if (lost.isPresent()) {
         losses.reported(lost.get());
-        LOG.error("{} audit records were lost since {} ({}); a records_lost record was written to {}.",
-            lost.get().count(), lost.get().since(), lost.get().reason(), file);
+        LOG.error(
+            "{} audit records were lost since {} ({}); a records_lost record was written to {}.",
+            lost.get().count(),
+            lost.get().since(),
+            lost.get().reason(),
+            file);
       }
       written.addAndGet(taken);
       for (int i = 0; i < taken; i++) {
@@ -367,14 +419,23 @@ public final class FileAuditSink implements AuditSink {
       try {
         output.truncate(fileSize);
       } catch (IOException e) {
-        LOG.debug("Could not cut {} back to {} bytes; the retry reopens the trail in a new file.", file, fileSize, e);
+        LOG.debug(
+            "Could not cut {} back to {} bytes; the retry reopens the trail in a new file.",
+            file,
+            fileSize,
+            e);
         closeQuietly();
         try {
           long partial = Files.size(file) - fileSize;
           if (partial > 0) {
             // The new file starts by saying how much of this one is an incomplete line.
-            restartLine = Optional.of(encoder.encodeChainRestart(settings.clock.instant(),
-                file.getFileName().toString(), partial, new AuditEncoder.Chain(seq + 1, lastHash)));
+            restartLine =
+                Optional.of(
+                    encoder.encodeChainRestart(
+                        settings.clock.instant(),
+                        file.getFileName().toString(),
+                        partial,
+                        new AuditEncoder.Chain(seq + 1, lastHash)));
           }
         } catch (IOException unreadable) {
           LOG.debug("Cannot read the size of {}", file, unreadable);
@@ -396,8 +457,12 @@ public final class FileAuditSink implements AuditSink {
         dirty = false;
         output.close();
         output = null;
-        ANCHOR.info("Closed audit file {} with {} records; last seq {}, last hash {}",
-            file.getFileName(), fileRecords, seq, lastHash);
+        ANCHOR.info(
+            "Closed audit file {} with {} records; last seq {}, last hash {}",
+            file.getFileName(),
+            fileRecords,
+            seq,
+            lastHash);
       }
       openNext(now);
     }
@@ -423,7 +488,10 @@ public final class FileAuditSink implements AuditSink {
       try (FileChannel dir = FileChannel.open(settings.directory, StandardOpenOption.READ)) {
         dir.force(true);
       } catch (IOException | UnsupportedOperationException e) {
-        LOG.debug("Cannot force the directory {}; the file system does not support it.", settings.directory, e);
+        LOG.debug(
+            "Cannot force the directory {}; the file system does not support it.",
+            settings.directory,
+            e);
       }
     }
 
@@ -431,7 +499,12 @@ public final class FileAuditSink implements AuditSink {
     private boolean fail(Exception e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (!failing) {
-        LOG.error("Cannot write the audit trail {}: {}; retrying every {}.", file, message, settings.retryDelay, e);
+        LOG.error(
+            "Cannot write the audit trail {}: {}; retrying every {}.",
+            file,
+            message,
+            settings.retryDelay,
+            e);
       }
       lastError = message;
       failing = true;
@@ -467,8 +540,12 @@ public final class FileAuditSink implements AuditSink {
           output.force();
           output.close();
           output = null;
-          ANCHOR.info("Closed audit file {} with {} records; last seq {}, last hash {}",
-              file.getFileName(), fileRecords, seq, lastHash);
+          ANCHOR.info(
+              "Closed audit file {} with {} records; last seq {}, last hash {}",
+              file.getFileName(),
+              fileRecords,
+              seq,
+              lastHash);
         }
       } catch (IOException e) {
         LOG.error("Could not force and close the audit file {}: {}", file, e.getMessage(), e);
@@ -496,8 +573,8 @@ public final class FileAuditSink implements AuditSink {
   }
 
   /**
-   * Builds a {@link FileAuditSink}. Each option is checked when set ({@link IllegalArgumentException}
-   * with the value); not thread-safe.
+   * Builds a {@link FileAuditSink}. Each option is checked when set ({@link
+   * IllegalArgumentException} with the value); not thread-safe.
    */
   public static final class Builder {
     private final Path directory;
@@ -518,7 +595,8 @@ public final class FileAuditSink implements AuditSink {
     /** Start of every file name; letters, digits, dot and underscore. Default {@code audit}. */
     public Builder filePrefix(String prefix) {
       Objects.requireNonNull(prefix, "prefix");
-      if (prefix.isEmpty() || !prefix.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '_')) {
+      if (prefix.isEmpty()
+          || !prefix.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '_')) {
         throw new IllegalArgumentException(
             "file prefix '" + prefix + "' is not accepted; use letters, digits, '.' and '_'");
       }
@@ -529,7 +607,8 @@ public final class FileAuditSink implements AuditSink {
     /** Rotate before a file would grow past this size; at least 4096 bytes. Default 100 MiB. */
     public Builder maxFileSize(long bytes) {
       if (bytes < 4096) {
-        throw new IllegalArgumentException("maximum file size " + bytes + " bytes is too small; expected at least 4096");
+        throw new IllegalArgumentException(
+            "maximum file size " + bytes + " bytes is too small; expected at least 4096");
       }
       this.maxFileBytes = bytes;
       return this;
@@ -542,13 +621,16 @@ public final class FileAuditSink implements AuditSink {
     public Builder rotateEvery(Duration period) {
       Objects.requireNonNull(period, "period");
       if (period.compareTo(Duration.ofSeconds(1)) < 0) {
-        throw new IllegalArgumentException("rotation period " + period + " is too short; expected at least PT1S");
+        throw new IllegalArgumentException(
+            "rotation period " + period + " is too short; expected at least PT1S");
       }
       this.rotateEvery = period;
       return this;
     }
 
-    /** When lines are forced to the device. Default {@code Durability.every(Duration.ofSeconds(1))}. */
+    /**
+     * When lines are forced to the device. Default {@code Durability.every(Duration.ofSeconds(1))}.
+     */
     public Builder durability(Durability durability) {
       this.durability = Objects.requireNonNull(durability, "durability");
       return this;
@@ -557,7 +639,8 @@ public final class FileAuditSink implements AuditSink {
     /** Records that may wait for the writer thread; 1 to 1,048,576. Default 8192. */
     public Builder queueCapacity(int capacity) {
       if (capacity < 1 || capacity > 1 << 20) {
-        throw new IllegalArgumentException("queue capacity " + capacity + " is out of range; expected 1 to 1048576");
+        throw new IllegalArgumentException(
+            "queue capacity " + capacity + " is out of range; expected 1 to 1048576");
       }
       this.queueCapacity = capacity;
       return this;
@@ -565,17 +648,23 @@ public final class FileAuditSink implements AuditSink {
 
     /** Pause before retrying a failed write; 1 ms to 1 minute. Default 1 second. */
     public Builder retryDelay(Duration delay) {
-      this.retryDelay = checkRange("retry delay", delay, Duration.ofMillis(1), Duration.ofMinutes(1));
+      this.retryDelay =
+          checkRange("retry delay", delay, Duration.ofMillis(1), Duration.ofMinutes(1));
       return this;
     }
 
-    /** How long {@link #close()} keeps retrying a failing disk; 0 to 10 minutes. Default 5 seconds. */
+    /**
+     * How long {@link #close()} keeps retrying a failing disk; 0 to 10 minutes. Default 5 seconds.
+     */
     public Builder closeTimeout(Duration timeout) {
-      this.closeTimeout = checkRange("close timeout", timeout, Duration.ZERO, Duration.ofMinutes(10));
+      this.closeTimeout =
+          checkRange("close timeout", timeout, Duration.ZERO, Duration.ofMinutes(10));
       return this;
     }
 
-    /** Time source for rotation, file names and records_lost lines. Default the UTC system clock. */
+    /**
+     * Time source for rotation, file names and records_lost lines. Default the UTC system clock.
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
@@ -595,19 +684,31 @@ public final class FileAuditSink implements AuditSink {
      *     does not end in a chained record, or the new file cannot be created
      */
     public FileAuditSink build() {
-      Settings settings = new Settings(directory, prefix, maxFileBytes, rotateEvery, durability,
-          queueCapacity, retryDelay, closeTimeout, clock, opener);
+      Settings settings =
+          new Settings(
+              directory,
+              prefix,
+              maxFileBytes,
+              rotateEvery,
+              durability,
+              queueCapacity,
+              retryDelay,
+              closeTimeout,
+              clock,
+              opener);
       try {
         return new FileAuditSink(settings);
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot start the audit trail in " + directory + ": " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot start the audit trail in " + directory + ": " + e.getMessage(), e);
       }
     }
 
     private static Duration checkRange(String what, Duration value, Duration min, Duration max) {
       Objects.requireNonNull(value, what);
       if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-        throw new IllegalArgumentException(what + " " + value + " is out of range; expected " + min + " to " + max);
+        throw new IllegalArgumentException(
+            what + " " + value + " is out of range; expected " + min + " to " + max);
       }
       return value;
     }

@@ -11,8 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
  * How client and peer addresses are written to the audit trail.
  *
  * <ul>
- *   <li>{@link #full()}: the address as it is, for deployments where storing it is lawful and needed
- *       (abuse investigation, a legal duty to keep it).
+ *   <li>{@link #full()}: the address as it is, for deployments where storing it is lawful and
+ *       needed (abuse investigation, a legal duty to keep it).
  *   <li>{@link #truncated()}: IPv4 cut to its /24 and IPv6 to its /48 network, enough to show that
  *       the country decision was right without identifying a subscriber.
  *   <li>{@link #hmac(byte[])}: a keyed HMAC-SHA256 of the address bytes, hex encoded, so records of
@@ -77,7 +77,11 @@ public final class IpPrivacy {
     Objects.requireNonNull(key, "key");
     if (key.length < MIN_KEY_BYTES) {
       throw new IllegalArgumentException(
-          "the HMAC key is " + key.length + " bytes; expected at least " + MIN_KEY_BYTES + " random bytes");
+          "the HMAC key is "
+              + key.length
+              + " bytes; expected at least "
+              + MIN_KEY_BYTES
+              + " random bytes");
     }
     IpPrivacy privacy = new IpPrivacy(Mode.HMAC, key.clone());
     privacy.mac.get(); // fail now, not on the first request, if the JDK lacks HmacSHA256
@@ -113,7 +117,13 @@ public final class IpPrivacy {
   /** Dotted quad for IPv4, RFC 5952 text (lower case, longest zero run compressed) for IPv6. */
   static String format(byte[] bytes) {
     if (bytes.length == 4) {
-      return (bytes[0] & 0xff) + "." + (bytes[1] & 0xff) + "." + (bytes[2] & 0xff) + "." + (bytes[3] & 0xff);
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
     }
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {

@@ -35,7 +35,8 @@ public final class Slf4jAuditSink implements AuditSink {
     this.audit = audit;
     this.clock = clock;
     if (!audit.isInfoEnabled()) {
-      LOG.warn("The logger {} is not enabled for INFO, so the logging configuration discards every audit record sent to it.",
+      LOG.warn(
+          "The logger {} is not enabled for INFO, so the logging configuration discards every audit record sent to it.",
           audit.getName());
     }
   }
@@ -49,7 +50,8 @@ public final class Slf4jAuditSink implements AuditSink {
   public static Slf4jAuditSink create(String loggerName) {
     Objects.requireNonNull(loggerName, "loggerName");
     if (loggerName.isBlank()) {
-      throw new IllegalArgumentException("the audit logger name is blank; expected a logger name such as geofence.audit");
+      throw new IllegalArgumentException(
+          "the audit logger name is blank; expected a logger name such as geofence.audit");
     }
     return new Slf4jAuditSink(LoggerFactory.getLogger(loggerName), Clock.systemUTC());
   }
@@ -68,11 +70,22 @@ public final class Slf4jAuditSink implements AuditSink {
       Optional<LossCounter.Pending> pending = losses.pending();
       if (pending.isPresent()) {
         LossCounter.Pending lost = pending.get();
-        audit.error(new String(new AuditEncoder().encodeRecordsLost(clock.instant(), lost.count(),
-            lost.byAction(), lost.since(), lost.reason(), Optional.empty()), StandardCharsets.UTF_8));
+        audit.error(
+            new String(
+                new AuditEncoder()
+                    .encodeRecordsLost(
+                        clock.instant(),
+                        lost.count(),
+                        lost.byAction(),
+                        lost.since(),
+                        lost.reason(),
+                        Optional.empty()),
+                StandardCharsets.UTF_8));
         losses.reported(lost);
-        LOG.error("Audit logging works again; {} records were lost since {} and a records_lost record was logged.",
-            lost.count(), lost.since());
+        LOG.error(
+            "Audit logging works again; {} records were lost since {} and a records_lost record was logged.",
+            lost.count(),
+            lost.since());
       }
       audit.info(record.toJson(privacy));
       written.incrementAndGet();
@@ -80,8 +93,10 @@ public final class Slf4jAuditSink implements AuditSink {
     } catch (RuntimeException e) {
       lastError = String.valueOf(e.getMessage());
       if (losses.add(record.action(), clock.instant(), "logging failed: " + lastError)) {
-        LOG.error("An audit record could not be logged to {}; further losses are counted until logging works again.",
-            audit.getName(), e);
+        LOG.error(
+            "An audit record could not be logged to {}; further losses are counted until logging works again.",
+            audit.getName(),
+            e);
       }
       return Delivery.LOST;
     }

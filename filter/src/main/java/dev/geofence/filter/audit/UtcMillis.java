@@ -27,8 +27,8 @@ final class UtcMillis {
   private long day = Long.MIN_VALUE;
 
   /**
-   * Fills {@link #chars()} with the instant; false when its year needs the formatter, and then
-   * the buffer is left as it was.
+   * Fills {@link #chars()} with the instant; false when its year needs the formatter, and then the
+   * buffer is left as it was.
    */
   boolean fill(Instant instant) {
     long second = instant.getEpochSecond();

@@ -15,7 +15,13 @@ import java.util.Objects;
  * @param stale true if the database is older than the configured maximum age at the time this
  *     record was made
  */
-public record DatabaseInfo(Path path, String databaseType, Instant buildTime, String sha256, Schema schema, boolean stale) {
+public record DatabaseInfo(
+    Path path,
+    String databaseType,
+    Instant buildTime,
+    String sha256,
+    Schema schema,
+    boolean stale) {
 
   /** How records of a country database are read. */
   public enum Schema {
@@ -37,6 +43,8 @@ public record DatabaseInfo(Path path, String databaseType, Instant buildTime, St
   }
 
   DatabaseInfo withStale(boolean nowStale) {
-    return nowStale == stale ? this : new DatabaseInfo(path, databaseType, buildTime, sha256, schema, nowStale);
+    return nowStale == stale
+        ? this
+        : new DatabaseInfo(path, databaseType, buildTime, sha256, schema, nowStale);
   }
 }

@@ -29,9 +29,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Country lookups on MaxMind DB files: GeoIP2 / GeoLite2 Country, City and Enterprise, DB-IP,
- * and flat country databases such as IPinfo Lite, with an optional GeoIP2 Anonymous IP database
- * for anonymizer flags, a bounded cache, staleness checks and reload without restart.
+ * Country lookups on MaxMind DB files: GeoIP2 / GeoLite2 Country, City and Enterprise, DB-IP, and
+ * flat country databases such as IPinfo Lite, with an optional GeoIP2 Anonymous IP database for
+ * anonymizer flags, a bounded cache, staleness checks and reload without restart.
  *
  * <pre>{@code
  * GeoDatabase geo = GeoDatabase.builder()
@@ -43,11 +43,11 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Thread-safe: one instance serves every thread. The database in use is an immutable snapshot
- * (readers, their provenance and a cache of their answers) swapped atomically on reload; a
- * lookup that started on the old snapshot finishes on it, and the old readers are closed a grace
- * period later. A new file is opened and checked before the swap; a missing, corrupt, truncated
- * or wrong-type file is refused, the old data keeps serving and the error is kept in
- * {@link #lastReloadError()} and logged. Lookups never throw.
+ * (readers, their provenance and a cache of their answers) swapped atomically on reload; a lookup
+ * that started on the old snapshot finishes on it, and the old readers are closed a grace period
+ * later. A new file is opened and checked before the swap; a missing, corrupt, truncated or
+ * wrong-type file is refused, the old data keeps serving and the error is kept in {@link
+ * #lastReloadError()} and logged. Lookups never throw.
  */
 public final class GeoDatabase implements GeoLookup, AutoCloseable {
 
@@ -58,13 +58,16 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
   public enum MissingDatabase {
     /** {@link Builder#build()} throws: a missing database is a configuration error. */
     FAIL,
-    /** Start anyway; every lookup is {@link GeoResult.Status#UNAVAILABLE} until the file appears. */
+    /**
+     * Start anyway; every lookup is {@link GeoResult.Status#UNAVAILABLE} until the file appears.
+     */
     UNKNOWN
   }
 
   private final Settings settings;
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
-  private final AtomicReference<CacheStats> retiredStats = new AtomicReference<>(CacheStats.empty());
+  private final AtomicReference<CacheStats> retiredStats =
+      new AtomicReference<>(CacheStats.empty());
   private final AtomicReference<GeoDatabaseException> lastReloadError = new AtomicReference<>();
   private final Set<OpenDatabase> retiring = ConcurrentHashMap.newKeySet();
   private final List<FileWatcher> watchers = new ArrayList<>();
@@ -83,14 +86,23 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
   private void start() {
     if (!settings.watchInterval.isZero()) {
       // Watch before opening so that a change between the two is not missed.
-      watchers.add(FileWatcher.watch(settings.database, settings.watchInterval, p -> reloadQuietly(Role.COUNTRY)));
+      watchers.add(
+          FileWatcher.watch(
+              settings.database, settings.watchInterval, p -> reloadQuietly(Role.COUNTRY)));
       if (settings.anonymousDatabase != null) {
-        watchers.add(FileWatcher.watch(settings.anonymousDatabase, settings.watchInterval, p -> reloadQuietly(Role.ANONYMOUS)));
+        watchers.add(
+            FileWatcher.watch(
+                settings.anonymousDatabase,
+                settings.watchInterval,
+                p -> reloadQuietly(Role.ANONYMOUS)));
       }
     }
     try {
       OpenDatabase main = openAtStart(settings.database, Role.COUNTRY);
-      OpenDatabase anonymous = settings.anonymousDatabase == null ? null : openAtStart(settings.anonymousDatabase, Role.ANONYMOUS);
+      OpenDatabase anonymous =
+          settings.anonymousDatabase == null
+              ? null
+              : openAtStart(settings.anonymousDatabase, Role.ANONYMOUS);
       current.set(newSnapshot(main, anonymous));
     } catch (RuntimeException e) {
       watchers.forEach(FileWatcher::close);
@@ -122,10 +134,13 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     if (main != null && settings.maxAge != null) {
       staleAt = main.info().buildTime().plus(settings.maxAge).toEpochMilli();
     }
-    Cache<InetAddress, GeoResult> cache = settings.cacheSize == 0
-        ? null
-        : Caffeine.newBuilder().maximumSize(settings.cacheSize).recordStats().build();
-    Snapshot snapshot = new Snapshot(main, anonymous, missing, staleAt, cache, new AtomicBoolean(), new AtomicBoolean());
+    Cache<InetAddress, GeoResult> cache =
+        settings.cacheSize == 0
+            ? null
+            : Caffeine.newBuilder().maximumSize(settings.cacheSize).recordStats().build();
+    Snapshot snapshot =
+        new Snapshot(
+            main, anonymous, missing, staleAt, cache, new AtomicBoolean(), new AtomicBoolean());
     if (main != null && snapshot.isStale(settings.clock.millis())) {
       warnStale(snapshot);
     }
@@ -191,7 +206,11 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     } catch (IOException | RuntimeException e) {
       // A damaged record: the caller is unknown rather than wrongly placed. Not cached.
       if (snapshot.readErrorLogged.compareAndSet(false, true)) {
-        LOG.warn("Looking up {} in {} failed; answering unavailable: {}", address.getHostAddress(), settings.database, e.toString());
+        LOG.warn(
+            "Looking up {} in {} failed; answering unavailable: {}",
+            address.getHostAddress(),
+            settings.database,
+            e.toString());
       }
       return GeoResult.unavailable();
     }
@@ -203,8 +222,13 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
 
   private void warnStale(Snapshot snapshot) {
     if (snapshot.staleWarned.compareAndSet(false, true)) {
-      LOG.warn("{} is older than the maximum age {}{}.", describe(snapshot.main.info()), settings.maxAge,
-          settings.staleIsUnavailable ? "; every lookup is unavailable (unknown) until it is updated" : "; update it");
+      LOG.warn(
+          "{} is older than the maximum age {}{}.",
+          describe(snapshot.main.info()),
+          settings.maxAge,
+          settings.staleIsUnavailable
+              ? "; every lookup is unavailable (unknown) until it is updated"
+              : "; update it");
     }
   }
 
@@ -302,12 +326,14 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       return;
     }
     retiring.add(old);
-    Consumer<OpenDatabase> closer = database -> {
-      if (retiring.remove(database)) {
-        database.close();
-      }
-    };
-    CompletableFuture.runAsync(() -> closer.accept(old),
+    Consumer<OpenDatabase> closer =
+        database -> {
+          if (retiring.remove(database)) {
+            database.close();
+          }
+        };
+    CompletableFuture.runAsync(
+        () -> closer.accept(old),
         CompletableFuture.delayedExecutor(settings.closeGrace.toMillis(), TimeUnit.MILLISECONDS));
   }
 
@@ -333,8 +359,16 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
   }
 
   private static String describe(DatabaseInfo info) {
-    return info.databaseType() + " database " + info.path() + " (built " + info.buildTime() + ", schema " + info.schema()
-        + ", sha256 " + info.sha256().substring(0, 12) + "…)";
+    return info.databaseType()
+        + " database "
+        + info.path()
+        + " (built "
+        + info.buildTime()
+        + ", schema "
+        + info.schema()
+        + ", sha256 "
+        + info.sha256().substring(0, 12)
+        + "…)";
   }
 
   /** One immutable generation of readers and their cache. */
@@ -386,7 +420,10 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
 
     private Builder() {}
 
-    /** The country database (.mmdb): GeoIP2/GeoLite2 Country, City, Enterprise, DB-IP or flat. Required. */
+    /**
+     * The country database (.mmdb): GeoIP2/GeoLite2 Country, City, Enterprise, DB-IP or flat.
+     * Required.
+     */
     public Builder database(Path database) {
       this.database = Objects.requireNonNull(database, "database");
       return this;
@@ -412,7 +449,9 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       Objects.requireNonNull(path, "path");
       if (path.isBlank() || path.startsWith(".") || path.endsWith(".") || path.contains("..")) {
         throw new IllegalArgumentException(
-            "Flat country field '" + path + "' is not a field path; expected a key such as country_code or a dotted path such as country.iso_code.");
+            "Flat country field '"
+                + path
+                + "' is not a field path; expected a key such as country_code or a dotted path such as country.iso_code.");
       }
       this.flatCountryField = path;
       return this;
@@ -421,7 +460,8 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     /** Maximum number of cached addresses; 0 turns the cache off. Default 100,000. */
     public Builder cacheSize(long cacheSize) {
       if (cacheSize < 0) {
-        throw new IllegalArgumentException("Cache size " + cacheSize + " is negative; expected 0 (no cache) or more.");
+        throw new IllegalArgumentException(
+            "Cache size " + cacheSize + " is negative; expected 0 (no cache) or more.");
       }
       this.cacheSize = cacheSize;
       return this;
@@ -431,7 +471,8 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     public Builder maxAge(Duration maxAge) {
       Objects.requireNonNull(maxAge, "maxAge");
       if (maxAge.isNegative() || maxAge.isZero()) {
-        throw new IllegalArgumentException("Maximum age " + maxAge + " is not positive; expected e.g. P14D.");
+        throw new IllegalArgumentException(
+            "Maximum age " + maxAge + " is not positive; expected e.g. P14D.");
       }
       this.maxAge = maxAge;
       return this;
@@ -443,7 +484,10 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       return this;
     }
 
-    /** If true, a stale database answers UNAVAILABLE so the policy's unknown section decides. Default false. */
+    /**
+     * If true, a stale database answers UNAVAILABLE so the policy's unknown section decides.
+     * Default false.
+     */
     public Builder staleIsUnavailable(boolean staleIsUnavailable) {
       this.staleIsUnavailable = staleIsUnavailable;
       return this;
@@ -455,11 +499,15 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       return this;
     }
 
-    /** Poll the files for changes at this interval and reload; {@link Duration#ZERO} (default) is off. */
+    /**
+     * Poll the files for changes at this interval and reload; {@link Duration#ZERO} (default) is
+     * off.
+     */
     public Builder watch(Duration pollInterval) {
       Objects.requireNonNull(pollInterval, "pollInterval");
       if (pollInterval.isNegative() || (!pollInterval.isZero() && pollInterval.toMillis() < 10)) {
-        throw new IllegalArgumentException("Poll interval " + pollInterval + " is not valid; expected 0 (off) or at least 10 ms.");
+        throw new IllegalArgumentException(
+            "Poll interval " + pollInterval + " is not valid; expected 0 (off) or at least 10 ms.");
       }
       this.watchInterval = pollInterval;
       return this;
@@ -481,15 +529,27 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
      * Opens the databases and starts watching if configured.
      *
      * @throws IllegalStateException if no database was set
-     * @throws GeoDatabaseException if a database is refused (a missing one only with
-     *     {@link MissingDatabase#FAIL})
+     * @throws GeoDatabaseException if a database is refused (a missing one only with {@link
+     *     MissingDatabase#FAIL})
      */
     public GeoDatabase build() {
       if (database == null) {
         throw new IllegalStateException("No GeoIP database set; call database(path).");
       }
-      GeoDatabase geo = new GeoDatabase(new Settings(database, anonymousDatabase, schema, flatCountryField, cacheSize,
-          maxAge, staleIsUnavailable, missingDatabase, watchInterval, clock, closeGrace));
+      GeoDatabase geo =
+          new GeoDatabase(
+              new Settings(
+                  database,
+                  anonymousDatabase,
+                  schema,
+                  flatCountryField,
+                  cacheSize,
+                  maxAge,
+                  staleIsUnavailable,
+                  missingDatabase,
+                  watchInterval,
+                  clock,
+                  closeGrace));
       geo.start();
       return geo;
     }

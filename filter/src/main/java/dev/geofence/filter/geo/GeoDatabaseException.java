@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * A database could not be opened or reloaded. The message is one sentence naming the file, what
- * was wrong and what is accepted; {@link #reason()} and {@link #path()} carry the same as objects.
+ * A database could not be opened or reloaded. The message is one sentence naming the file, what was
+ * wrong and what is accepted; {@link #reason()} and {@link #path()} carry the same as objects.
  */
 public final class GeoDatabaseException extends RuntimeException {
 

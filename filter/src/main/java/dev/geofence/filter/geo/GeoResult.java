@@ -37,10 +37,24 @@ public record GeoResult(
     UNAVAILABLE
   }
 
-  private static final GeoResult NOT_FOUND = new GeoResult(
-      Status.NOT_FOUND, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Set.of(), Optional.empty());
-  private static final GeoResult UNAVAILABLE = new GeoResult(
-      Status.UNAVAILABLE, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Set.of(), Optional.empty());
+  private static final GeoResult NOT_FOUND =
+      new GeoResult(
+          Status.NOT_FOUND,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          Set.of(),
+          Optional.empty());
+  private static final GeoResult UNAVAILABLE =
+      new GeoResult(
+          Status.UNAVAILABLE,
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          Set.of(),
+          Optional.empty());
 
   /** Validates and copies; a null collection or Optional is rejected. */
   public GeoResult {
@@ -75,6 +89,7 @@ public record GeoResult(
 
   /** Returns this result with the anonymizer flags replaced. */
   GeoResult withAnonymizer(Set<AnonymizerFlag> flags) {
-    return new GeoResult(status, country, registeredCountry, representedCountry, subdivisions, flags, network);
+    return new GeoResult(
+        status, country, registeredCountry, representedCountry, subdivisions, flags, network);
   }
 }

@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
 
 /**
  * One database file, read fully into memory, checked, and ready for lookups. Reading into memory
- * (rather than mapping the file) means a file rewritten in place can never change the bytes
- * under a running lookup, and the SHA-256 is of exactly the bytes served. Thread-safe.
+ * (rather than mapping the file) means a file rewritten in place can never change the bytes under a
+ * running lookup, and the SHA-256 is of exactly the bytes served. Thread-safe.
  */
 final class OpenDatabase implements Closeable {
 
@@ -50,7 +50,8 @@ final class OpenDatabase implements Closeable {
   private static final int PROBE_RECORDS = 64;
   // MaxMind and DB-IP products that carry no country at all.
   private static final Pattern NO_COUNTRY_TYPE =
-      Pattern.compile("(?i)^(GeoLite2|GeoIP2|GeoIP|DBIP)-.*(ASN|ISP|Domain|Connection-Type|IP-Risk|Anonymous).*");
+      Pattern.compile(
+          "(?i)^(GeoLite2|GeoIP2|GeoIP|DBIP)-.*(ASN|ISP|Domain|Connection-Type|IP-Risk|Anonymous).*");
 
   private final Reader reader;
   private final DatabaseInfo info;
@@ -71,8 +72,8 @@ final class OpenDatabase implements Closeable {
   /**
    * Opens and checks a database.
    *
-   * @throws GeoDatabaseException if the file is missing, unreadable, corrupt, of the wrong type,
-   *     or its records do not match the schema
+   * @throws GeoDatabaseException if the file is missing, unreadable, corrupt, of the wrong type, or
+   *     its records do not match the schema
    */
   static OpenDatabase open(Path path, Role role, Schema schema, String flatField) {
     MessageDigest sha256 = sha256();
@@ -80,22 +81,38 @@ final class OpenDatabase implements Closeable {
     try (InputStream in = new DigestInputStream(Files.newInputStream(path), sha256)) {
       reader = new Reader(in, new CHMCache());
     } catch (NoSuchFileException e) {
-      throw new GeoDatabaseException(path, Reason.MISSING, "GeoIP database " + path + " does not exist.", e);
+      throw new GeoDatabaseException(
+          path, Reason.MISSING, "GeoIP database " + path + " does not exist.", e);
     } catch (AccessDeniedException e) {
-      throw new GeoDatabaseException(path, Reason.UNREADABLE, "GeoIP database " + path + " is not readable (permission denied).", e);
+      throw new GeoDatabaseException(
+          path,
+          Reason.UNREADABLE,
+          "GeoIP database " + path + " is not readable (permission denied).",
+          e);
     } catch (InvalidDatabaseException | RuntimeException e) {
       throw corrupt(path, e);
     } catch (IOException e) {
-      throw new GeoDatabaseException(path, Reason.UNREADABLE, "GeoIP database " + path + " could not be read: " + e.getMessage(), e);
+      throw new GeoDatabaseException(
+          path,
+          Reason.UNREADABLE,
+          "GeoIP database " + path + " could not be read: " + e.getMessage(),
+          e);
     }
     try {
       String[] flatPath = flatField.split("\\.");
-      Schema detected = role == Role.COUNTRY
-          ? checkCountryDatabase(path, reader, schema, flatField, flatPath)
-          : checkAnonymousDatabase(path, reader);
+      Schema detected =
+          role == Role.COUNTRY
+              ? checkCountryDatabase(path, reader, schema, flatField, flatPath)
+              : checkAnonymousDatabase(path, reader);
       Metadata metadata = reader.getMetadata();
-      DatabaseInfo info = new DatabaseInfo(
-          path, metadata.databaseType(), metadata.buildTime(), HexFormat.of().formatHex(sha256.digest()), detected, false);
+      DatabaseInfo info =
+          new DatabaseInfo(
+              path,
+              metadata.databaseType(),
+              metadata.buildTime(),
+              HexFormat.of().formatHex(sha256.digest()),
+              detected,
+              false);
       return new OpenDatabase(reader, info, flatPath);
     } catch (RuntimeException e) {
       closeQuietly(reader);
@@ -104,18 +121,35 @@ final class OpenDatabase implements Closeable {
   }
 
   private static GeoDatabaseException corrupt(Path path, Exception e) {
-    return new GeoDatabaseException(path, Reason.CORRUPT,
-        "GeoIP database " + path + " is not a valid MaxMind DB file (corrupt or truncated): " + e.getMessage(), e);
+    return new GeoDatabaseException(
+        path,
+        Reason.CORRUPT,
+        "GeoIP database "
+            + path
+            + " is not a valid MaxMind DB file (corrupt or truncated): "
+            + e.getMessage(),
+        e);
   }
 
-  private static Schema checkCountryDatabase(Path path, Reader reader, Schema schema, String flatField, String[] flatPath) {
+  private static Schema checkCountryDatabase(
+      Path path, Reader reader, Schema schema, String flatField, String[] flatPath) {
     String type = reader.getMetadata().databaseType();
     if (NO_COUNTRY_TYPE.matcher(type).matches()) {
-      String hint = type.toLowerCase(Locale.ROOT).contains("anonymous")
-          ? "; give it as the anonymous-IP database instead, and a Country, City or Enterprise database here"
-          : "; expected a Country, City or Enterprise database (GeoIP2, GeoLite2, DB-IP) or a flat country database";
-      throw new GeoDatabaseException(path, Reason.WRONG_TYPE,
-          "GeoIP database " + path + " is a " + type + " database, which has no countries" + hint + ".", null);
+      String hint =
+          type.toLowerCase(Locale.ROOT).contains("anonymous")
+              ? "; give it as the anonymous-IP database instead, and a Country, City or Enterprise database here"
+              : "; expected a Country, City or Enterprise database (GeoIP2, GeoLite2, DB-IP) or a flat country database";
+      throw new GeoDatabaseException(
+          path,
+          Reason.WRONG_TYPE,
+          "GeoIP database "
+              + path
+              + " is a "
+              + type
+              + " database, which has no countries"
+              + hint
+              + ".",
+          null);
     }
     int geoIp2 = 0;
     int flat = 0;
@@ -144,17 +178,39 @@ final class OpenDatabase implements Closeable {
     } else if (records == 0 && type.matches("(?i).*(Country|City|Enterprise).*")) {
       detected = Schema.GEOIP2;
     } else {
-      throw new GeoDatabaseException(path, Reason.UNKNOWN_SCHEMA,
-          "GeoIP database " + path + " (" + type + ") has " + (records == 0 ? "no records to tell its schema from"
-              : "no country in its records: neither GeoIP2 fields (country.iso_code) nor the flat field '" + flatField + "'")
-              + "; set the schema, or the flat country field path of a flat database.", null);
+      throw new GeoDatabaseException(
+          path,
+          Reason.UNKNOWN_SCHEMA,
+          "GeoIP database "
+              + path
+              + " ("
+              + type
+              + ") has "
+              + (records == 0
+                  ? "no records to tell its schema from"
+                  : "no country in its records: neither GeoIP2 fields (country.iso_code) nor the flat field '"
+                      + flatField
+                      + "'")
+              + "; set the schema, or the flat country field path of a flat database.",
+          null);
     }
     int matching = detected == Schema.GEOIP2 ? geoIp2 : flat;
     if (records > 0 && matching == 0) {
-      throw new GeoDatabaseException(path, Reason.UNKNOWN_SCHEMA,
-          "GeoIP database " + path + " (" + type + ") was set to schema " + detected + " but none of its first "
-              + records + " records has " + (detected == Schema.GEOIP2 ? "a GeoIP2 country" : "the field '" + flatField + "'")
-              + "; check the schema and flat field settings.", null);
+      throw new GeoDatabaseException(
+          path,
+          Reason.UNKNOWN_SCHEMA,
+          "GeoIP database "
+              + path
+              + " ("
+              + type
+              + ") was set to schema "
+              + detected
+              + " but none of its first "
+              + records
+              + " records has "
+              + (detected == Schema.GEOIP2 ? "a GeoIP2 country" : "the field '" + flatField + "'")
+              + "; check the schema and flat field settings.",
+          null);
     }
     if (detected == Schema.GEOIP2) {
       // Decode a few records the way lookups will, so fields of unexpected types are refused now.
@@ -169,8 +225,15 @@ final class OpenDatabase implements Closeable {
   private static Schema checkAnonymousDatabase(Path path, Reader reader) {
     String type = reader.getMetadata().databaseType();
     if (!type.toLowerCase(Locale.ROOT).contains("anonymous")) {
-      throw new GeoDatabaseException(path, Reason.WRONG_TYPE,
-          "Anonymous-IP database " + path + " is a " + type + " database; expected a GeoIP2 Anonymous IP database (GeoIP2-Anonymous-IP).", null);
+      throw new GeoDatabaseException(
+          path,
+          Reason.WRONG_TYPE,
+          "Anonymous-IP database "
+              + path
+              + " is a "
+              + type
+              + " database; expected a GeoIP2 Anonymous IP database (GeoIP2-Anonymous-IP).",
+          null);
     }
     // Decode a few records so a damaged data section is refused now, not on the request path.
     Networks<Records.Anonymizer> networks = networks(path, reader, Records.Anonymizer.class);
@@ -219,8 +282,14 @@ final class OpenDatabase implements Closeable {
       }
       subdivisions = codes;
     }
-    return new GeoResult(GeoResult.Status.FOUND, country, code(data.registeredCountry()), code(data.representedCountry()),
-        subdivisions, flags(data.traits()), Optional.of(cidr(record.network())));
+    return new GeoResult(
+        GeoResult.Status.FOUND,
+        country,
+        code(data.registeredCountry()),
+        code(data.representedCountry()),
+        subdivisions,
+        flags(data.traits()),
+        Optional.of(cidr(record.network())));
   }
 
   private GeoResult lookupFlat(InetAddress address) throws IOException {
@@ -231,7 +300,13 @@ final class OpenDatabase implements Closeable {
     }
     Object value = field(record.data(), flatPath);
     Optional<String> country = value instanceof String s ? code(s) : Optional.empty();
-    return new GeoResult(GeoResult.Status.FOUND, country, Optional.empty(), Optional.empty(), List.of(), Set.of(),
+    return new GeoResult(
+        GeoResult.Status.FOUND,
+        country,
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Set.of(),
         Optional.of(cidr(record.network())));
   }
 
@@ -242,8 +317,8 @@ final class OpenDatabase implements Closeable {
   }
 
   /**
-   * An IPv4-only database cannot take an IPv6 address: an IPv4-mapped one is turned into IPv4,
-   * any other is simply not in it (null).
+   * An IPv4-only database cannot take an IPv6 address: an IPv4-mapped one is turned into IPv4, any
+   * other is simply not in it (null).
    */
   private InetAddress adapt(InetAddress address) throws UnknownHostException {
     if (ipVersion != 4 || address instanceof Inet4Address) {
@@ -334,7 +409,9 @@ final class OpenDatabase implements Closeable {
     }
     char a = Character.toUpperCase(isoCode.charAt(0));
     char b = Character.toUpperCase(isoCode.charAt(1));
-    return a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z' ? Optional.of("" + a + b) : Optional.empty();
+    return a >= 'A' && a <= 'Z' && b >= 'A' && b <= 'Z'
+        ? Optional.of("" + a + b)
+        : Optional.empty();
   }
 
   static Set<AnonymizerFlag> flags(Records.Anonymizer record) {

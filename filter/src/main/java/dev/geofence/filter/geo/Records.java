@@ -6,9 +6,9 @@ import java.util.List;
 
 /**
  * The few fields the fence reads, decoded straight from the MaxMind reader. Decoding into these
- * small types instead of the full GeoIP2 models skips names in every language, locations and
- * postal codes. The records are public only because the reader instantiates them reflectively;
- * the holder class keeps them out of the API.
+ * small types instead of the full GeoIP2 models skips names in every language, locations and postal
+ * codes. The records are public only because the reader instantiates them reflectively; the holder
+ * class keeps them out of the API.
  */
 final class Records {
 

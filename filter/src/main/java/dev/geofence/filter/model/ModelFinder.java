@@ -8,171 +8,231 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads the requested model from a request, trying the route's sources in order; the first source that
- * yields a value wins. A source that finds the model ambiguous or malformed rejects the request rather
- * than falling through, so a caller cannot choose which reader is believed. Immutable and thread-safe.
+ * Reads the requested model from a request, trying the route's sources in order; the first source
+ * that yields a value wins. A source that finds the model ambiguous or malformed rejects the
+ * request rather than falling through, so a caller cannot choose which reader is believed.
+ * Immutable and thread-safe.
  *
  * <ul>
- * <li>body: see {@link JsonModelReader};</li>
- * <li>path: the {@code {model}} part of the canonical path (decoded, case kept);</li>
- * <li>header: the single value of the header; sent more than once, or a comma-separated list (the same
- *     thing to HTTP): 400 {@code ambiguous_model};</li>
- * <li>query: the decoded value ({@code +} is a space); given more than once, or a name differing only by
- *     case: 400 {@code ambiguous_model}; a malformed %-escape: 400 {@code malformed_query}.</li>
- * <li>highest: yields nothing here; the caller decides by {@link Route#decidesUnreadAsHighest()}.</li>
+ *   <li>body: see {@link JsonModelReader};
+ *   <li>path: the {@code {model}} part of the canonical path (decoded, case kept);
+ *   <li>header: the single value of the header; sent more than once, or a comma-separated list (the
+ *       same thing to HTTP): 400 {@code ambiguous_model};
+ *   <li>query: the decoded value ({@code +} is a space); given more than once, or a name differing
+ *       only by case: 400 {@code ambiguous_model}; a malformed %-escape: 400 {@code
+ *       malformed_query}.
+ *   <li>highest: yields nothing here; the caller decides by {@link Route#decidesUnreadAsHighest()}.
  * </ul>
+ *
  * Whatever the source, a model longer than {@link #MAX_MODEL_LENGTH} or holding control, invisible,
  * space-like (other than U+0020) or compatibility characters is refused: 400 {@code invalid_model}.
  */
 public final class ModelFinder {
-    /** The longest model id accepted: Amazon Bedrock's limit for a model identifier (an ARN). */
-    public static final int MAX_MODEL_LENGTH = 2048;
+  /** The longest model id accepted: Amazon Bedrock's limit for a model identifier (an ARN). */
+  public static final int MAX_MODEL_LENGTH = 2048;
 
-    private final JsonModelReader json;
+  private final JsonModelReader json;
 
-    private ModelFinder(JsonModelReader json) {
-        this.json = json;
+  private ModelFinder(JsonModelReader json) {
+    this.json = json;
+  }
+
+  /** A finder reading JSON bodies with {@code json}. */
+  public static ModelFinder of(JsonModelReader json) {
+    return new ModelFinder(Objects.requireNonNull(json, "json"));
+  }
+
+  /** A finder with the default JSON limits. */
+  public static ModelFinder defaults() {
+    return of(JsonModelReader.defaults());
+  }
+
+  /**
+   * The model requested, or empty when no source yields one.
+   *
+   * @throws IllegalArgumentException if the route reads the body but {@code request} has none
+   */
+  public Outcome<Optional<FoundModel>> find(Route route, ModelRequest request) {
+    Objects.requireNonNull(route, "route");
+    Objects.requireNonNull(request, "request");
+    for (ModelSource source : route.sources()) {
+      Outcome<Optional<FoundModel>> found = find(route, source, request);
+      if (found.isRejected()) {
+        return found;
+      }
+      if (found.value().isPresent()) {
+        return checked(found.value().get());
+      }
     }
+    return Outcome.ok(Optional.empty());
+  }
 
-    /** A finder reading JSON bodies with {@code json}. */
-    public static ModelFinder of(JsonModelReader json) {
-        return new ModelFinder(Objects.requireNonNull(json, "json"));
+  /**
+   * Refuses a model id that the policy and the application could read differently: control, format
+   * (zero-width, byte-order mark), separator and private-use characters, unpaired surrogates,
+   * anything other than U+0020 that counts as a space, and compatibility forms (fullwidth letters,
+   * ligatures, the Kelvin sign) that NFKC folds to other letters. Readers strip, ignore or fold
+   * these in different ways ({@code "claude-opus-4\u00A0"} is {@code claude-opus-4} to JavaScript's
+   * {@code trim()} but an unlisted model to an exact pattern), so no spelling of a model may reach
+   * the application with a tier other than the one it was judged by. Also bounds the length, so a
+   * megabyte "model" cannot swell the answer's headers past the container's limit or every audit
+   * record.
+   */
+  private static Outcome<Optional<FoundModel>> checked(FoundModel found) {
+    String model = found.value();
+    if (model.length() > MAX_MODEL_LENGTH) {
+      return Outcome.rejected(
+          RejectionReason.INVALID_MODEL,
+          "The model is "
+              + model.length()
+              + " characters long; expected at most "
+              + MAX_MODEL_LENGTH
+              + ".");
     }
+    boolean ascii = true;
+    for (int i = 0; i < model.length(); ) {
+      int c = model.codePointAt(i);
+      i += Character.charCount(c);
+      if (c >= 0x20 && c < 0x7F) {
+        continue;
+      }
+      ascii = false;
+      int type = Character.getType(c);
+      if (type == Character.CONTROL
+          || type == Character.FORMAT
+          || type == Character.SURROGATE
+          || type == Character.PRIVATE_USE
+          || type == Character.UNASSIGNED
+          || type == Character.SPACE_SEPARATOR
+          || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR) {
+        return Outcome.rejected(
+            RejectionReason.INVALID_MODEL,
+            String.format(
+                "The model '%s' contains the"
+                    + " character U+%04X, which readers strip or ignore differently; expected visible characters.",
+                printable(model), c));
+      }
+    }
+    if (!ascii && !Normalizer.isNormalized(model, Normalizer.Form.NFKC)) {
+      return Outcome.rejected(
+          RejectionReason.INVALID_MODEL,
+          "The model '"
+              + printable(model)
+              + "' has compatibility"
+              + " characters (such as fullwidth letters) that Unicode folds to others; expected it in NFKC form.");
+    }
+    return Outcome.ok(Optional.of(found));
+  }
 
-    /** A finder with the default JSON limits. */
-    public static ModelFinder defaults() {
-        return of(JsonModelReader.defaults());
-    }
+  private static String printable(String s) {
+    StringBuilder out = new StringBuilder();
+    s.codePoints()
+        .limit(80)
+        .forEach(
+            c ->
+                out.append(
+                    c >= 0x20 && c < 0x7F
+                        ? String.valueOf((char) c)
+                        : String.format("\\u%04X", c)));
+    return out.toString();
+  }
 
-    /**
-     * The model requested, or empty when no source yields one.
-     *
-     * @throws IllegalArgumentException if the route reads the body but {@code request} has none
-     */
-    public Outcome<Optional<FoundModel>> find(Route route, ModelRequest request) {
-        Objects.requireNonNull(route, "route");
-        Objects.requireNonNull(request, "request");
-        for (ModelSource source : route.sources()) {
-            Outcome<Optional<FoundModel>> found = find(route, source, request);
-            if (found.isRejected()) {
-                return found;
-            }
-            if (found.value().isPresent()) {
-                return checked(found.value().get());
-            }
-        }
-        return Outcome.ok(Optional.empty());
+  private Outcome<Optional<FoundModel>> find(
+      Route route, ModelSource source, ModelRequest request) {
+    if (source instanceof ModelSource.Body body) {
+      var captured =
+          request
+              .body()
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "Route '"
+                              + route
+                              + "' reads the body; capture it before finding the model."));
+      return json.read(captured.array(), captured.length(), body.field());
     }
+    if (source instanceof ModelSource.Path) {
+      return Outcome.ok(
+          route
+              .pathPattern()
+              .capture(request.normalizedPath())
+              .map(
+                  c ->
+                      new FoundModel(
+                          c.model(),
+                          new ModelLocation.Path(request.normalizedPath(), c.start(), c.end()))));
+    }
+    if (source instanceof ModelSource.Highest) {
+      return Outcome.ok(Optional.empty());
+    }
+    if (source instanceof ModelSource.Header header) {
+      List<String> values = request.headers().apply(header.name());
+      if (values.size() > 1) {
+        return Outcome.rejected(
+            RejectionReason.AMBIGUOUS_MODEL,
+            "The header " + header.name() + " is sent " + values.size() + " times; expected once.");
+      }
+      // One line "a, b" means the same as two lines (RFC 9110 5.3): an application may split it and
+      // take either.
+      if (!values.isEmpty() && values.get(0).indexOf(',') >= 0) {
+        return Outcome.rejected(
+            RejectionReason.AMBIGUOUS_MODEL,
+            "The header " + header.name() + " holds a comma-separated list; expected one model.");
+      }
+      return Outcome.ok(
+          values.isEmpty()
+              ? Optional.empty()
+              : Optional.of(
+                  new FoundModel(values.get(0), new ModelLocation.Header(header.name()))));
+    }
+    ModelSource.Query query = (ModelSource.Query) source;
+    return request
+        .rawQuery()
+        .map(raw -> fromQuery(raw, query.name()))
+        .orElse(Outcome.ok(Optional.empty()));
+  }
 
-    /**
-     * Refuses a model id that the policy and the application could read differently: control, format
-     * (zero-width, byte-order mark), separator and private-use characters, unpaired surrogates, anything
-     * other than U+0020 that counts as a space, and compatibility forms (fullwidth letters, ligatures,
-     * the Kelvin sign) that NFKC folds to other letters. Readers strip, ignore or fold these in different
-     * ways ({@code "claude-opus-4\u00A0"} is {@code claude-opus-4} to JavaScript's {@code trim()} but an
-     * unlisted model to an exact pattern), so no spelling of a model may reach the application with a
-     * tier other than the one it was judged by. Also bounds the length, so a megabyte "model" cannot
-     * swell the answer's headers past the container's limit or every audit record.
-     */
-    private static Outcome<Optional<FoundModel>> checked(FoundModel found) {
-        String model = found.value();
-        if (model.length() > MAX_MODEL_LENGTH) {
-            return Outcome.rejected(RejectionReason.INVALID_MODEL, "The model is " + model.length()
-                    + " characters long; expected at most " + MAX_MODEL_LENGTH + ".");
+  private static Outcome<Optional<FoundModel>> fromQuery(String raw, String name) {
+    FoundModel found = null;
+    int start = 0;
+    while (start <= raw.length()) {
+      int amp = raw.indexOf('&', start);
+      int stop = amp < 0 ? raw.length() : amp;
+      int eq = raw.indexOf('=', start);
+      int nameEnd = eq < 0 || eq > stop ? stop : eq;
+      int valueStart = eq < 0 || eq > stop ? stop : eq + 1;
+      Optional<String> key = PercentCodec.decode(raw.substring(start, nameEnd), true);
+      Optional<String> value = PercentCodec.decode(raw.substring(valueStart, stop), true);
+      if (key.isEmpty() || value.isEmpty()) {
+        return Outcome.rejected(
+            RejectionReason.MALFORMED_QUERY,
+            "The query parameter '"
+                + shorten(raw.substring(start, stop))
+                + "' has a malformed %-escape or is not UTF-8.");
+      }
+      if (key.get().equals(name)) {
+        if (found != null) {
+          return Outcome.rejected(
+              RejectionReason.AMBIGUOUS_MODEL,
+              "The query parameter '" + name + "' is given more than once.");
         }
-        boolean ascii = true;
-        for (int i = 0; i < model.length(); ) {
-            int c = model.codePointAt(i);
-            i += Character.charCount(c);
-            if (c >= 0x20 && c < 0x7F) {
-                continue;
-            }
-            ascii = false;
-            int type = Character.getType(c);
-            if (type == Character.CONTROL || type == Character.FORMAT || type == Character.SURROGATE
-                    || type == Character.PRIVATE_USE || type == Character.UNASSIGNED || type == Character.SPACE_SEPARATOR
-                    || type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
-                return Outcome.rejected(RejectionReason.INVALID_MODEL, String.format("The model '%s' contains the"
-                        + " character U+%04X, which readers strip or ignore differently; expected visible characters.",
-                        printable(model), c));
-            }
-        }
-        if (!ascii && !Normalizer.isNormalized(model, Normalizer.Form.NFKC)) {
-            return Outcome.rejected(RejectionReason.INVALID_MODEL, "The model '" + printable(model) + "' has compatibility"
-                    + " characters (such as fullwidth letters) that Unicode folds to others; expected it in NFKC form.");
-        }
-        return Outcome.ok(Optional.of(found));
+        found = new FoundModel(value.get(), new ModelLocation.Query(name, raw, valueStart, stop));
+      } else if (key.get().equalsIgnoreCase(name)) {
+        return Outcome.rejected(
+            RejectionReason.AMBIGUOUS_MODEL,
+            "The query parameter '"
+                + shorten(key.get())
+                + "' differs from '"
+                + name
+                + "' only by case.");
+      }
+      start = stop + 1;
     }
+    return Outcome.ok(Optional.ofNullable(found));
+  }
 
-    private static String printable(String s) {
-        StringBuilder out = new StringBuilder();
-        s.codePoints().limit(80).forEach(c -> out.append(c >= 0x20 && c < 0x7F ? String.valueOf((char) c)
-                : String.format("\\u%04X", c)));
-        return out.toString();
-    }
-
-    private Outcome<Optional<FoundModel>> find(Route route, ModelSource source, ModelRequest request) {
-        if (source instanceof ModelSource.Body body) {
-            var captured = request.body().orElseThrow(() -> new IllegalArgumentException(
-                    "Route '" + route + "' reads the body; capture it before finding the model."));
-            return json.read(captured.array(), captured.length(), body.field());
-        }
-        if (source instanceof ModelSource.Path) {
-            return Outcome.ok(route.pathPattern().capture(request.normalizedPath())
-                    .map(c -> new FoundModel(c.model(), new ModelLocation.Path(request.normalizedPath(), c.start(), c.end()))));
-        }
-        if (source instanceof ModelSource.Highest) {
-            return Outcome.ok(Optional.empty());
-        }
-        if (source instanceof ModelSource.Header header) {
-            List<String> values = request.headers().apply(header.name());
-            if (values.size() > 1) {
-                return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL,
-                        "The header " + header.name() + " is sent " + values.size() + " times; expected once.");
-            }
-            // One line "a, b" means the same as two lines (RFC 9110 5.3): an application may split it and take either.
-            if (!values.isEmpty() && values.get(0).indexOf(',') >= 0) {
-                return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL, "The header " + header.name()
-                        + " holds a comma-separated list; expected one model.");
-            }
-            return Outcome.ok(values.isEmpty() ? Optional.empty()
-                    : Optional.of(new FoundModel(values.get(0), new ModelLocation.Header(header.name()))));
-        }
-        ModelSource.Query query = (ModelSource.Query) source;
-        return request.rawQuery().map(raw -> fromQuery(raw, query.name())).orElse(Outcome.ok(Optional.empty()));
-    }
-
-    private static Outcome<Optional<FoundModel>> fromQuery(String raw, String name) {
-        FoundModel found = null;
-        int start = 0;
-        while (start <= raw.length()) {
-            int amp = raw.indexOf('&', start);
-            int stop = amp < 0 ? raw.length() : amp;
-            int eq = raw.indexOf('=', start);
-            int nameEnd = eq < 0 || eq > stop ? stop : eq;
-            int valueStart = eq < 0 || eq > stop ? stop : eq + 1;
-            Optional<String> key = PercentCodec.decode(raw.substring(start, nameEnd), true);
-            Optional<String> value = PercentCodec.decode(raw.substring(valueStart, stop), true);
-            if (key.isEmpty() || value.isEmpty()) {
-                return Outcome.rejected(RejectionReason.MALFORMED_QUERY, "The query parameter '"
-                        + shorten(raw.substring(start, stop)) + "' has a malformed %-escape or is not UTF-8.");
-            }
-            if (key.get().equals(name)) {
-                if (found != null) {
-                    return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL,
-                            "The query parameter '" + name + "' is given more than once.");
-                }
-                found = new FoundModel(value.get(), new ModelLocation.Query(name, raw, valueStart, stop));
-            } else if (key.get().equalsIgnoreCase(name)) {
-                return Outcome.rejected(RejectionReason.AMBIGUOUS_MODEL, "The query parameter '" + shorten(key.get())
-                        + "' differs from '" + name + "' only by case.");
-            }
-            start = stop + 1;
-        }
-        return Outcome.ok(Optional.ofNullable(found));
-    }
-
-    private static String shorten(String s) {
-        return s.length() > 80 ? s.substring(0, 80) + "..." : s;
-    }
+  private static String shorten(String s) {
+    return s.length() > 80 ? s.substring(0, 80) + "..." : s;
+  }
 }

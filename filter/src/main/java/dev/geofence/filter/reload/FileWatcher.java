@@ -18,16 +18,16 @@ import org.slf4j.LoggerFactory;
  * Polls one file and calls back when it changes, on a daemon thread of its own.
  *
  * <p>A change is any difference in the file's real path (after following symlinks), file key
- * (device and inode where the platform has them), size or modification time. That sees a new
- * file renamed over the old one (how {@code geoipupdate} replaces databases), a Kubernetes
- * ConfigMap swap (the {@code ..data} symlink pointed at a new directory), an in-place rewrite,
- * and the file disappearing or appearing. Polling rather than a {@code WatchService} because
- * watch services miss symlink swaps and are unreliable on network and overlay file systems.
+ * (device and inode where the platform has them), size or modification time. That sees a new file
+ * renamed over the old one (how {@code geoipupdate} replaces databases), a Kubernetes ConfigMap
+ * swap (the {@code ..data} symlink pointed at a new directory), an in-place rewrite, and the file
+ * disappearing or appearing. Polling rather than a {@code WatchService} because watch services miss
+ * symlink swaps and are unreliable on network and overlay file systems.
  *
- * <p>A change is reported once the file has looked the same for two polls in a row, so a file
- * still being written is not picked up half done. The callback runs on the watcher thread, one
- * call at a time; an exception it throws is logged and the watch goes on. Thread-safe;
- * {@link #close()} is idempotent.
+ * <p>A change is reported once the file has looked the same for two polls in a row, so a file still
+ * being written is not picked up half done. The callback runs on the watcher thread, one call at a
+ * time; an exception it throws is logged and the watch goes on. Thread-safe; {@link #close()} is
+ * idempotent.
  *
  * <pre>{@code
  * try (FileWatcher watcher = FileWatcher.watch(path, Duration.ofSeconds(30), p -> reload(p))) { ... }
@@ -49,16 +49,18 @@ public final class FileWatcher implements AutoCloseable {
     this.path = path;
     this.onChange = onChange;
     this.reported = Fingerprint.of(path);
-    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "geofence-watch-" + path.getFileName());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "geofence-watch-" + path.getFileName());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
-   * Starts watching. The file's current state is the baseline: only later changes are reported.
-   * The file need not exist yet.
+   * Starts watching. The file's current state is the baseline: only later changes are reported. The
+   * file need not exist yet.
    *
    * @param path the file to watch, possibly a symlink
    * @param interval time between polls, at least 10 ms
@@ -71,7 +73,8 @@ public final class FileWatcher implements AutoCloseable {
     Objects.requireNonNull(interval, "interval");
     Objects.requireNonNull(onChange, "onChange");
     if (interval.compareTo(MINIMUM_INTERVAL) < 0) {
-      throw new IllegalArgumentException("Poll interval " + interval + " is too short; expected at least 10 ms.");
+      throw new IllegalArgumentException(
+          "Poll interval " + interval + " is too short; expected at least 10 ms.");
     }
     FileWatcher watcher = new FileWatcher(path, onChange);
     long millis = interval.toMillis();
@@ -116,7 +119,11 @@ public final class FileWatcher implements AutoCloseable {
       try {
         Path real = path.toRealPath();
         BasicFileAttributes attributes = Files.readAttributes(real, BasicFileAttributes.class);
-        return new Fingerprint(real, attributes.fileKey(), attributes.size(), attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+        return new Fingerprint(
+            real,
+            attributes.fileKey(),
+            attributes.size(),
+            attributes.lastModifiedTime().to(TimeUnit.NANOSECONDS));
       } catch (NoSuchFileException e) {
         return MISSING;
       } catch (IOException e) {

@@ -16,77 +16,77 @@ import java.util.Objects;
  */
 public sealed interface Outcome<T> permits Outcome.Ok, Outcome.Rejected {
 
-    /** A successful outcome. */
-    static <T> Outcome<T> ok(T value) {
-        return new Ok<>(value);
+  /** A successful outcome. */
+  static <T> Outcome<T> ok(T value) {
+    return new Ok<>(value);
+  }
+
+  /** A rejected outcome. */
+  static <T> Outcome<T> rejected(RejectionReason reason, String detail) {
+    return new Rejected<>(new Rejection(reason, detail));
+  }
+
+  /** A rejected outcome. */
+  static <T> Outcome<T> rejected(Rejection rejection) {
+    return new Rejected<>(rejection);
+  }
+
+  /** Whether this outcome is a rejection. */
+  boolean isRejected();
+
+  /**
+   * The value.
+   *
+   * @throws IllegalStateException if this outcome is a rejection
+   */
+  T value();
+
+  /**
+   * The rejection.
+   *
+   * @throws IllegalStateException if this outcome holds a value
+   */
+  Rejection rejection();
+
+  /**
+   * A successful outcome.
+   *
+   * @param value never null
+   */
+  record Ok<T>(T value) implements Outcome<T> {
+    public Ok {
+      Objects.requireNonNull(value, "value");
     }
 
-    /** A rejected outcome. */
-    static <T> Outcome<T> rejected(RejectionReason reason, String detail) {
-        return new Rejected<>(new Rejection(reason, detail));
+    @Override
+    public boolean isRejected() {
+      return false;
     }
 
-    /** A rejected outcome. */
-    static <T> Outcome<T> rejected(Rejection rejection) {
-        return new Rejected<>(rejection);
+    @Override
+    public Rejection rejection() {
+      throw new IllegalStateException("No rejection: the outcome holds a value");
+    }
+  }
+
+  /**
+   * A rejected outcome.
+   *
+   * @param rejection never null
+   */
+  record Rejected<T>(Rejection rejection) implements Outcome<T> {
+    public Rejected {
+      Objects.requireNonNull(rejection, "rejection");
     }
 
-    /** Whether this outcome is a rejection. */
-    boolean isRejected();
-
-    /**
-     * The value.
-     *
-     * @throws IllegalStateException if this outcome is a rejection
-     */
-    T value();
-
-    /**
-     * The rejection.
-     *
-     * @throws IllegalStateException if this outcome holds a value
-     */
-    Rejection rejection();
-
-    /**
-     * A successful outcome.
-     *
-     * @param value never null
-     */
-    record Ok<T>(T value) implements Outcome<T> {
-        public Ok {
-            Objects.requireNonNull(value, "value");
-        }
-
-        @Override
-        public boolean isRejected() {
-            return false;
-        }
-
-        @Override
-        public Rejection rejection() {
-            throw new IllegalStateException("No rejection: the outcome holds a value");
-        }
+    @Override
+    public boolean isRejected() {
+      return true;
     }
 
-    /**
-     * A rejected outcome.
-     *
-     * @param rejection never null
-     */
-    record Rejected<T>(Rejection rejection) implements Outcome<T> {
-        public Rejected {
-            Objects.requireNonNull(rejection, "rejection");
-        }
-
-        @Override
-        public boolean isRejected() {
-            return true;
-        }
-
-        @Override
-        public T value() {
-            throw new IllegalStateException("No value: the request was rejected: " + rejection.detail());
-        }
+    @Override
+    public T value() {
+      throw new IllegalStateException("No value: the request was rejected: " + rejection.detail());
     }
+  }
 }

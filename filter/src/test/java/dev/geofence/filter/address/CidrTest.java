@@ -11,8 +11,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class CidrTest {
 
-    @ParameterizedTest(name = "[{index}] {0} -> {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "[{index}] {0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             10.0.0.0/8|10.0.0.0/8
             ' 10.0.0.0/8 '|10.0.0.0/8
             192.0.2.7|192.0.2.7/32
@@ -30,13 +33,16 @@ class CidrTest {
             ::ffff:c000:207/128|192.0.2.7/32
             10.0.0.0/008|10.0.0.0/8
             """)
-    void parse_readsCidrNotation(String text, String canonical) {
-        assertThat(Cidr.parse(text)).hasToString(canonical);
-        assertThat(Cidr.parse(text)).isEqualTo(Cidr.parse(canonical));
-    }
+  void parse_readsCidrNotation(String text, String canonical) {
+    assertThat(Cidr.parse(text)).hasToString(canonical);
+    assertThat(Cidr.parse(text)).isEqualTo(Cidr.parse(canonical));
+  }
 
-    @ParameterizedTest(name = "[{index}] {0} contains {1}: {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "[{index}] {0} contains {1}: {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             10.0.0.0/8|10.0.0.0|true
             10.0.0.0/8|10.255.255.255|true
             10.0.0.0/8|11.0.0.0|false
@@ -65,22 +71,26 @@ class CidrTest {
             fe80::/10|fec0::1|false
             ::ffff:0:0/96|1.2.3.4|true
             """)
-    void contains_matchesAddressesInTheNetwork(String cidr, String address, boolean expected) {
-        assertThat(Cidr.parse(cidr).contains(IpAddresses.parse(address))).isEqualTo(expected);
-    }
+  void contains_matchesAddressesInTheNetwork(String cidr, String address, boolean expected) {
+    assertThat(Cidr.parse(cidr).contains(IpAddresses.parse(address))).isEqualTo(expected);
+  }
 
-    @Test
-    void ipv4Network_containsAnInet6AddressHoldingTheMappedForm() throws Exception {
-        byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
-        InetAddress inet6 = Inet6Address.getByAddress(null, mapped, -1);
+  @Test
+  void ipv4Network_containsAnInet6AddressHoldingTheMappedForm() throws Exception {
+    byte[] mapped = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff, 10, 1, 2, 3};
+    InetAddress inet6 = Inet6Address.getByAddress(null, mapped, -1);
 
-        assertThat(inet6).isInstanceOf(Inet6Address.class);
-        assertThat(Cidr.parse("10.0.0.0/8").contains(inet6)).isTrue();
-        assertThat(new Cidr(Inet6Address.getByAddress(null, mapped, -1), 128)).isEqualTo(Cidr.parse("10.1.2.3/32"));
-    }
+    assertThat(inet6).isInstanceOf(Inet6Address.class);
+    assertThat(Cidr.parse("10.0.0.0/8").contains(inet6)).isTrue();
+    assertThat(new Cidr(Inet6Address.getByAddress(null, mapped, -1), 128))
+        .isEqualTo(Cidr.parse("10.1.2.3/32"));
+  }
 
-    @ParameterizedTest(name = "[{index}] ''{0}''")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "[{index}] ''{0}''")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             ''|is not a network in CIDR notation
             ' '|is not a network in CIDR notation
             example.com/8|is not a network in CIDR notation
@@ -105,27 +115,35 @@ class CidrTest {
             2001:db8::1/32|did you mean 2001:db8::/32?
             ::ffff:10.0.0.0/80|an IPv4-mapped network needs a prefix length of 96 or more
             """)
-    void parse_rejectsBadInputNamingTheValue(String text, String problem) {
-        assertThatThrownBy(() -> Cidr.parse(text))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'" + text + "'")
-                .hasMessageContaining(problem);
-    }
+  void parse_rejectsBadInputNamingTheValue(String text, String problem) {
+    assertThatThrownBy(() -> Cidr.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'" + text + "'")
+        .hasMessageContaining(problem);
+  }
 
-    @Test
-    void constructor_validatesPrefixLengthAndHostBits() {
-        InetAddress ten = IpAddresses.parse("10.0.0.0");
-        assertThatThrownBy(() -> new Cidr(ten, 33)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("The prefix length 33 is out of range for 10.0.0.0; expected 0-32");
-        assertThatThrownBy(() -> new Cidr(ten, -1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("-1");
-        assertThatThrownBy(() -> new Cidr(IpAddresses.parse("10.0.0.1"), 8)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("10.0.0.1/8 has bits set after the prefix length; did you mean 10.0.0.0/8?");
-        assertThatThrownBy(() -> new Cidr(null, 8)).isInstanceOf(NullPointerException.class).hasMessage("network");
-    }
+  @Test
+  void constructor_validatesPrefixLengthAndHostBits() {
+    InetAddress ten = IpAddresses.parse("10.0.0.0");
+    assertThatThrownBy(() -> new Cidr(ten, 33))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("The prefix length 33 is out of range for 10.0.0.0; expected 0-32");
+    assertThatThrownBy(() -> new Cidr(ten, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-1");
+    assertThatThrownBy(() -> new Cidr(IpAddresses.parse("10.0.0.1"), 8))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(
+            "10.0.0.1/8 has bits set after the prefix length; did you mean 10.0.0.0/8?");
+    assertThatThrownBy(() -> new Cidr(null, 8))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("network");
+  }
 
-    @Test
-    void parse_rejectsNull() {
-        assertThatThrownBy(() -> Cidr.parse(null)).isInstanceOf(NullPointerException.class).hasMessage("text");
-    }
+  @Test
+  void parse_rejectsNull() {
+    assertThatThrownBy(() -> Cidr.parse(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("text");
+  }
 }

@@ -28,7 +28,10 @@ class AuditChainVerifierTest {
   private List<Path> trail(int records, long maxFileSize) throws IOException {
     try (FileAuditSink sink = FileAuditSink.builder(dir).maxFileSize(maxFileSize).build()) {
       for (int i = 1; i <= records; i++) {
-        sink.write(simple(i % 3 == 0 ? "block" : "allow", "r" + i), IpPrivacy.full(), Duration.ofSeconds(30));
+        sink.write(
+            simple(i % 3 == 0 ? "block" : "allow", "r" + i),
+            IpPrivacy.full(),
+            Duration.ofSeconds(30));
       }
     }
     return AuditFiles.trailFiles(dir, "audit");
@@ -52,8 +55,10 @@ class AuditChainVerifierTest {
     assertThat(result.startsAtOrigin()).isTrue();
     assertThat(result.files()).isEqualTo(files.size());
     List<String> last = lines(files.get(files.size() - 1));
-    assertThat(result.lastHash()).isEqualTo(AuditFiles.sha256Hex(AuditFiles.sha256(),
-        last.get(last.size() - 1).getBytes(StandardCharsets.UTF_8)));
+    assertThat(result.lastHash())
+        .isEqualTo(
+            AuditFiles.sha256Hex(
+                AuditFiles.sha256(), last.get(last.size() - 1).getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
@@ -74,11 +79,13 @@ class AuditChainVerifierTest {
 
     Result result = AuditChainVerifier.verify(List.of(file));
 
-    assertThat(result.firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.EDITED);
-      assertThat(b.file()).isEqualTo(file);
-      assertThat(b.line()).isEqualTo(3);
-    });
+    assertThat(result.firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.EDITED);
+              assertThat(b.file()).isEqualTo(file);
+              assertThat(b.line()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -99,10 +106,12 @@ class AuditChainVerifierTest {
     lines.set(3, lines.get(3).replace("\"seq\":4", "\"seq\":9"));
     rewrite(file, lines);
 
-    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.EDITED);
-      assertThat(b.line()).isEqualTo(4);
-    });
+    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.EDITED);
+              assertThat(b.line()).isEqualTo(4);
+            });
   }
 
   @Test
@@ -112,11 +121,13 @@ class AuditChainVerifierTest {
     lines.remove(2);
     rewrite(file, lines);
 
-    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.MISSING);
-      assertThat(b.line()).isEqualTo(3);
-      assertThat(b.detail()).contains("1 record (seq 3) missing");
-    });
+    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.MISSING);
+              assertThat(b.line()).isEqualTo(3);
+              assertThat(b.detail()).contains("1 record (seq 3) missing");
+            });
   }
 
   @Test
@@ -126,10 +137,12 @@ class AuditChainVerifierTest {
     Collections.swap(lines, 2, 3);
     rewrite(file, lines);
 
-    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.REORDERED);
-      assertThat(b.line()).isEqualTo(3);
-    });
+    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.REORDERED);
+              assertThat(b.line()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -148,12 +161,14 @@ class AuditChainVerifierTest {
     List<Path> files = new ArrayList<>(trail(30, 4096));
     Path removed = files.remove(1);
 
-    assertThat(AuditChainVerifier.verify(files).firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.MISSING_FILE);
-      assertThat(b.file()).isEqualTo(files.get(1));
-      assertThat(b.line()).isEqualTo(1);
-      assertThat(b.detail()).contains(files.get(0).toString());
-    });
+    assertThat(AuditChainVerifier.verify(files).firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.MISSING_FILE);
+              assertThat(b.file()).isEqualTo(files.get(1));
+              assertThat(b.line()).isEqualTo(1);
+              assertThat(b.detail()).contains(files.get(0).toString());
+            });
     assertThat(removed).exists();
   }
 
@@ -168,16 +183,19 @@ class AuditChainVerifierTest {
   @Test
   void aCutShortLastLineIsATruncatedTailNotABreak() throws IOException {
     Path file = trail(5, 1 << 20).get(0);
-    Files.write(file, "{\"@timestamp\":\"20".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(
+        file, "{\"@timestamp\":\"20".getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
 
     Result result = AuditChainVerifier.verify(List.of(file));
 
     assertThat(result.intact()).isTrue();
     assertThat(result.records()).isEqualTo(5);
-    assertThat(result.truncatedTail()).hasValueSatisfying(t -> {
-      assertThat(t.kind()).isEqualTo(Kind.TRUNCATED_TAIL);
-      assertThat(t.line()).isEqualTo(6);
-    });
+    assertThat(result.truncatedTail())
+        .hasValueSatisfying(
+            t -> {
+              assertThat(t.kind()).isEqualTo(Kind.TRUNCATED_TAIL);
+              assertThat(t.line()).isEqualTo(6);
+            });
   }
 
   @Test
@@ -186,15 +204,20 @@ class AuditChainVerifierTest {
     List<String> lines = new ArrayList<>(lines(files.get(0)));
     String last = lines.remove(lines.size() - 1);
     rewrite(files.get(0), lines);
-    Files.write(files.get(0), last.substring(0, 40).getBytes(StandardCharsets.UTF_8), StandardOpenOption.APPEND);
+    Files.write(
+        files.get(0),
+        last.substring(0, 40).getBytes(StandardCharsets.UTF_8),
+        StandardOpenOption.APPEND);
 
     Result result = AuditChainVerifier.verify(files);
 
-    assertThat(result.firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.TRUNCATED_TAIL);
-      assertThat(b.file()).isEqualTo(files.get(0));
-      assertThat(b.line()).isEqualTo(lines.size() + 1);
-    });
+    assertThat(result.firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.TRUNCATED_TAIL);
+              assertThat(b.file()).isEqualTo(files.get(0));
+              assertThat(b.line()).isEqualTo(lines.size() + 1);
+            });
   }
 
   @Test
@@ -204,10 +227,12 @@ class AuditChainVerifierTest {
     lines.add(1, "{\"injected\":true}");
     rewrite(file, lines);
 
-    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak()).hasValueSatisfying(b -> {
-      assertThat(b.kind()).isEqualTo(Kind.MALFORMED);
-      assertThat(b.line()).isEqualTo(2);
-    });
+    assertThat(AuditChainVerifier.verify(List.of(file)).firstBreak())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.kind()).isEqualTo(Kind.MALFORMED);
+              assertThat(b.line()).isEqualTo(2);
+            });
   }
 
   @Test
@@ -221,13 +246,18 @@ class AuditChainVerifierTest {
     assertThat(AuditChainVerifier.verify(List.of(file)).intact()).as("without the anchor").isTrue();
     assertThat(AuditChainVerifier.verify(List.of(file), Optional.of(anchor)).firstBreak())
         .hasValueSatisfying(b -> assertThat(b.kind()).isEqualTo(Kind.LAST_HASH_MISMATCH));
-    assertThat(AuditChainVerifier.verify(List.of(file), Optional.of(
-        AuditChainVerifier.verify(List.of(file)).lastHash().toUpperCase())).intact()).isTrue();
+    assertThat(
+            AuditChainVerifier.verify(
+                    List.of(file),
+                    Optional.of(AuditChainVerifier.verify(List.of(file)).lastHash().toUpperCase()))
+                .intact())
+        .isTrue();
   }
 
   @Test
   void noFilesIsAnError() {
     assertThatThrownBy(() -> AuditChainVerifier.verify(List.of()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no audit files");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no audit files");
   }
 }

@@ -77,12 +77,15 @@ class AuditEncoderTest {
   void oneEncoderWritesTheSameBytesLineAfterLineAsAFreshOne() {
     AuditEncoder reused = new AuditEncoder();
     AuditRecord block = full();
-    AuditRecord allow = block.toBuilder().action("allow").timestamp(AuditFixtures.T0.plusSeconds(86_400)).build();
+    AuditRecord allow =
+        block.toBuilder().action("allow").timestamp(AuditFixtures.T0.plusSeconds(86_400)).build();
     Optional<AuditEncoder.Chain> chain = Optional.of(new AuditEncoder.Chain(7, "c".repeat(64)));
 
     for (AuditRecord r : new AuditRecord[] {block, allow, block}) {
       assertThat(new String(reused.encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
-          .isEqualTo(new String(new AuditEncoder().encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
+          .isEqualTo(
+              new String(
+                  new AuditEncoder().encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
           .startsWith("{\"@timestamp\":\"" + UtcMillis.FORMATTER.format(r.timestamp()) + "\"");
     }
   }
@@ -91,12 +94,17 @@ class AuditEncoderTest {
   void aLineThatFailsHalfWayDoesNotSpoilTheNextOne() {
     AuditEncoder reused = new AuditEncoder();
     AuditRecord record = full();
-    String expected = new String(new AuditEncoder().encode(record, IpPrivacy.full(), Optional.empty()),
-        StandardCharsets.UTF_8);
+    String expected =
+        new String(
+            new AuditEncoder().encode(record, IpPrivacy.full(), Optional.empty()),
+            StandardCharsets.UTF_8);
     // No privacy mode fails after the head and the event object are written.
-    assertThatThrownBy(() -> reused.encode(record, null, Optional.empty())).isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> reused.encode(record, null, Optional.empty()))
+        .isInstanceOf(NullPointerException.class);
 
-    assertThat(new String(reused.encode(record, IpPrivacy.full(), Optional.empty()), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                reused.encode(record, IpPrivacy.full(), Optional.empty()), StandardCharsets.UTF_8))
         .isEqualTo(expected);
   }
 
@@ -109,7 +117,8 @@ class AuditEncoderTest {
     assertThat(j.has("url")).isFalse();
     assertThat(j.get("source").size()).isZero();
     assertThat(j.get("http").size()).isZero();
-    assertThat(j.get("geofence").fieldNames()).toIterable()
+    assertThat(j.get("geofence").fieldNames())
+        .toIterable()
         .containsExactly("monitor", "ip_privacy", "decision_us");
     assertThat(violations(bare.toJson(IpPrivacy.full()))).isEmpty();
   }
@@ -136,7 +145,8 @@ class AuditEncoderTest {
   @Test
   void truncatedIpv6KeepsTheSlash48() {
     AuditRecord v6 = full().toBuilder().sourceIp(ip("2001:db8:abcd:1234::99")).build();
-    assertThat(parse(v6.toJson(IpPrivacy.truncated())).at("/source/ip").asText()).isEqualTo("2001:db8:abcd::");
+    assertThat(parse(v6.toJson(IpPrivacy.truncated())).at("/source/ip").asText())
+        .isEqualTo("2001:db8:abcd::");
   }
 
   @Test
@@ -145,10 +155,13 @@ class AuditEncoderTest {
     String line = full().toJson(privacy);
     JsonNode j = parse(line);
 
-    // ECS maps source.ip as an IP field: a pseudonym there would make Elasticsearch reject the line.
+    // ECS maps source.ip as an IP field: a pseudonym there would make Elasticsearch reject the
+    // line.
     assertThat(j.at("/source/ip").isMissingNode()).isTrue();
-    assertThat(j.at("/geofence/source_ip_hmac").asText()).isEqualTo(privacy.apply(ip("203.0.113.77")));
-    assertThat(j.at("/geofence/address/peer_ip_hmac").asText()).isEqualTo(privacy.apply(ip("10.1.2.3")));
+    assertThat(j.at("/geofence/source_ip_hmac").asText())
+        .isEqualTo(privacy.apply(ip("203.0.113.77")));
+    assertThat(j.at("/geofence/address/peer_ip_hmac").asText())
+        .isEqualTo(privacy.apply(ip("10.1.2.3")));
     assertThat(j.at("/geofence/ip_privacy").asText()).isEqualTo("hmac-sha256");
     assertThat(line).doesNotContain("203.0.113").doesNotContain("10.1.2");
     assertThat(violations(line)).isEmpty();
@@ -157,7 +170,8 @@ class AuditEncoderTest {
   @ParameterizedTest
   @ValueSource(strings = {"allow", "substitute", "block", "error"})
   void everyActionValidatesAgainstTheSchema(String action) {
-    String line = full().toBuilder().action(action).monitor(true).build().toJson(IpPrivacy.truncated());
+    String line =
+        full().toBuilder().action(action).monitor(true).build().toJson(IpPrivacy.truncated());
     assertThat(violations(line)).isEmpty();
     assertThat(parse(line).at("/event/outcome").asText()).isEqualTo(AuditEncoder.outcome(action));
   }
@@ -170,11 +184,23 @@ class AuditEncoderTest {
     byAction.put("allow", 3L);
     byAction.put("block", 1L);
 
-    String chained = new String(encoder.encode(full(), IpPrivacy.full(), Optional.of(chain)), StandardCharsets.UTF_8);
-    String lost = new String(encoder.encodeRecordsLost(AuditFixtures.T0, 4, byAction,
-        Instant.parse("2026-11-28T19:59:00Z"), "the audit queue is full", Optional.of(chain)), StandardCharsets.UTF_8);
-    String restart = new String(encoder.encodeChainRestart(AuditFixtures.T0, "audit-000001-x.jsonl", 37, chain),
-        StandardCharsets.UTF_8);
+    String chained =
+        new String(
+            encoder.encode(full(), IpPrivacy.full(), Optional.of(chain)), StandardCharsets.UTF_8);
+    String lost =
+        new String(
+            encoder.encodeRecordsLost(
+                AuditFixtures.T0,
+                4,
+                byAction,
+                Instant.parse("2026-11-28T19:59:00Z"),
+                "the audit queue is full",
+                Optional.of(chain)),
+            StandardCharsets.UTF_8);
+    String restart =
+        new String(
+            encoder.encodeChainRestart(AuditFixtures.T0, "audit-000001-x.jsonl", 37, chain),
+            StandardCharsets.UTF_8);
 
     assertThat(parse(chained).at("/geofence/audit/seq").asLong()).isEqualTo(7);
     assertThat(parse(chained).at("/geofence/audit/prev_hash").asText()).isEqualTo("c".repeat(64));
@@ -191,22 +217,28 @@ class AuditEncoderTest {
   void schemaRejectsALineWithAnUnknownFieldOrAction() {
     String line = full().toJson(IpPrivacy.full());
     assertThat(violations(line.replace("\"basis\"", "\"bassis\""))).isNotEmpty();
-    assertThat(violations(line.replace("\"action\":\"block\"", "\"action\":\"maybe\""))).isNotEmpty();
+    assertThat(violations(line.replace("\"action\":\"block\"", "\"action\":\"maybe\"")))
+        .isNotEmpty();
   }
 
   @Test
   void stripsControlCharactersFromRequestValues() {
-    AuditRecord hostile = full().toBuilder()
-        .urlPath("/v1/chat\r\nX-Injected: 1")
-        .httpMethod("PO\u0000ST")
-        .requestedModel("gpt\u2028large\u0085")
-        .requestId("id\tx\u001b[31m")
-        .addressSource("x-forwarded-for\n")
-        .build();
+    AuditRecord hostile =
+        full().toBuilder()
+            .urlPath("/v1/chat\r\nX-Injected: 1")
+            .httpMethod("PO\u0000ST")
+            .requestedModel("gpt\u2028large\u0085")
+            .requestId("id\tx\u001b[31m")
+            .addressSource("x-forwarded-for\n")
+            .build();
     String line = hostile.toJson(IpPrivacy.full());
     JsonNode j = parse(line);
 
-    assertThat(line).doesNotContain("\n").doesNotContain("\\n").doesNotContain("\\r").doesNotContain("\\u");
+    assertThat(line)
+        .doesNotContain("\n")
+        .doesNotContain("\\n")
+        .doesNotContain("\\r")
+        .doesNotContain("\\u");
     assertThat(j.at("/url/path").asText()).isEqualTo("/v1/chatX-Injected: 1");
     assertThat(j.at("/http/request/method").asText()).isEqualTo("POST");
     assertThat(j.at("/geofence/model/requested").asText()).isEqualTo("gptlarge");
@@ -216,8 +248,12 @@ class AuditEncoderTest {
 
   @Test
   void boundsTheLengthOfRequestValues() {
-    AuditRecord hostile = full().toBuilder().urlPath("/" + "a".repeat(10_000)).requestedModel("m".repeat(10_000))
-        .reason("r".repeat(10_000)).build();
+    AuditRecord hostile =
+        full().toBuilder()
+            .urlPath("/" + "a".repeat(10_000))
+            .requestedModel("m".repeat(10_000))
+            .reason("r".repeat(10_000))
+            .build();
     JsonNode j = parse(hostile.toJson(IpPrivacy.full()));
 
     assertThat(j.at("/url/path").asText()).hasSize(AuditEncoder.MAX_PATH);
@@ -228,12 +264,14 @@ class AuditEncoderTest {
   @Test
   void cuttingDoesNotSplitASurrogatePair() {
     String emoji = "\uD83D\uDE00";
-    String cut = AuditEncoder.clean("a".repeat(AuditEncoder.MAX_TEXT - 1) + emoji, AuditEncoder.MAX_TEXT);
+    String cut =
+        AuditEncoder.clean("a".repeat(AuditEncoder.MAX_TEXT - 1) + emoji, AuditEncoder.MAX_TEXT);
     assertThat(cut).isEqualTo("a".repeat(AuditEncoder.MAX_TEXT - 1));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/v1/chat?api_key=secret", "/v1/chat#frag", "/v1/chat;jsessionid=abc?x=1"})
+  @ValueSource(
+      strings = {"/v1/chat?api_key=secret", "/v1/chat#frag", "/v1/chat;jsessionid=abc?x=1"})
   void neverWritesQueryStringFragmentOrPathParameters(String raw) {
     String line = full().toBuilder().urlPath(raw).build().toJson(IpPrivacy.full());
     assertThat(parse(line).at("/url/path").asText()).isEqualTo("/v1/chat");

@@ -46,7 +46,8 @@ final class AuditFixtures {
     private static JsonSchema load() {
       try (InputStream in = AuditRecord.class.getResourceAsStream("audit-record.schema.json")) {
         if (in == null) {
-          throw new IllegalStateException("audit-record.schema.json is not on the class path beside AuditRecord");
+          throw new IllegalStateException(
+              "audit-record.schema.json is not on the class path beside AuditRecord");
         }
         return JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(in);
       } catch (IOException e) {
@@ -94,9 +95,17 @@ final class AuditFixtures {
   }
 
   static AuditRecord simple(String action, String requestId) {
-    return AuditRecord.builder().timestamp(T0).action(action).ruleName("r").country("DE")
-        .sourceIp(ip("198.51.100.9")).httpMethod("GET").urlPath("/v1/models").statusCode(200)
-        .requestId(requestId).build();
+    return AuditRecord.builder()
+        .timestamp(T0)
+        .action(action)
+        .ruleName("r")
+        .country("DE")
+        .sourceIp(ip("198.51.100.9"))
+        .httpMethod("GET")
+        .urlPath("/v1/models")
+        .statusCode(200)
+        .requestId(requestId)
+        .build();
   }
 
   static JsonNode parse(String line) {

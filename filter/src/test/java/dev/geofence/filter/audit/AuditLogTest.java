@@ -49,15 +49,20 @@ class AuditLogTest {
     for (String action : AuditRecord.ACTIONS) {
       log.record(simple(action, "x"));
     }
-    assertThat(sink.seen).containsExactly("allow:drop", "substitute:wait", "block:wait", "error:wait");
+    assertThat(sink.seen)
+        .containsExactly("allow:drop", "substitute:wait", "block:wait", "error:wait");
     assertThat(log.overflow("allow")).isEqualTo(OverflowPolicy.DROP);
   }
 
   @Test
   void overflowIsSetPerAction() {
     RecordingSink sink = new RecordingSink();
-    AuditLog log = AuditLog.builder().sink(sink).overflow("allow", OverflowPolicy.WAIT)
-        .overflow("block", OverflowPolicy.DROP).build();
+    AuditLog log =
+        AuditLog.builder()
+            .sink(sink)
+            .overflow("allow", OverflowPolicy.WAIT)
+            .overflow("block", OverflowPolicy.DROP)
+            .build();
     log.record(simple("allow", "x"));
     log.record(simple("block", "x"));
     assertThat(sink.seen).containsExactly("allow:wait", "block:drop");
@@ -71,12 +76,14 @@ class AuditLogTest {
     "block, false, WRITTEN",
     "error, false, WRITTEN",
   })
-  void notableScopeKeepsBlocksSubstitutionsErrorsAndMonitorRules(String action, boolean monitor, Delivery expected) {
+  void notableScopeKeepsBlocksSubstitutionsErrorsAndMonitorRules(
+      String action, boolean monitor, Delivery expected) {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).scope(AuditScope.NOTABLE).build();
 
     assertThat(log.keeps(action, monitor)).isEqualTo(expected != Delivery.SKIPPED);
-    assertThat(log.record(simple(action, "x").toBuilder().monitor(monitor).build())).isEqualTo(expected);
+    assertThat(log.record(simple(action, "x").toBuilder().monitor(monitor).build()))
+        .isEqualTo(expected);
     assertThat(sink.seen).hasSize(expected == Delivery.SKIPPED ? 0 : 1);
   }
 
@@ -84,39 +91,45 @@ class AuditLogTest {
   void everySinkGetsTheRecordWithTheLogsPrivacyAndTheStatsAddUp() {
     CapturingLogger logger = new CapturingLogger("geofence.audit");
     FileAuditSink file = FileAuditSink.builder(dir).build();
-    try (AuditLog log = AuditLog.builder()
-        .sink(Slf4jAuditSink.of(logger, Clock.systemUTC()))
-        .sink(file)
-        .ipPrivacy(IpPrivacy.truncated())
-        .build()) {
+    try (AuditLog log =
+        AuditLog.builder()
+            .sink(Slf4jAuditSink.of(logger, Clock.systemUTC()))
+            .sink(file)
+            .ipPrivacy(IpPrivacy.truncated())
+            .build()) {
       assertThat(log.record(simple("block", "both"))).isEqualTo(Delivery.WRITTEN);
       assertThat(log.stats().written()).isEqualTo(2);
     }
-    assertThat(parse(logger.messages(Level.INFO).get(0)).at("/source/ip").asText()).isEqualTo("198.51.100.0");
-    assertThat(parse(AuditFixtures.lines(file.currentFile()).get(0)).at("/source/ip").asText()).isEqualTo("198.51.100.0");
+    assertThat(parse(logger.messages(Level.INFO).get(0)).at("/source/ip").asText())
+        .isEqualTo("198.51.100.0");
+    assertThat(parse(AuditFixtures.lines(file.currentFile()).get(0)).at("/source/ip").asText())
+        .isEqualTo("198.51.100.0");
   }
 
   @Test
   void theWorstDeliveryWins() {
-    AuditSink lost = new RecordingSink() {
-      @Override
-      public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
-        return Delivery.LOST;
-      }
-    };
+    AuditSink lost =
+        new RecordingSink() {
+          @Override
+          public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
+            return Delivery.LOST;
+          }
+        };
     AuditLog log = AuditLog.builder().sink(new RecordingSink()).sink(lost).build();
     assertThat(log.record(simple("block", "x"))).isEqualTo(Delivery.LOST);
   }
 
   @Test
   void aSinkThatThrowsDoesNotFailTheRequest() {
-    AuditSink broken = new RecordingSink() {
-      @Override
-      public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
-        throw new IllegalStateException("bug");
-      }
-    };
-    assertThat(AuditLog.builder().sink(broken).build().record(simple("block", "x"))).isEqualTo(Delivery.LOST);
+    AuditSink broken =
+        new RecordingSink() {
+          @Override
+          public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
+            throw new IllegalStateException("bug");
+          }
+        };
+    assertThat(AuditLog.builder().sink(broken).build().record(simple("block", "x")))
+        .isEqualTo(Delivery.LOST);
   }
 
   @Test
@@ -128,7 +141,8 @@ class AuditLogTest {
 
     log.record(simple("block", "x"));
 
-    assertThat(registry.get("geofence.audit.records.written").functionCounter().count()).isEqualTo(1.0);
+    assertThat(registry.get("geofence.audit.records.written").functionCounter().count())
+        .isEqualTo(1.0);
     assertThat(registry.get("geofence.audit.records.lost").functionCounter().count()).isZero();
     assertThat(registry.get("geofence.audit.queue.depth").gauge().value()).isZero();
   }
@@ -137,9 +151,13 @@ class AuditLogTest {
   void builderRejectsBadSettings() {
     RecordingSink sink = new RecordingSink();
     assertThatThrownBy(() -> AuditLog.builder().build()).hasMessageContaining("at least one sink");
-    assertThatThrownBy(() -> AuditLog.builder().sink(sink).sink(sink)).hasMessageContaining("already added");
-    assertThatThrownBy(() -> AuditLog.builder().overflow("deny", OverflowPolicy.WAIT)).hasMessageContaining("'deny'");
-    assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ZERO)).hasMessageContaining("PT0S");
-    assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ofMinutes(2))).hasMessageContaining("PT2M");
+    assertThatThrownBy(() -> AuditLog.builder().sink(sink).sink(sink))
+        .hasMessageContaining("already added");
+    assertThatThrownBy(() -> AuditLog.builder().overflow("deny", OverflowPolicy.WAIT))
+        .hasMessageContaining("'deny'");
+    assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ZERO))
+        .hasMessageContaining("PT0S");
+    assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ofMinutes(2)))
+        .hasMessageContaining("PT2M");
   }
 }

@@ -48,26 +48,30 @@ class AuditRecordTest {
   @Test
   void requiresAnAction() {
     assertThatThrownBy(() -> AuditRecord.builder().build())
-        .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs an action");
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs an action");
   }
 
   @ParameterizedTest
   @ValueSource(ints = {-1, 99, 600})
   void rejectsStatusCodesOutsideHttp(int status) {
     assertThatThrownBy(() -> AuditRecord.builder().statusCode(status))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("status code " + status);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("status code " + status);
   }
 
   @Test
   void rejectsNegativeDecisionTime() {
     assertThatThrownBy(() -> AuditRecord.builder().decisionMicros(-5))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("-5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("-5");
   }
 
   @Test
   void notableMeansAnythingButAPlainAllow() {
     assertThat(AuditFixtures.simple("allow", "a").isNotable()).isFalse();
-    assertThat(AuditFixtures.simple("allow", "a").toBuilder().monitor(true).build().isNotable()).isTrue();
+    assertThat(AuditFixtures.simple("allow", "a").toBuilder().monitor(true).build().isNotable())
+        .isTrue();
     assertThat(AuditFixtures.simple("block", "a").isNotable()).isTrue();
     assertThat(AuditFixtures.simple("substitute", "a").isNotable()).isTrue();
     assertThat(AuditFixtures.simple("error", "a").isNotable()).isTrue();

@@ -23,21 +23,28 @@ class AuditReportTest {
   @TempDir Path dir;
   private List<Path> files;
 
-  private static AuditRecord at(String time, String action, String country, String rule, String model) {
-    return AuditRecord.builder().timestamp(Instant.parse(time)).action(action).country(country).ruleName(rule)
-        .requestedModel(model).build();
+  private static AuditRecord at(
+      String time, String action, String country, String rule, String model) {
+    return AuditRecord.builder()
+        .timestamp(Instant.parse(time))
+        .action(action)
+        .country(country)
+        .ruleName(rule)
+        .requestedModel(model)
+        .build();
   }
 
   @BeforeEach
   void writeTrail() throws IOException {
     try (FileAuditSink sink = FileAuditSink.builder(dir).build()) {
-      for (AuditRecord r : List.of(
-          at("2026-11-27T10:00:00Z", "allow", "DE", "eu", "large"),
-          at("2026-11-28T10:00:00Z", "allow", "DE", "eu", "large"),
-          at("2026-11-28T11:00:00Z", "substitute", "DE", "eu", "large"),
-          at("2026-11-28T12:00:00Z", "block", "IR", "sanctioned", "small"),
-          at("2026-11-28T13:00:00Z", "block", "IR", "sanctioned", "large"),
-          at("2026-11-28T14:00:00Z", "error", "", "", ""))) {
+      for (AuditRecord r :
+          List.of(
+              at("2026-11-27T10:00:00Z", "allow", "DE", "eu", "large"),
+              at("2026-11-28T10:00:00Z", "allow", "DE", "eu", "large"),
+              at("2026-11-28T11:00:00Z", "substitute", "DE", "eu", "large"),
+              at("2026-11-28T12:00:00Z", "block", "IR", "sanctioned", "small"),
+              at("2026-11-28T13:00:00Z", "block", "IR", "sanctioned", "large"),
+              at("2026-11-28T14:00:00Z", "error", "", "", ""))) {
         sink.write(r, IpPrivacy.full(), Duration.ofSeconds(30));
       }
     }
@@ -49,8 +56,11 @@ class AuditReportTest {
   void countsOutcomesPerCountry() throws IOException {
     Summary s = AuditReport.summarise(files, Optional.empty(), By.COUNTRY);
 
-    assertThat(s.rows()).containsExactly(
-        new Row("DE", 2, 1, 0, 0), new Row("IR", 0, 0, 2, 0), new Row(AuditReport.UNKNOWN, 0, 0, 0, 1));
+    assertThat(s.rows())
+        .containsExactly(
+            new Row("DE", 2, 1, 0, 0),
+            new Row("IR", 0, 0, 2, 0),
+            new Row(AuditReport.UNKNOWN, 0, 0, 0, 1));
     assertThat(s.total()).isEqualTo(new Row("total", 2, 1, 2, 1));
     assertThat(s.unreadableLines()).isEqualTo(1);
     assertThat(s.first()).contains(Instant.parse("2026-11-27T10:00:00Z"));
@@ -59,18 +69,24 @@ class AuditReportTest {
 
   @Test
   void groupsByRuleActionAndModel() throws IOException {
-    assertThat(AuditReport.summarise(files, Optional.empty(), By.RULE).rows()).extracting(Row::key)
+    assertThat(AuditReport.summarise(files, Optional.empty(), By.RULE).rows())
+        .extracting(Row::key)
         .containsExactly("eu", "sanctioned", AuditReport.UNKNOWN);
     assertThat(AuditReport.summarise(files, Optional.empty(), By.ACTION).rows())
-        .containsExactly(new Row("allow", 2, 0, 0, 0), new Row("block", 0, 0, 2, 0),
-            new Row("error", 0, 0, 0, 1), new Row("substitute", 0, 1, 0, 0));
+        .containsExactly(
+            new Row("allow", 2, 0, 0, 0),
+            new Row("block", 0, 0, 2, 0),
+            new Row("error", 0, 0, 0, 1),
+            new Row("substitute", 0, 1, 0, 0));
     assertThat(AuditReport.summarise(files, Optional.empty(), By.MODEL).rows())
         .contains(new Row("large", 2, 1, 1, 0), new Row("small", 0, 0, 1, 0));
   }
 
   @Test
   void sinceLeavesOutOlderRecords() throws IOException {
-    Summary s = AuditReport.summarise(files, Optional.of(Instant.parse("2026-11-28T00:00:00Z")), By.COUNTRY);
+    Summary s =
+        AuditReport.summarise(
+            files, Optional.of(Instant.parse("2026-11-28T00:00:00Z")), By.COUNTRY);
     assertThat(s.total().total()).isEqualTo(5);
     assertThat(s.rows().get(0)).isEqualTo(new Row("DE", 1, 1, 0, 0));
   }
@@ -78,9 +94,17 @@ class AuditReportTest {
   @Test
   void reportsLostRecords() throws IOException {
     Path logback = dir.resolve("from-logback.jsonl");
-    String lost = new String(new AuditEncoder().encodeRecordsLost(Instant.parse("2026-11-29T00:00:00Z"), 7,
-        java.util.Map.of("allow", 7L), Instant.parse("2026-11-28T23:00:00Z"), "queue full", Optional.empty()),
-        StandardCharsets.UTF_8);
+    String lost =
+        new String(
+            new AuditEncoder()
+                .encodeRecordsLost(
+                    Instant.parse("2026-11-29T00:00:00Z"),
+                    7,
+                    java.util.Map.of("allow", 7L),
+                    Instant.parse("2026-11-28T23:00:00Z"),
+                    "queue full",
+                    Optional.empty()),
+            StandardCharsets.UTF_8);
     Files.writeString(logback, AuditFixtures.full().toJson(IpPrivacy.full()) + "\n" + lost + "\n");
 
     Summary s = AuditReport.summarise(List.of(logback), Optional.empty(), By.ACTION);

@@ -23,8 +23,8 @@ final class CapturingLogger extends LegacyAbstractLogger {
   }
 
   @Override
-  protected void handleNormalizedLoggingCall(Level level, Marker marker, String message, Object[] args,
-      Throwable throwable) {
+  protected void handleNormalizedLoggingCall(
+      Level level, Marker marker, String message, Object[] args, Throwable throwable) {
     if (failing) {
       throw new IllegalStateException("appender failed");
     }

@@ -14,23 +14,31 @@ final class CrashWriter {
   private CrashWriter() {}
 
   public static void main(String[] args) {
-    FileAuditSink sink = FileAuditSink.builder(Path.of(args[0])).durability(Durability.eachRecord()).build();
-    AuditLog log = AuditLog.builder().sink(sink).overflowAll(OverflowPolicy.WAIT)
-        .waitTimeout(Duration.ofMinutes(1)).build();
+    FileAuditSink sink =
+        FileAuditSink.builder(Path.of(args[0])).durability(Durability.eachRecord()).build();
+    AuditLog log =
+        AuditLog.builder()
+            .sink(sink)
+            .overflowAll(OverflowPolicy.WAIT)
+            .waitTimeout(Duration.ofMinutes(1))
+            .build();
     PrintStream out = System.out;
     for (int t = 0; t < 4; t++) {
       int thread = t;
-      Thread writer = new Thread(() -> {
-        for (long i = 0; ; i++) {
-          String id = "t" + thread + "-" + i;
-          if (log.record(AuditFixtures.simple(i % 2 == 0 ? "allow" : "block", id)) == Delivery.WRITTEN) {
-            synchronized (out) {
-              out.println("ACK " + id);
-              out.flush();
-            }
-          }
-        }
-      });
+      Thread writer =
+          new Thread(
+              () -> {
+                for (long i = 0; ; i++) {
+                  String id = "t" + thread + "-" + i;
+                  if (log.record(AuditFixtures.simple(i % 2 == 0 ? "allow" : "block", id))
+                      == Delivery.WRITTEN) {
+                    synchronized (out) {
+                      out.println("ACK " + id);
+                      out.flush();
+                    }
+                  }
+                }
+              });
       writer.start();
     }
   }

@@ -31,15 +31,21 @@ class FileAuditSinkCrashTest {
   void sigkillDuringLoadLosesNoAcknowledgedRecordAndLeavesAVerifiableTrail() throws Exception {
     Path trail = dir.resolve("trail");
     Path childLog = dir.resolve("child.log");
-    Process child = new ProcessBuilder(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx64m",
-            "-cp", System.getProperty("java.class.path"),
-            CrashWriter.class.getName(), trail.toString())
-        .redirectError(childLog.toFile())
-        .start();
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashWriter.class.getName(),
+                trail.toString())
+            .redirectError(childLog.toFile())
+            .start();
     Set<String> acknowledged = new HashSet<>();
-    try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = out.readLine()) != null) {
         if (line.startsWith("ACK ")) {
@@ -55,7 +61,9 @@ class FileAuditSinkCrashTest {
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     }
-    assertThat(acknowledged).as("child output; its log: %s", read(childLog)).hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
+    assertThat(acknowledged)
+        .as("child output; its log: %s", read(childLog))
+        .hasSizeGreaterThanOrEqualTo(ACKS_BEFORE_KILL);
 
     List<Path> files = AuditFiles.trailFiles(trail, "audit");
     AuditChainVerifier.Result afterCrash = AuditChainVerifier.verify(files);
@@ -65,13 +73,16 @@ class FileAuditSinkCrashTest {
 
     // A restart continues the chain, with a chain_restart record if the kill cut a line short.
     try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
-      sink.write(AuditFixtures.simple("block", "after-restart"), IpPrivacy.full(), Duration.ofSeconds(30));
+      sink.write(
+          AuditFixtures.simple("block", "after-restart"), IpPrivacy.full(), Duration.ofSeconds(30));
     }
-    AuditChainVerifier.Result afterRestart = AuditChainVerifier.verify(AuditFiles.trailFiles(trail, "audit"));
+    AuditChainVerifier.Result afterRestart =
+        AuditChainVerifier.verify(AuditFiles.trailFiles(trail, "audit"));
     assertThat(afterRestart.firstBreak()).isEmpty();
     assertThat(afterRestart.truncatedTail()).isEmpty();
     assertThat(afterRestart.restarts()).isEqualTo(afterCrash.truncatedTail().isPresent() ? 1 : 0);
-    assertThat(afterRestart.lastSeq()).isEqualTo(afterCrash.lastSeq() + 1 + afterRestart.restarts());
+    assertThat(afterRestart.lastSeq())
+        .isEqualTo(afterCrash.lastSeq() + 1 + afterRestart.restarts());
   }
 
   private static Set<String> requestIds(List<Path> files) {

@@ -33,7 +33,9 @@ class FileAuditSinkTest {
   @TempDir Path dir;
 
   private FileAuditSink.Builder sink() {
-    return FileAuditSink.builder(dir).durability(Durability.eachRecord()).retryDelay(Duration.ofMillis(5));
+    return FileAuditSink.builder(dir)
+        .durability(Durability.eachRecord())
+        .retryDelay(Duration.ofMillis(5));
   }
 
   private List<Path> files() throws IOException {
@@ -58,18 +60,23 @@ class FileAuditSinkTest {
   void writesOneChainedLinePerRecord() throws IOException {
     try (FileAuditSink sink = sink().build()) {
       for (int i = 1; i <= 3; i++) {
-        assertThat(sink.write(simple("allow", "r" + i), IpPrivacy.full(), WAIT)).isEqualTo(Delivery.WRITTEN);
+        assertThat(sink.write(simple("allow", "r" + i), IpPrivacy.full(), WAIT))
+            .isEqualTo(Delivery.WRITTEN);
       }
       assertThat(sink.stats().written()).isEqualTo(3);
     }
     List<String> lines = lines(files().get(0));
     assertThat(lines).hasSize(3);
     assertThat(parse(lines.get(0)).at("/geofence/audit/seq").asLong()).isEqualTo(1);
-    assertThat(parse(lines.get(0)).at("/geofence/audit/prev_hash").asText()).isEqualTo(AuditFiles.ORIGIN_HASH);
+    assertThat(parse(lines.get(0)).at("/geofence/audit/prev_hash").asText())
+        .isEqualTo(AuditFiles.ORIGIN_HASH);
     assertThat(parse(lines.get(1)).at("/geofence/audit/prev_hash").asText())
-        .isEqualTo(AuditFiles.sha256Hex(AuditFiles.sha256(), lines.get(0).getBytes(StandardCharsets.UTF_8)));
+        .isEqualTo(
+            AuditFiles.sha256Hex(
+                AuditFiles.sha256(), lines.get(0).getBytes(StandardCharsets.UTF_8)));
     assertThat(parse(lines.get(2)).at("/http/request/id").asText()).isEqualTo("r3");
-    assertThat(files().get(0).getFileName().toString()).matches("audit-000001-\\d{8}T\\d{6}Z\\.jsonl");
+    assertThat(files().get(0).getFileName().toString())
+        .matches("audit-000001-\\d{8}T\\d{6}Z\\.jsonl");
     assertIntact(files());
   }
 
@@ -99,8 +106,10 @@ class FileAuditSinkTest {
     }
     List<String> first = lines(files.get(0));
     JsonNode secondStart = parse(lines(files.get(1)).get(0));
-    assertThat(secondStart.at("/geofence/audit/prev_hash").asText()).isEqualTo(
-        AuditFiles.sha256Hex(AuditFiles.sha256(), first.get(first.size() - 1).getBytes(StandardCharsets.UTF_8)));
+    assertThat(secondStart.at("/geofence/audit/prev_hash").asText())
+        .isEqualTo(
+            AuditFiles.sha256Hex(
+                AuditFiles.sha256(), first.get(first.size() - 1).getBytes(StandardCharsets.UTF_8)));
     assertThat(records(files)).hasSize(40);
     assertIntact(files);
   }
@@ -118,9 +127,12 @@ class FileAuditSinkTest {
       sink.write(simple("allow", "next-day"), IpPrivacy.full(), WAIT);
     }
     List<Path> files = files();
-    assertThat(files).extracting(f -> f.getFileName().toString()).containsExactly(
-        "audit-000001-20261128T235900Z.jsonl", "audit-000002-20261129T000001Z.jsonl",
-        "audit-000003-20261130T000001Z.jsonl");
+    assertThat(files)
+        .extracting(f -> f.getFileName().toString())
+        .containsExactly(
+            "audit-000001-20261128T235900Z.jsonl",
+            "audit-000002-20261129T000001Z.jsonl",
+            "audit-000003-20261130T000001Z.jsonl");
     assertThat(lines(files.get(0))).hasSize(2);
     assertIntact(files);
   }
@@ -158,7 +170,8 @@ class FileAuditSinkTest {
     JsonNode restart = parse(next.get(0));
     assertThat(restart.at("/event/action").asText()).isEqualTo("chain_restart");
     assertThat(restart.at("/geofence/restart/truncated_bytes").asLong()).isEqualTo(partial.length);
-    assertThat(restart.at("/geofence/restart/previous_file").asText()).isEqualTo(crashed.getFileName().toString());
+    assertThat(restart.at("/geofence/restart/previous_file").asText())
+        .isEqualTo(crashed.getFileName().toString());
     assertThat(restart.at("/geofence/audit/seq").asLong()).isEqualTo(3);
     assertThat(parse(next.get(1)).at("/geofence/audit/seq").asLong()).isEqualTo(4);
     AuditChainVerifier.Result result = AuditChainVerifier.verify(files());
@@ -182,7 +195,8 @@ class FileAuditSinkTest {
     try (FileAuditSink sink = sink().opener(disk).build()) {
       disk.failing = true;
       CompletableFuture<Delivery> held =
-          CompletableFuture.supplyAsync(() -> sink.write(simple("block", "held"), IpPrivacy.full(), WAIT));
+          CompletableFuture.supplyAsync(
+              () -> sink.write(simple("block", "held"), IpPrivacy.full(), WAIT));
       awaitFailures(disk, sink);
       assertThat(held).isNotDone();
 
@@ -191,7 +205,9 @@ class FileAuditSinkTest {
       assertThat(held.get(30, TimeUnit.SECONDS)).isEqualTo(Delivery.WRITTEN);
       assertThat(sink.stats().lost()).isZero();
     }
-    assertThat(records(files())).extracting(j -> j.at("/http/request/id").asText()).containsExactly("held");
+    assertThat(records(files()))
+        .extracting(j -> j.at("/http/request/id").asText())
+        .containsExactly("held");
     assertIntact(files());
   }
 
@@ -204,7 +220,9 @@ class FileAuditSinkTest {
           .isEqualTo(Delivery.TIMED_OUT);
       disk.failing = false;
     }
-    assertThat(records(files())).extracting(j -> j.at("/http/request/id").asText()).containsExactly("late");
+    assertThat(records(files()))
+        .extracting(j -> j.at("/http/request/id").asText())
+        .containsExactly("late");
   }
 
   @Test
@@ -214,7 +232,8 @@ class FileAuditSinkTest {
     try (FileAuditSink sink = sink().opener(disk).build()) {
       sink.write(simple("allow", "before"), IpPrivacy.full(), WAIT);
       disk.failing = true;
-      sink.write(simple("block", "stuck"), IpPrivacy.full(), Duration.ofMillis(1)); // occupies the writer
+      sink.write(
+          simple("block", "stuck"), IpPrivacy.full(), Duration.ofMillis(1)); // occupies the writer
       awaitFailures(disk, sink);
 
       for (int i = 0; i < 5; i++) {
@@ -225,18 +244,25 @@ class FileAuditSinkTest {
       assertThat(sink.stats().lastError()).contains("No space left on device");
 
       disk.failing = false;
-      assertThat(sink.write(simple("block", "after"), IpPrivacy.full(), WAIT)).isEqualTo(Delivery.WRITTEN);
+      assertThat(sink.write(simple("block", "after"), IpPrivacy.full(), WAIT))
+          .isEqualTo(Delivery.WRITTEN);
     }
     List<JsonNode> records = records(files());
-    assertThat(records).extracting(j -> j.at("/event/action").asText() + ":" + j.at("/http/request/id").asText())
+    assertThat(records)
+        .extracting(j -> j.at("/event/action").asText() + ":" + j.at("/http/request/id").asText())
         .filteredOn(s -> !s.startsWith("records_lost"))
         .containsExactly("allow:before", "block:stuck", "block:after");
-    // The writer may snapshot the count while the last drops happen: then a second line reports the rest.
-    List<JsonNode> lost = records.stream().filter(j -> j.at("/event/action").asText().equals("records_lost"))
-        .collect(Collectors.toList());
+    // The writer may snapshot the count while the last drops happen: then a second line reports the
+    // rest.
+    List<JsonNode> lost =
+        records.stream()
+            .filter(j -> j.at("/event/action").asText().equals("records_lost"))
+            .collect(Collectors.toList());
     assertThat(records.get(1).at("/event/action").asText()).isEqualTo("records_lost");
-    assertThat(lost.stream().mapToLong(j -> j.at("/geofence/lost/count").asLong()).sum()).isEqualTo(5);
-    assertThat(lost.stream().mapToLong(j -> j.at("/geofence/lost/allow").asLong()).sum()).isEqualTo(5);
+    assertThat(lost.stream().mapToLong(j -> j.at("/geofence/lost/count").asLong()).sum())
+        .isEqualTo(5);
+    assertThat(lost.stream().mapToLong(j -> j.at("/geofence/lost/allow").asLong()).sum())
+        .isEqualTo(5);
     assertThat(lost.get(0).at("/event/reason").asText()).contains("No space left on device");
     assertIntact(files());
   }
@@ -258,10 +284,13 @@ class FileAuditSinkTest {
     }
     List<JsonNode> records = records(files());
     // Usually first, but the writer may have taken its loss snapshot just before the overflow.
-    assertThat(records).extracting(j -> j.at("/event/action").asText())
+    assertThat(records)
+        .extracting(j -> j.at("/event/action").asText())
         .containsExactlyInAnyOrder("records_lost", "block", "block", "block");
-    assertThat(records).filteredOn(j -> j.at("/event/action").asText().equals("records_lost"))
-        .singleElement().satisfies(j -> assertThat(j.at("/geofence/lost/block").asLong()).isEqualTo(1));
+    assertThat(records)
+        .filteredOn(j -> j.at("/event/action").asText().equals("records_lost"))
+        .singleElement()
+        .satisfies(j -> assertThat(j.at("/geofence/lost/block").asLong()).isEqualTo(1));
     assertIntact(files());
   }
 
@@ -273,7 +302,8 @@ class FileAuditSinkTest {
     sink.write(simple("block", "never"), IpPrivacy.full(), Duration.ofMillis(1));
     sink.close();
     assertThat(sink.stats().lost()).isEqualTo(1);
-    assertThat(sink.write(simple("block", "after-close"), IpPrivacy.full(), WAIT)).isEqualTo(Delivery.LOST);
+    assertThat(sink.write(simple("block", "after-close"), IpPrivacy.full(), WAIT))
+        .isEqualTo(Delivery.LOST);
   }
 
   @Test
@@ -282,36 +312,49 @@ class FileAuditSinkTest {
       List<CompletableFuture<Void>> writers = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        writers.add(CompletableFuture.runAsync(() -> {
-          for (int i = 0; i < 50; i++) {
-            assertThat(sink.write(simple("block", thread + "-" + i), IpPrivacy.full(), WAIT)).isEqualTo(Delivery.WRITTEN);
-          }
-        }));
+        writers.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < 50; i++) {
+                    assertThat(
+                            sink.write(simple("block", thread + "-" + i), IpPrivacy.full(), WAIT))
+                        .isEqualTo(Delivery.WRITTEN);
+                  }
+                }));
       }
       CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
     }
     List<JsonNode> records = records(files());
     assertThat(records).hasSize(200);
-    assertThat(records.stream().map(j -> j.at("/http/request/id").asText()).collect(Collectors.toSet())).hasSize(200);
+    assertThat(
+            records.stream()
+                .map(j -> j.at("/http/request/id").asText())
+                .collect(Collectors.toSet()))
+        .hasSize(200);
     assertIntact(files());
   }
 
   @Test
   void builderRejectsBadSettings() {
     FileAuditSink.Builder b = FileAuditSink.builder(dir);
-    assertThatThrownBy(() -> b.maxFileSize(100)).hasMessageContaining("100 bytes").hasMessageContaining("4096");
+    assertThatThrownBy(() -> b.maxFileSize(100))
+        .hasMessageContaining("100 bytes")
+        .hasMessageContaining("4096");
     assertThatThrownBy(() -> b.rotateEvery(Duration.ofMillis(10))).hasMessageContaining("PT0.01S");
     assertThatThrownBy(() -> b.queueCapacity(0)).hasMessageContaining("queue capacity 0");
     assertThatThrownBy(() -> b.retryDelay(Duration.ZERO)).hasMessageContaining("retry delay PT0S");
-    assertThatThrownBy(() -> b.closeTimeout(Duration.ofHours(1))).hasMessageContaining("close timeout PT1H");
+    assertThatThrownBy(() -> b.closeTimeout(Duration.ofHours(1)))
+        .hasMessageContaining("close timeout PT1H");
     assertThatThrownBy(() -> b.filePrefix("../x")).hasMessageContaining("'../x'");
     assertThatThrownBy(() -> Durability.every(Duration.ZERO)).hasMessageContaining("PT0S");
   }
 
   /** Waits (bounded, no fixed sleep) until the writer has hit the failing disk. */
-  private static void awaitFailures(FailingOpener disk, FileAuditSink sink) throws InterruptedException {
+  private static void awaitFailures(FailingOpener disk, FileAuditSink sink)
+      throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while ((disk.failures == 0 || sink.stats().lastError().isEmpty()) && System.nanoTime() < deadline) {
+    while ((disk.failures == 0 || sink.stats().lastError().isEmpty())
+        && System.nanoTime() < deadline) {
       Thread.sleep(2);
     }
     assertThat(disk.failures).as("the writer reached the failing disk").isPositive();

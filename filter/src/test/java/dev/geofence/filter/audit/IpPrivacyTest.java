@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class IpPrivacyTest {
 
-  private static final byte[] KEY = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] KEY =
+      "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
   @ParameterizedTest
   @CsvSource({
@@ -51,7 +52,8 @@ class IpPrivacyTest {
     otherKey[0] ^= 1;
     IpPrivacy privacy = IpPrivacy.hmac(KEY);
 
-    assertThat(privacy.apply(ip("203.0.113.77"))).isEqualTo(privacy.apply(ip("203.0.113.77")))
+    assertThat(privacy.apply(ip("203.0.113.77")))
+        .isEqualTo(privacy.apply(ip("203.0.113.77")))
         .isNotEqualTo(privacy.apply(ip("203.0.113.78")))
         .isNotEqualTo(IpPrivacy.hmac(otherKey).apply(ip("203.0.113.77")));
   }
@@ -75,8 +77,10 @@ class IpPrivacyTest {
 
   @Test
   void toStringNamesTheModeButNeverTheKey() {
-    assertThat(IpPrivacy.hmac(KEY).toString()).isEqualTo("IpPrivacy[hmac-sha256]")
-        .doesNotContain("0123456789abcdef").doesNotContain(HexFormat.of().formatHex(KEY));
+    assertThat(IpPrivacy.hmac(KEY).toString())
+        .isEqualTo("IpPrivacy[hmac-sha256]")
+        .doesNotContain("0123456789abcdef")
+        .doesNotContain(HexFormat.of().formatHex(KEY));
     assertThat(IpPrivacy.full()).hasToString("IpPrivacy[full]");
     assertThat(IpPrivacy.truncated()).hasToString("IpPrivacy[truncated]");
   }

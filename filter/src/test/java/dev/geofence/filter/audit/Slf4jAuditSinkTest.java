@@ -18,7 +18,8 @@ class Slf4jAuditSinkTest {
 
   @Test
   void logsEachRecordAsTheInfoMessage() {
-    assertThat(sink.write(full(), IpPrivacy.truncated(), Duration.ZERO)).isEqualTo(Delivery.WRITTEN);
+    assertThat(sink.write(full(), IpPrivacy.truncated(), Duration.ZERO))
+        .isEqualTo(Delivery.WRITTEN);
 
     assertThat(logger.messages(Level.INFO)).containsExactly(full().toJson(IpPrivacy.truncated()));
     assertThat(sink.stats()).isEqualTo(new AuditStats(1, 0, 0, java.util.Optional.empty()));
@@ -28,7 +29,8 @@ class Slf4jAuditSinkTest {
   void aFailingBackendIsCountedAndReportedOnceItWorksAgain() {
     logger.failing = true;
     assertThat(sink.write(full(), IpPrivacy.full(), Duration.ZERO)).isEqualTo(Delivery.LOST);
-    assertThat(sink.write(full().toBuilder().action("allow").build(), IpPrivacy.full(), Duration.ZERO))
+    assertThat(
+            sink.write(full().toBuilder().action("allow").build(), IpPrivacy.full(), Duration.ZERO))
         .isEqualTo(Delivery.LOST);
     assertThat(sink.stats().lost()).isEqualTo(2);
     assertThat(sink.stats().lastError()).contains("appender failed");
@@ -36,13 +38,16 @@ class Slf4jAuditSinkTest {
     logger.failing = false;
     assertThat(sink.write(full(), IpPrivacy.full(), Duration.ZERO)).isEqualTo(Delivery.WRITTEN);
 
-    assertThat(logger.messages(Level.ERROR)).singleElement().satisfies(line -> {
-      assertThat(parse(line).at("/event/action").asText()).isEqualTo("records_lost");
-      assertThat(parse(line).at("/geofence/lost/count").asLong()).isEqualTo(2);
-      assertThat(parse(line).at("/geofence/lost/block").asLong()).isEqualTo(1);
-      assertThat(parse(line).at("/geofence/lost/allow").asLong()).isEqualTo(1);
-      assertThat(AuditFixtures.schemaViolations(line)).isEmpty();
-    });
+    assertThat(logger.messages(Level.ERROR))
+        .singleElement()
+        .satisfies(
+            line -> {
+              assertThat(parse(line).at("/event/action").asText()).isEqualTo("records_lost");
+              assertThat(parse(line).at("/geofence/lost/count").asLong()).isEqualTo(2);
+              assertThat(parse(line).at("/geofence/lost/block").asLong()).isEqualTo(1);
+              assertThat(parse(line).at("/geofence/lost/allow").asLong()).isEqualTo(1);
+              assertThat(AuditFixtures.schemaViolations(line)).isEmpty();
+            });
     assertThat(logger.messages(Level.INFO)).hasSize(1);
   }
 

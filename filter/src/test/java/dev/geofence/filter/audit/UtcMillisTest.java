@@ -18,19 +18,20 @@ class UtcMillisTest {
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   @ParameterizedTest
-  @ValueSource(strings = {
-    "1970-01-01T00:00:00Z",
-    "1969-12-31T23:59:59.999999999Z",
-    "2026-11-28T20:00:00.123456789Z",
-    "2026-12-31T23:59:59.999Z",
-    "2027-01-01T00:00:00Z",
-    "2024-02-29T12:34:56.007Z",
-    "2100-03-01T00:00:00.001Z",
-    "0000-01-01T00:00:00Z",
-    "9999-12-31T23:59:59.999Z",
-    "-0001-12-31T23:59:59.999Z",
-    "+10000-01-01T00:00:00Z",
-  })
+  @ValueSource(
+      strings = {
+        "1970-01-01T00:00:00Z",
+        "1969-12-31T23:59:59.999999999Z",
+        "2026-11-28T20:00:00.123456789Z",
+        "2026-12-31T23:59:59.999Z",
+        "2027-01-01T00:00:00Z",
+        "2024-02-29T12:34:56.007Z",
+        "2100-03-01T00:00:00.001Z",
+        "0000-01-01T00:00:00Z",
+        "9999-12-31T23:59:59.999Z",
+        "-0001-12-31T23:59:59.999Z",
+        "+10000-01-01T00:00:00Z",
+      })
   void formatsLikeThePatternAtBoundaries(String text) {
     Instant instant = Instant.parse(text);
 
@@ -59,7 +60,8 @@ class UtcMillisTest {
     SplittableRandom random = new SplittableRandom(seed);
     UtcMillis reused = new UtcMillis();
     for (int i = 0; i < 2_000; i++) {
-      Instant instant = Instant.ofEpochMilli(random.nextLong(-62_200_000_000_000L, 253_500_000_000_000L));
+      Instant instant =
+          Instant.ofEpochMilli(random.nextLong(-62_200_000_000_000L, 253_500_000_000_000L));
 
       assertThat(reused.format(instant)).as("%s", instant).isEqualTo(REFERENCE.format(instant));
     }

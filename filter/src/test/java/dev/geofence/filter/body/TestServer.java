@@ -15,53 +15,55 @@ import org.eclipse.jetty.server.ServerConnector;
 
 /** A real Jetty 12 server on a free loopback port with one filter and some servlets, for tests. */
 public final class TestServer implements AutoCloseable {
-    private final Server server;
-    private final int port;
+  private final Server server;
+  private final int port;
 
-    private TestServer(Server server, int port) {
-        this.server = server;
-        this.port = port;
+  private TestServer(Server server, int port) {
+    this.server = server;
+    this.port = port;
+  }
+
+  /** Starts a server; the filter (if any) sees REQUEST dispatches of every path. */
+  public static TestServer start(Filter filter, Map<String, HttpServlet> servlets)
+      throws Exception {
+    Server server = new Server();
+    ServerConnector connector = new ServerConnector(server, 1, 1);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    if (filter != null) {
+      FilterHolder holder = new FilterHolder(filter);
+      holder.setAsyncSupported(true);
+      context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
     }
-
-    /** Starts a server; the filter (if any) sees REQUEST dispatches of every path. */
-    public static TestServer start(Filter filter, Map<String, HttpServlet> servlets) throws Exception {
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/");
-        if (filter != null) {
-            FilterHolder holder = new FilterHolder(filter);
-            holder.setAsyncSupported(true);
-            context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
-        }
-        servlets.forEach((mapping, servlet) -> {
-            ServletHolder holder = new ServletHolder(servlet);
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, mapping);
+    servlets.forEach(
+        (mapping, servlet) -> {
+          ServletHolder holder = new ServletHolder(servlet);
+          holder.setAsyncSupported(true);
+          context.addServlet(holder, mapping);
         });
-        server.setHandler(context);
-        server.start();
-        return new TestServer(server, connector.getLocalPort());
-    }
+    server.setHandler(context);
+    server.start();
+    return new TestServer(server, connector.getLocalPort());
+  }
 
-    /** The URI of a path on this server. */
-    public URI uri(String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + port + pathAndQuery);
-    }
+  /** The URI of a path on this server. */
+  public URI uri(String pathAndQuery) {
+    return URI.create("http://127.0.0.1:" + port + pathAndQuery);
+  }
 
-    /** The port. */
-    public int port() {
-        return port;
-    }
+  /** The port. */
+  public int port() {
+    return port;
+  }
 
-    @Override
-    public void close() throws IOException {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IOException("Jetty did not stop cleanly", e);
-        }
+  @Override
+  public void close() throws IOException {
+    try {
+      server.stop();
+    } catch (Exception e) {
+      throw new IOException("Jetty did not stop cleanly", e);
     }
+  }
 }

@@ -44,24 +44,33 @@ class GeoDatabaseReloadTest {
     ExecutorService threads = Executors.newFixedThreadPool(4);
     // A small cache so most lookups reach the readers being swapped, and no grace period so
     // replaced readers are closed while lookups may still be on them.
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).cacheSize(8).noMaxAge().closeGrace(Duration.ZERO).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .cacheSize(8)
+            .noMaxAge()
+            .closeGrace(Duration.ZERO)
+            .build()) {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int thread = t;
-        workers.add(threads.submit(() -> {
-          int i = 0;
-          while (running.get()) {
-            String address = (i % 2 == 0 ? "192.0.2." : "2001:db8::") + (thread * 50 + i++ % 50);
-            GeoResult result = geo.lookup(InetAddress.getByName(address));
-            lookups.incrementAndGet();
-            if (!result.found() || result.country().isEmpty()) {
-              failures.incrementAndGet();
-            } else {
-              seen.add(result.country().get());
-            }
-          }
-          return null;
-        }));
+        workers.add(
+            threads.submit(
+                () -> {
+                  int i = 0;
+                  while (running.get()) {
+                    String address =
+                        (i % 2 == 0 ? "192.0.2." : "2001:db8::") + (thread * 50 + i++ % 50);
+                    GeoResult result = geo.lookup(InetAddress.getByName(address));
+                    lookups.incrementAndGet();
+                    if (!result.found() || result.country().isEmpty()) {
+                      failures.incrementAndGet();
+                    } else {
+                      seen.add(result.country().get());
+                    }
+                  }
+                  return null;
+                }));
       }
       for (String country : countries) {
         replaceByRename(db, country);
@@ -104,7 +113,8 @@ class GeoDatabaseReloadTest {
     Path first = Files.createDirectory(dir.resolve("..2026_01_01"));
     TestDatabases.country(first.resolve("country.mmdb"), "DE");
     Path data = Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
-    Path db = Files.createSymbolicLink(dir.resolve("country.mmdb"), Path.of("..data", "country.mmdb"));
+    Path db =
+        Files.createSymbolicLink(dir.resolve("country.mmdb"), Path.of("..data", "country.mmdb"));
     try (GeoDatabase geo = GeoDatabase.builder().database(db).watch(POLL).noMaxAge().build()) {
       assertThat(country(geo)).isEqualTo("DE");
       Path second = Files.createDirectory(dir.resolve("..2026_01_02"));
@@ -148,8 +158,13 @@ class GeoDatabaseReloadTest {
   @Test
   void watcherLoadsADatabaseThatWasMissingAtStart() throws Exception {
     Path db = dir.resolve("country.mmdb");
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).watch(POLL).noMaxAge()
-        .missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .watch(POLL)
+            .noMaxAge()
+            .missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN)
+            .build()) {
       assertThat(geo.lookup(InetAddress.getByName("192.0.2.1"))).isEqualTo(GeoResult.unavailable());
       replaceByRename(db, "SE");
       await("the database to appear", () -> "SE".equals(country(geo)));
@@ -160,12 +175,24 @@ class GeoDatabaseReloadTest {
   void watcherReloadsTheAnonymousDatabase() throws Exception {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     Path anonymous = TestDatabases.write(dir.resolve("anon.mmdb"), "GeoIP2-Anonymous-IP");
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).anonymousDatabase(anonymous).watch(POLL).noMaxAge().build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .anonymousDatabase(anonymous)
+            .watch(POLL)
+            .noMaxAge()
+            .build()) {
       InetAddress address = InetAddress.getByName("192.0.2.1");
       assertThat(geo.lookup(address).anonymizer()).isEmpty();
-      Path temp = TestDatabases.write(dir.resolve("anon.tmp"), "GeoIP2-Anonymous-IP",
-          "192.0.2.0/24", dev.geofence.mmdb.GeoIp2Records.anonymousIp(dev.geofence.mmdb.GeoIp2Records.AnonymousFlag.PUBLIC_PROXY));
-      Files.move(temp, anonymous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Path temp =
+          TestDatabases.write(
+              dir.resolve("anon.tmp"),
+              "GeoIP2-Anonymous-IP",
+              "192.0.2.0/24",
+              dev.geofence.mmdb.GeoIp2Records.anonymousIp(
+                  dev.geofence.mmdb.GeoIp2Records.AnonymousFlag.PUBLIC_PROXY));
+      Files.move(
+          temp, anonymous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
       await("the proxy flag", () -> geo.lookup(address).is(AnonymizerFlag.PUBLIC_PROXY));
       assertThat(geo.lookup(address).country()).contains("DE");

@@ -50,9 +50,17 @@ class GeoDatabaseTest {
 
   @Test
   void geoIp2CountryDatabaseAnswersCountriesAndNetwork() {
-    Path db = write(dir.resolve("country.mmdb"), "GeoIP2-Country",
-        "192.0.2.0/24", GeoIp2Records.builder("DE").registeredCountry("US").representedCountry("US", "military").toCountryRecord(),
-        "2001:db8::/32", GeoIp2Records.country("FR"));
+    Path db =
+        write(
+            dir.resolve("country.mmdb"),
+            "GeoIP2-Country",
+            "192.0.2.0/24",
+            GeoIp2Records.builder("DE")
+                .registeredCountry("US")
+                .representedCountry("US", "military")
+                .toCountryRecord(),
+            "2001:db8::/32",
+            GeoIp2Records.country("FR"));
     try (GeoDatabase geo = open(db)) {
       GeoResult v4 = geo.lookup(ip("192.0.2.77"));
       assertThat(v4.status()).isEqualTo(Status.FOUND);
@@ -74,7 +82,12 @@ class GeoDatabaseTest {
 
   @Test
   void cityDatabaseGivesFullSubdivisionCodes() {
-    Path db = write(dir.resolve("city.mmdb"), "GeoIP2-City", "192.0.2.0/24", GeoIp2Records.city("UA", "UA-43", "5"));
+    Path db =
+        write(
+            dir.resolve("city.mmdb"),
+            "GeoIP2-City",
+            "192.0.2.0/24",
+            GeoIp2Records.city("UA", "UA-43", "5"));
     try (GeoDatabase geo = open(db)) {
       assertThat(geo.lookup(ip("192.0.2.1")).subdivisions()).containsExactly("UA-43", "UA-5");
     }
@@ -82,22 +95,32 @@ class GeoDatabaseTest {
 
   @Test
   void enterpriseDatabaseGivesSubdivisionsAndAnonymizerTraits() {
-    Path db = write(dir.resolve("enterprise.mmdb"), "GeoIP2-Enterprise",
-        "192.0.2.0/24", GeoIp2Records.enterprise("GB", List.of("GB-ENG"), Set.of(TOR_EXIT_NODE)));
+    Path db =
+        write(
+            dir.resolve("enterprise.mmdb"),
+            "GeoIP2-Enterprise",
+            "192.0.2.0/24",
+            GeoIp2Records.enterprise("GB", List.of("GB-ENG"), Set.of(TOR_EXIT_NODE)));
     try (GeoDatabase geo = open(db)) {
       GeoResult result = geo.lookup(ip("192.0.2.1"));
       assertThat(result.country()).contains("GB");
       assertThat(result.subdivisions()).containsExactly("GB-ENG");
-      assertThat(result.anonymizer()).containsExactlyInAnyOrder(AnonymizerFlag.ANONYMOUS, AnonymizerFlag.TOR_EXIT_NODE);
+      assertThat(result.anonymizer())
+          .containsExactlyInAnyOrder(AnonymizerFlag.ANONYMOUS, AnonymizerFlag.TOR_EXIT_NODE);
     }
   }
 
   @Test
   void flatDatabaseIsReadAtTheDefaultField() {
     // IPinfo Lite-like: "country" is a name (a string), so this is not the GeoIP2 schema.
-    Path db = write(dir.resolve("ipinfo.mmdb"), "ipinfo lite.mmdb",
-        "192.0.2.0/24", Map.of("country", "Germany", "country_code", "DE", "asn", "AS3320"),
-        "198.51.100.0/24", Map.of("country_code", "xx-not-a-code"));
+    Path db =
+        write(
+            dir.resolve("ipinfo.mmdb"),
+            "ipinfo lite.mmdb",
+            "192.0.2.0/24",
+            Map.of("country", "Germany", "country_code", "DE", "asn", "AS3320"),
+            "198.51.100.0/24",
+            Map.of("country_code", "xx-not-a-code"));
     try (GeoDatabase geo = open(db)) {
       assertThat(geo.info().orElseThrow().schema()).isEqualTo(Schema.FLAT);
       GeoResult result = geo.lookup(ip("192.0.2.1"));
@@ -112,8 +135,14 @@ class GeoDatabaseTest {
 
   @Test
   void flatDatabaseIsReadAtAConfiguredDottedPath() {
-    Path db = write(dir.resolve("nested.mmdb"), "Vendor-Country", "192.0.2.0/24", GeoIp2Records.flat("location.cc", "nl"));
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).flatCountryField("location.cc").build()) {
+    Path db =
+        write(
+            dir.resolve("nested.mmdb"),
+            "Vendor-Country",
+            "192.0.2.0/24",
+            GeoIp2Records.flat("location.cc", "nl"));
+    try (GeoDatabase geo =
+        GeoDatabase.builder().database(db).flatCountryField("location.cc").build()) {
       assertThat(geo.lookup(ip("192.0.2.1")).country()).contains("NL");
     }
   }
@@ -124,7 +153,8 @@ class GeoDatabaseTest {
         Arguments.of("DBIP-Country-Lite", GeoIp2Records.country("DE"), Schema.GEOIP2),
         Arguments.of("GeoIP2-City", GeoIp2Records.city("DE", "BY"), Schema.GEOIP2),
         Arguments.of("DBIP-Country-Lite", GeoIp2Records.flat("DE"), Schema.FLAT),
-        Arguments.of("ipinfo lite.mmdb", Map.of("country", "Germany", "country_code", "DE"), Schema.FLAT));
+        Arguments.of(
+            "ipinfo lite.mmdb", Map.of("country", "Germany", "country_code", "DE"), Schema.FLAT));
   }
 
   @ParameterizedTest(name = "{0} {1} is {2}")
@@ -150,21 +180,26 @@ class GeoDatabaseTest {
     assertThatThrownBy(() -> GeoDatabase.builder().database(db).schema(Schema.GEOIP2).build())
         .isInstanceOf(GeoDatabaseException.class)
         .hasMessageContaining("was set to schema GEOIP2")
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isEqualTo(Reason.UNKNOWN_SCHEMA);
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isEqualTo(Reason.UNKNOWN_SCHEMA);
   }
 
   @Test
   void recordsWithoutAnyCountryAreRefusedWithAHint() {
-    Path db = write(dir.resolve("other.mmdb"), "Vendor-Something", "192.0.2.0/24", Map.of("cc", "DE"));
+    Path db =
+        write(dir.resolve("other.mmdb"), "Vendor-Something", "192.0.2.0/24", Map.of("cc", "DE"));
     assertThatThrownBy(() -> open(db))
         .isInstanceOf(GeoDatabaseException.class)
-        .hasMessageContaining("neither GeoIP2 fields (country.iso_code) nor the flat field 'country_code'")
+        .hasMessageContaining(
+            "neither GeoIP2 fields (country.iso_code) nor the flat field 'country_code'")
         .hasMessageContaining("flat country field path");
   }
 
   static Stream<Arguments> wrongTypes() {
     return Stream.of(
-        Arguments.of("GeoLite2-ASN", "is a GeoLite2-ASN database, which has no countries; expected a Country, City or Enterprise"),
+        Arguments.of(
+            "GeoLite2-ASN",
+            "is a GeoLite2-ASN database, which has no countries; expected a Country, City or Enterprise"),
         Arguments.of("GeoIP2-ISP", "is a GeoIP2-ISP database"),
         Arguments.of("DBIP-ASN-Lite", "is a DBIP-ASN-Lite database"),
         Arguments.of("GeoIP2-Anonymous-IP", "give it as the anonymous-IP database instead"));
@@ -173,29 +208,45 @@ class GeoDatabaseTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("wrongTypes")
   void wrongDatabaseTypeIsRefusedAtOpen(String type, String message) {
-    Path db = write(dir.resolve("wrong.mmdb"), type, "192.0.2.0/24", Map.of("autonomous_system_number", 64496L));
+    Path db =
+        write(
+            dir.resolve("wrong.mmdb"),
+            type,
+            "192.0.2.0/24",
+            Map.of("autonomous_system_number", 64496L));
     assertThatThrownBy(() -> open(db))
         .isInstanceOf(GeoDatabaseException.class)
         .hasMessageContaining(db.toString())
         .hasMessageContaining(message)
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isEqualTo(Reason.WRONG_TYPE);
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isEqualTo(Reason.WRONG_TYPE);
   }
 
   @Test
   void countryDatabaseGivenAsAnonymousDatabaseIsRefused() {
     Path country = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
-    assertThatThrownBy(() -> GeoDatabase.builder().database(country).anonymousDatabase(country).build())
+    assertThatThrownBy(
+            () -> GeoDatabase.builder().database(country).anonymousDatabase(country).build())
         .isInstanceOf(GeoDatabaseException.class)
-        .hasMessageContaining("Anonymous-IP database " + country + " is a GeoIP2-Country database; expected a GeoIP2 Anonymous IP database");
+        .hasMessageContaining(
+            "Anonymous-IP database "
+                + country
+                + " is a GeoIP2-Country database; expected a GeoIP2 Anonymous IP database");
   }
 
   @Test
   void anonymousDatabaseAddsFlags() {
     Path country = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
-    Path anonymous = write(dir.resolve("anon.mmdb"), "GeoIP2-Anonymous-IP",
-        "192.0.2.128/25", GeoIp2Records.anonymousIp(ANONYMOUS_VPN),
-        "198.51.100.0/24", GeoIp2Records.anonymousIp(TOR_EXIT_NODE));
-    try (GeoDatabase geo = GeoDatabase.builder().database(country).anonymousDatabase(anonymous).noMaxAge().build()) {
+    Path anonymous =
+        write(
+            dir.resolve("anon.mmdb"),
+            "GeoIP2-Anonymous-IP",
+            "192.0.2.128/25",
+            GeoIp2Records.anonymousIp(ANONYMOUS_VPN),
+            "198.51.100.0/24",
+            GeoIp2Records.anonymousIp(TOR_EXIT_NODE));
+    try (GeoDatabase geo =
+        GeoDatabase.builder().database(country).anonymousDatabase(anonymous).noMaxAge().build()) {
       assertThat(geo.lookup(ip("192.0.2.200")).anonymizer())
           .containsExactlyInAnyOrder(AnonymizerFlag.ANONYMOUS, AnonymizerFlag.ANONYMOUS_VPN);
       assertThat(geo.lookup(ip("192.0.2.200")).is(AnonymizerFlag.ANONYMOUS_VPN)).isTrue();
@@ -209,21 +260,28 @@ class GeoDatabaseTest {
 
   @Test
   void corruptFileIsRefused() throws IOException {
-    Path db = Files.write(dir.resolve("corrupt.mmdb"), "this is not a MaxMind database".repeat(100).getBytes());
+    Path db =
+        Files.write(
+            dir.resolve("corrupt.mmdb"), "this is not a MaxMind database".repeat(100).getBytes());
     assertThatThrownBy(() -> open(db))
         .isInstanceOf(GeoDatabaseException.class)
-        .hasMessageContaining("GeoIP database " + db + " is not a valid MaxMind DB file (corrupt or truncated)")
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isEqualTo(Reason.CORRUPT);
+        .hasMessageContaining(
+            "GeoIP database " + db + " is not a valid MaxMind DB file (corrupt or truncated)")
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isEqualTo(Reason.CORRUPT);
   }
 
   @Test
   void truncatedFileIsRefused() throws IOException {
     Path db = TestDatabases.country(dir.resolve("full.mmdb"), "DE");
     byte[] bytes = Files.readAllBytes(db);
-    Path truncated = Files.write(dir.resolve("truncated.mmdb"), java.util.Arrays.copyOf(bytes, bytes.length - 40));
+    Path truncated =
+        Files.write(
+            dir.resolve("truncated.mmdb"), java.util.Arrays.copyOf(bytes, bytes.length - 40));
     assertThatThrownBy(() -> open(truncated))
         .isInstanceOf(GeoDatabaseException.class)
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isEqualTo(Reason.CORRUPT);
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isEqualTo(Reason.CORRUPT);
   }
 
   @Test
@@ -237,7 +295,8 @@ class GeoDatabaseTest {
     Path damaged = Files.write(dir.resolve("damaged.mmdb"), bytes);
     assertThatThrownBy(() -> open(damaged))
         .isInstanceOf(GeoDatabaseException.class)
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isIn(Reason.CORRUPT, Reason.UNKNOWN_SCHEMA);
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isIn(Reason.CORRUPT, Reason.UNKNOWN_SCHEMA);
   }
 
   private static int indexOf(byte[] haystack, byte[] needle) {
@@ -259,13 +318,19 @@ class GeoDatabaseTest {
     assertThatThrownBy(() -> GeoDatabase.builder().database(db).build())
         .isInstanceOf(GeoDatabaseException.class)
         .hasMessage("GeoIP database " + db + " does not exist.")
-        .extracting(e -> ((GeoDatabaseException) e).reason()).isEqualTo(Reason.MISSING);
+        .extracting(e -> ((GeoDatabaseException) e).reason())
+        .isEqualTo(Reason.MISSING);
   }
 
   @Test
   void missingFileWithUnknownModeAnswersUnavailableUntilItAppears() {
     Path db = dir.resolve("later.mmdb");
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN).noMaxAge().build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN)
+            .noMaxAge()
+            .build()) {
       assertThat(geo.lookup(ip("192.0.2.1"))).isEqualTo(GeoResult.unavailable());
       assertThat(geo.info()).isEmpty();
       assertThat(geo.healthy()).isFalse();
@@ -281,8 +346,12 @@ class GeoDatabaseTest {
   @Test
   void missingAnonymousDatabaseWithUnknownModeFailsClosed() {
     Path country = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
-    try (GeoDatabase geo = GeoDatabase.builder().database(country).anonymousDatabase(dir.resolve("absent.mmdb"))
-        .missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(country)
+            .anonymousDatabase(dir.resolve("absent.mmdb"))
+            .missingDatabase(GeoDatabase.MissingDatabase.UNKNOWN)
+            .build()) {
       assertThat(geo.lookup(ip("192.0.2.1")).status()).isEqualTo(Status.UNAVAILABLE);
     }
   }
@@ -290,7 +359,9 @@ class GeoDatabaseTest {
   @Test
   void infoCarriesTypeBuildTimeAndSha256OfTheFile() throws Exception {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
-    String expected = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db)));
+    String expected =
+        HexFormat.of()
+            .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(db)));
     try (GeoDatabase geo = open(db)) {
       DatabaseInfo info = geo.info().orElseThrow();
       assertThat(info.path()).isEqualTo(db);
@@ -306,7 +377,8 @@ class GeoDatabaseTest {
   void databaseOlderThanMaxAgeIsStaleButStillAnswersByDefault() {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     Clock later = Clock.fixed(BUILT.plus(Duration.ofDays(15)), ZoneOffset.UTC);
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).maxAge(Duration.ofDays(14)).clock(later).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder().database(db).maxAge(Duration.ofDays(14)).clock(later).build()) {
       assertThat(geo.info().orElseThrow().stale()).isTrue();
       assertThat(geo.healthy()).isFalse();
       assertThat(geo.lookup(ip("192.0.2.1")).country()).contains("DE");
@@ -317,7 +389,13 @@ class GeoDatabaseTest {
   void staleDatabaseAnswersUnavailableWhenConfigured() {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     Clock later = Clock.fixed(BUILT.plus(Duration.ofDays(15)), ZoneOffset.UTC);
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).maxAge(Duration.ofDays(14)).staleIsUnavailable(true).clock(later).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .maxAge(Duration.ofDays(14))
+            .staleIsUnavailable(true)
+            .clock(later)
+            .build()) {
       assertThat(geo.lookup(ip("192.0.2.1"))).isEqualTo(GeoResult.unavailable());
     }
   }
@@ -326,7 +404,13 @@ class GeoDatabaseTest {
   void databaseWithinMaxAgeIsFresh() {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     Clock soon = Clock.fixed(BUILT.plus(Duration.ofDays(13)), ZoneOffset.UTC);
-    try (GeoDatabase geo = GeoDatabase.builder().database(db).maxAge(Duration.ofDays(14)).staleIsUnavailable(true).clock(soon).build()) {
+    try (GeoDatabase geo =
+        GeoDatabase.builder()
+            .database(db)
+            .maxAge(Duration.ofDays(14))
+            .staleIsUnavailable(true)
+            .clock(soon)
+            .build()) {
       assertThat(geo.info().orElseThrow().stale()).isFalse();
       assertThat(geo.lookup(ip("192.0.2.1")).country()).contains("DE");
     }
@@ -381,8 +465,13 @@ class GeoDatabaseTest {
       String oldSha = geo.info().orElseThrow().sha256();
       Files.write(db, new byte[] {1, 2, 3});
 
-      assertThatThrownBy(geo::reload).isInstanceOf(GeoDatabaseException.class).hasMessageContaining("corrupt or truncated");
-      assertThat(geo.lastReloadError()).get().extracting(GeoDatabaseException::reason).isEqualTo(Reason.CORRUPT);
+      assertThatThrownBy(geo::reload)
+          .isInstanceOf(GeoDatabaseException.class)
+          .hasMessageContaining("corrupt or truncated");
+      assertThat(geo.lastReloadError())
+          .get()
+          .extracting(GeoDatabaseException::reason)
+          .isEqualTo(Reason.CORRUPT);
       assertThat(geo.lookup(ip("192.0.2.1")).country()).contains("DE");
       assertThat(geo.info().orElseThrow().sha256()).isEqualTo(oldSha);
 
@@ -412,9 +501,13 @@ class GeoDatabaseTest {
 
   @ParameterizedTest(name = "{0} in an IPv{1} database")
   @MethodSource("aliases")
-  void ipv4MappedAndSixToFourAddressesFindTheIpv4Record(String address, int ipVersion) throws IOException {
+  void ipv4MappedAndSixToFourAddressesFindTheIpv4Record(String address, int ipVersion)
+      throws IOException {
     Path db = dir.resolve("aliases.mmdb");
-    dev.geofence.mmdb.MmdbWriter.builder().databaseType("GeoIP2-Country").ipVersion(ipVersion).build()
+    dev.geofence.mmdb.MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .ipVersion(ipVersion)
+        .build()
         .insert("192.0.2.0/24", GeoIp2Records.country("JP"))
         .write(db);
     try (GeoDatabase geo = open(db)) {
@@ -425,7 +518,10 @@ class GeoDatabaseTest {
   @Test
   void ipv6AddressInAnIpv4DatabaseIsNotFound() throws IOException {
     Path db = dir.resolve("v4.mmdb");
-    dev.geofence.mmdb.MmdbWriter.builder().databaseType("GeoIP2-Country").ipVersion(4).build()
+    dev.geofence.mmdb.MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .ipVersion(4)
+        .build()
         .insert("0.0.0.0/0", GeoIp2Records.country("JP"))
         .write(db);
     try (GeoDatabase geo = open(db)) {
@@ -439,7 +535,25 @@ class GeoDatabaseTest {
     InetAddress parsed = InetAddress.getByName(text);
     byte[] bytes = parsed.getAddress();
     if (bytes.length == 4) {
-      bytes = new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xFF, (byte) 0xFF, bytes[0], bytes[1], bytes[2], bytes[3]};
+      bytes =
+          new byte[] {
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+            (byte) 0xFF,
+            (byte) 0xFF,
+            bytes[0],
+            bytes[1],
+            bytes[2],
+            bytes[3]
+          };
     }
     return Inet6Address.getByAddress(null, bytes, -1);
   }
@@ -455,21 +569,47 @@ class GeoDatabaseTest {
 
   @Test
   void builderValidatesEachSetting() {
-    assertThatThrownBy(() -> GeoDatabase.builder().cacheSize(-1)).hasMessageContaining("Cache size -1");
-    assertThatThrownBy(() -> GeoDatabase.builder().maxAge(Duration.ZERO)).hasMessageContaining("Maximum age PT0S");
-    assertThatThrownBy(() -> GeoDatabase.builder().watch(Duration.ofMillis(5))).hasMessageContaining("Poll interval PT0.005S");
-    assertThatThrownBy(() -> GeoDatabase.builder().flatCountryField("a..b")).hasMessageContaining("Flat country field 'a..b'");
-    assertThatThrownBy(() -> GeoDatabase.builder().flatCountryField(" ")).hasMessageContaining("Flat country field ' '");
-    assertThatThrownBy(() -> GeoDatabase.builder().build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("No GeoIP database");
-    assertThatThrownBy(() -> GeoDatabase.builder().database(null)).isInstanceOf(NullPointerException.class).hasMessage("database");
+    assertThatThrownBy(() -> GeoDatabase.builder().cacheSize(-1))
+        .hasMessageContaining("Cache size -1");
+    assertThatThrownBy(() -> GeoDatabase.builder().maxAge(Duration.ZERO))
+        .hasMessageContaining("Maximum age PT0S");
+    assertThatThrownBy(() -> GeoDatabase.builder().watch(Duration.ofMillis(5)))
+        .hasMessageContaining("Poll interval PT0.005S");
+    assertThatThrownBy(() -> GeoDatabase.builder().flatCountryField("a..b"))
+        .hasMessageContaining("Flat country field 'a..b'");
+    assertThatThrownBy(() -> GeoDatabase.builder().flatCountryField(" "))
+        .hasMessageContaining("Flat country field ' '");
+    assertThatThrownBy(() -> GeoDatabase.builder().build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("No GeoIP database");
+    assertThatThrownBy(() -> GeoDatabase.builder().database(null))
+        .isInstanceOf(NullPointerException.class)
+        .hasMessage("database");
   }
 
   @Test
   void resultRecordCopiesAndValidates() {
-    GeoResult result = new GeoResult(Status.FOUND, Optional.of("DE"), Optional.empty(), Optional.empty(),
-        new java.util.ArrayList<>(List.of("DE-BY")), java.util.EnumSet.of(AnonymizerFlag.ANONYMOUS), Optional.empty());
-    assertThatThrownBy(() -> result.subdivisions().add("x")).isInstanceOf(UnsupportedOperationException.class);
-    assertThatThrownBy(() -> new GeoResult(null, Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Set.of(), Optional.empty()))
+    GeoResult result =
+        new GeoResult(
+            Status.FOUND,
+            Optional.of("DE"),
+            Optional.empty(),
+            Optional.empty(),
+            new java.util.ArrayList<>(List.of("DE-BY")),
+            java.util.EnumSet.of(AnonymizerFlag.ANONYMOUS),
+            Optional.empty());
+    assertThatThrownBy(() -> result.subdivisions().add("x"))
+        .isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(
+            () ->
+                new GeoResult(
+                    null,
+                    Optional.empty(),
+                    Optional.empty(),
+                    Optional.empty(),
+                    List.of(),
+                    Set.of(),
+                    Optional.empty()))
         .isInstanceOf(NullPointerException.class);
   }
 }

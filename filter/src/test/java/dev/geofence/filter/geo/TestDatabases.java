@@ -41,9 +41,13 @@ final class TestDatabases {
 
   /** A GeoIP2-Country database where 192.0.2.0/24 and 2001:db8::/32 are in {@code country}. */
   static Path country(Path file, String country) {
-    return write(file, "GeoIP2-Country",
-        "192.0.2.0/24", GeoIp2Records.country(country),
-        "2001:db8::/32", GeoIp2Records.country(country));
+    return write(
+        file,
+        "GeoIP2-Country",
+        "192.0.2.0/24",
+        GeoIp2Records.country(country),
+        "2001:db8::/32",
+        GeoIp2Records.country(country));
   }
 
   /** Writes a database next to {@code target} and renames it over, as geoipupdate does. */
@@ -57,7 +61,9 @@ final class TestDatabases {
     }
   }
 
-  /** Polls until the condition holds; fails after a generous bound so a broken reload cannot hang. */
+  /**
+   * Polls until the condition holds; fails after a generous bound so a broken reload cannot hang.
+   */
   static void await(String what, BooleanSupplier condition) {
     long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
     while (!condition.getAsBoolean()) {

@@ -12,10 +12,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class DefaultRoutesTest {
 
-    private static final ModelRoutes DEFAULTS = ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES);
+  private static final ModelRoutes DEFAULTS = ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES);
 
-    @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             # Anthropic
             POST   | /v1/messages                          | POST /v1/messages body:model
             POST   | /v1/messages/batches                  | POST /v1/messages/batches highest
@@ -63,22 +66,25 @@ class DefaultRoutesTest {
             GET    | /async-invoke/abc                     | GET /async-invoke/* none
             GET    | /v1/models                            | GET /v1/models none
             """)
-    void each_endpoint_meets_the_intended_route(String method, String rawPath, String route) {
-        String path = PathNormalizer.normalize(rawPath).value();
+  void each_endpoint_meets_the_intended_route(String method, String rawPath, String route) {
+    String path = PathNormalizer.normalize(rawPath).value();
 
-        assertThat(DEFAULTS.match(method, path)).map(Route::toString).contains(route);
-    }
+    assertThat(DEFAULTS.match(method, path)).map(Route::toString).contains(route);
+  }
 
-    @ParameterizedTest(name = "{0} {1} -> 405")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} {1} -> 405")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             PUT    | /v1/messages/batches
             POST   | /v1/messages/batches/msgbatch_1
             GET    | /v1/audio/transcriptions
             DELETE | /v1/batches/batch_1
             PUT    | /async-invoke
             """)
-    void other_methods_on_covered_paths_are_not_passed_through(String method, String path) {
-        assertThat(DEFAULTS.match(method, path)).isEmpty();
-        assertThat(DEFAULTS.allowedMethods(path)).isNotEmpty();
-    }
+  void other_methods_on_covered_paths_are_not_passed_through(String method, String path) {
+    assertThat(DEFAULTS.match(method, path)).isEmpty();
+    assertThat(DEFAULTS.allowedMethods(path)).isNotEmpty();
+  }
 }

@@ -10,7 +10,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class ModelRoutesTest {
 
-    private static final ModelRoutes ROUTES = ModelRoutes.parse("""
+  private static final ModelRoutes ROUTES =
+      ModelRoutes.parse(
+          """
             # Anthropic and OpenAI put the model in the JSON body
             POST /v1/messages body
             POST /v1/chat/completions body:model header:x-model
@@ -20,8 +22,11 @@ class ModelRoutesTest {
             * /v1/admin/* none
             """);
 
-    @ParameterizedTest(name = "{0} {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             POST  | /v1/messages                         | /v1/messages
             POST  | /V1/MESSAGES                         | /v1/messages
             POST  | /v1/messages/                        | /v1/messages
@@ -38,12 +43,15 @@ class ModelRoutesTest {
             GET   | /v1/admin/keys/1                     | /v1/admin/*
             POST  | /v1/projects/p1/locations/us/publishers/google/models/gemini:generateContent | /v1/projects/{project}/locations/*/publishers/google/models/{model}:generateContent
             """)
-    void matches_the_first_route_for_method_and_path(String method, String path, String pattern) {
-        assertThat(ROUTES.match(method, path)).map(Route::pattern).contains(pattern);
-    }
+  void matches_the_first_route_for_method_and_path(String method, String path, String pattern) {
+    assertThat(ROUTES.match(method, path)).map(Route::pattern).contains(pattern);
+  }
 
-    @ParameterizedTest(name = "{0} {1} -> no route")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} {1} -> no route")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             GET   | /v1/messages
             post  | /v1/messages
             POST  | /v1/messages/batches
@@ -55,21 +63,25 @@ class ModelRoutesTest {
             POST  | /
             GET   | /v1/models/x
             """)
-    void does_not_match_other_methods_or_paths(String method, String path) {
-        assertThat(ROUTES.match(method, path)).isEmpty();
-    }
+  void does_not_match_other_methods_or_paths(String method, String path) {
+    assertThat(ROUTES.match(method, path)).isEmpty();
+  }
 
-    @Test
-    void lists_the_methods_a_model_path_accepts_so_others_get_405() {
-        assertThat(ROUTES.allowedMethods("/v1/messages")).containsExactly("POST");
-        assertThat(ROUTES.allowedMethods("/v1beta/models/g:generateContent")).containsExactly("POST", "PUT");
-        assertThat(ROUTES.allowedMethods("/v1/models")).containsExactly("GET", "HEAD");
-        assertThat(ROUTES.allowedMethods("/v1/admin/x")).containsExactly("*");
-        assertThat(ROUTES.allowedMethods("/health")).isEmpty();
-    }
+  @Test
+  void lists_the_methods_a_model_path_accepts_so_others_get_405() {
+    assertThat(ROUTES.allowedMethods("/v1/messages")).containsExactly("POST");
+    assertThat(ROUTES.allowedMethods("/v1beta/models/g:generateContent"))
+        .containsExactly("POST", "PUT");
+    assertThat(ROUTES.allowedMethods("/v1/models")).containsExactly("GET", "HEAD");
+    assertThat(ROUTES.allowedMethods("/v1/admin/x")).containsExactly("*");
+    assertThat(ROUTES.allowedMethods("/health")).isEmpty();
+  }
 
-    @ParameterizedTest(name = "{0} in {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} in {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             /v1beta/models/{model}:generateContent | /v1beta/models/gemini-1.5-pro:generateContent | gemini-1.5-pro
             /v1beta/models/{model}:generateContent | /v1beta/models/Gemini-Pro:GenerateContent      | Gemini-Pro
             /v1beta/models/{model}:generateContent | /v1beta/models/a:b:generateContent            | a:b
@@ -81,15 +93,18 @@ class ModelRoutesTest {
             /m/pre-{model}-post                    | /M/PRE-Xy-POST                                 | Xy
             /m/{model}                             | /m/caf\u00e9 latte                             | caf\u00e9 latte
             """)
-    void captures_the_model_from_a_template(String pattern, String path, String model) {
-        Optional<PathPattern.Capture> capture = PathPattern.parse(pattern).capture(path);
+  void captures_the_model_from_a_template(String pattern, String path, String model) {
+    Optional<PathPattern.Capture> capture = PathPattern.parse(pattern).capture(path);
 
-        assertThat(capture).map(PathPattern.Capture::model).contains(model);
-        assertThat(path.substring(capture.get().start(), capture.get().end())).isEqualTo(model);
-    }
+    assertThat(capture).map(PathPattern.Capture::model).contains(model);
+    assertThat(path.substring(capture.get().start(), capture.get().end())).isEqualTo(model);
+  }
 
-    @ParameterizedTest(name = "{0} does not capture from {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} does not capture from {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             /v1beta/models/{model}:generateContent | /v1beta/models/:generateContent
             /v1beta/models/{model}:generateContent | /v1beta/models/gemini
             /v1beta/models/{model}:*               | /v1beta/models/:x
@@ -97,12 +112,15 @@ class ModelRoutesTest {
             /m/pre-{model}-post                    | /m/pre-post
             /model/{model}/invoke                  | /model/x/invoke/more
             """)
-    void captures_nothing_without_a_non_empty_model(String pattern, String path) {
-        assertThat(PathPattern.parse(pattern).capture(path)).isEmpty();
-    }
+  void captures_nothing_without_a_non_empty_model(String pattern, String path) {
+    assertThat(PathPattern.parse(pattern).capture(path)).isEmpty();
+  }
 
-    @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             POST /v1/messages                       | Route 1 'POST /v1/messages': expected 'METHODS PATTERN SOURCES'
             POST /v1/messages bodyy                 | unknown source 'bodyy'
             POST /v1/messages header                | unknown source 'header'
@@ -124,66 +142,85 @@ class ModelRoutesTest {
             POST /async-invoke highest body:modelId  | Source 'body:modelId' follows 'highest', which always decides; expected highest last
             POST /v1/x highest:frontier             | unknown source 'highest:frontier'
             """)
-    void rejects_bad_specs_naming_the_route_and_the_bad_part(String spec, String message) {
-        assertThatThrownBy(() -> ModelRoutes.parse(spec))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(message);
-    }
+  void rejects_bad_specs_naming_the_route_and_the_bad_part(String spec, String message) {
+    assertThatThrownBy(() -> ModelRoutes.parse(spec))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
 
-    @Test
-    void reads_sources_in_order_and_round_trips_to_text() {
-        Route route = ROUTES.match("POST", "/v1/chat/completions").orElseThrow();
+  @Test
+  void reads_sources_in_order_and_round_trips_to_text() {
+    Route route = ROUTES.match("POST", "/v1/chat/completions").orElseThrow();
 
-        assertThat(route.sources()).containsExactly(ModelSource.body("model"), ModelSource.header("x-model"));
-        assertThat(route.readsBody()).isTrue();
-        assertThat(route.toString()).isEqualTo("POST /v1/chat/completions body:model header:x-model");
-        assertThat(ModelRoutes.parse(ROUTES.toString()).toString()).isEqualTo(ROUTES.toString());
-    }
+    assertThat(route.sources())
+        .containsExactly(ModelSource.body("model"), ModelSource.header("x-model"));
+    assertThat(route.readsBody()).isTrue();
+    assertThat(route.toString()).isEqualTo("POST /v1/chat/completions body:model header:x-model");
+    assertThat(ModelRoutes.parse(ROUTES.toString()).toString()).isEqualTo(ROUTES.toString());
+  }
 
-    @Test
-    void builds_routes_programmatically() {
-        ModelRoutes routes = ModelRoutes.builder()
-                .route(Route.builder().methods("POST").pattern("/v1/responses").source(ModelSource.body()).build())
-                .route(Route.builder().methods("*").pattern("/*").build())
-                .build();
+  @Test
+  void builds_routes_programmatically() {
+    ModelRoutes routes =
+        ModelRoutes.builder()
+            .route(
+                Route.builder()
+                    .methods("POST")
+                    .pattern("/v1/responses")
+                    .source(ModelSource.body())
+                    .build())
+            .route(Route.builder().methods("*").pattern("/*").build())
+            .build();
 
-        assertThat(routes.match("POST", "/v1/responses")).map(Route::sources).contains(java.util.List.of(ModelSource.body()));
-        assertThat(routes.match("PATCH", "/anything/else")).map(Route::pattern).contains("/*");
-        assertThat(routes.match("GET", "/")).isPresent();
-    }
+    assertThat(routes.match("POST", "/v1/responses"))
+        .map(Route::sources)
+        .contains(java.util.List.of(ModelSource.body()));
+    assertThat(routes.match("PATCH", "/anything/else")).map(Route::pattern).contains("/*");
+    assertThat(routes.match("GET", "/")).isPresent();
+  }
 
-    @Test
-    void validates_builder_options_when_set() {
-        assertThatThrownBy(() -> Route.builder().pattern("/a").pattern("/b"))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("already set to '/a'");
-        assertThatThrownBy(() -> Route.builder().pattern("/a").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs at least one method");
-        assertThatThrownBy(() -> Route.builder().methods("POST").build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs a URL pattern");
-        assertThatThrownBy(() -> ModelSource.body(""))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid JSON field name ''");
-        assertThatThrownBy(() -> ModelSource.query("a b"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Invalid query parameter name 'a b'");
-    }
+  @Test
+  void validates_builder_options_when_set() {
+    assertThatThrownBy(() -> Route.builder().pattern("/a").pattern("/b"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already set to '/a'");
+    assertThatThrownBy(() -> Route.builder().pattern("/a").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs at least one method");
+    assertThatThrownBy(() -> Route.builder().methods("POST").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("needs a URL pattern");
+    assertThatThrownBy(() -> ModelSource.body(""))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid JSON field name ''");
+    assertThatThrownBy(() -> ModelSource.query("a b"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Invalid query parameter name 'a b'");
+  }
 
-    @Test
-    void highest_is_a_last_source_that_decides_an_unread_model_as_the_highest_tier() {
-        ModelRoutes routes = ModelRoutes.parse("POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
+  @Test
+  void highest_is_a_last_source_that_decides_an_unread_model_as_the_highest_tier() {
+    ModelRoutes routes =
+        ModelRoutes.parse(
+            "POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
 
-        Route bedrock = routes.match("POST", "/async-invoke").orElseThrow();
-        Route batches = routes.match("POST", "/v1/messages/batches").orElseThrow();
+    Route bedrock = routes.match("POST", "/async-invoke").orElseThrow();
+    Route batches = routes.match("POST", "/v1/messages/batches").orElseThrow();
 
-        assertThat(bedrock.sources()).containsExactly(ModelSource.body("modelId"), ModelSource.highest());
-        assertThat(bedrock.readsBody()).isTrue();
-        assertThat(bedrock.decidesUnreadAsHighest()).isTrue();
-        assertThat(batches.readsBody()).isFalse();
-        assertThat(batches.decidesUnreadAsHighest()).isTrue();
-        assertThat(ROUTES.match("POST", "/v1/messages").orElseThrow().decidesUnreadAsHighest()).isFalse();
-        assertThat(routes.toString()).isEqualTo("POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
-    }
+    assertThat(bedrock.sources())
+        .containsExactly(ModelSource.body("modelId"), ModelSource.highest());
+    assertThat(bedrock.readsBody()).isTrue();
+    assertThat(bedrock.decidesUnreadAsHighest()).isTrue();
+    assertThat(batches.readsBody()).isFalse();
+    assertThat(batches.decidesUnreadAsHighest()).isTrue();
+    assertThat(ROUTES.match("POST", "/v1/messages").orElseThrow().decidesUnreadAsHighest())
+        .isFalse();
+    assertThat(routes.toString())
+        .isEqualTo("POST /async-invoke body:modelId highest; POST /v1/messages/batches highest");
+  }
 
-    @Test
-    void an_empty_spec_has_no_routes() {
-        assertThat(ModelRoutes.parse("  # nothing\n;;").routes()).isEmpty();
-    }
+  @Test
+  void an_empty_spec_has_no_routes() {
+    assertThat(ModelRoutes.parse("  # nothing\n;;").routes()).isEmpty();
+  }
 }

@@ -10,8 +10,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class PathNormalizerTest {
 
-    @ParameterizedTest(name = "{0} -> {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} -> {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             /v1/messages                      | /v1/messages
             /v1//messages                     | /v1/messages
             //v1///messages                   | /v1/messages
@@ -40,15 +43,18 @@ class PathNormalizerTest {
             /v1/%25                           | /v1/%
             /v1/..x/a.b/...                   | /v1/..x/a.b/...
             """)
-    void normalizes_tricky_paths_to_one_canonical_form(String raw, String expected) {
-        Outcome<String> result = PathNormalizer.normalize(raw);
+  void normalizes_tricky_paths_to_one_canonical_form(String raw, String expected) {
+    Outcome<String> result = PathNormalizer.normalize(raw);
 
-        assertThat(result.isRejected()).as("rejected: %s", result).isFalse();
-        assertThat(result.value()).isEqualTo(expected);
-    }
+    assertThat(result.isRejected()).as("rejected: %s", result).isFalse();
+    assertThat(result.value()).isEqualTo(expected);
+  }
 
-    @ParameterizedTest(name = "{0} rejected: {1}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} rejected: {1}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             /v1/%2e/messages                  | encoded dot segment
             /v1/%2E%2E/admin                  | encoded dot segment
             /v1/.%2e/admin                    | encoded dot segment
@@ -70,17 +76,20 @@ class PathNormalizerTest {
             v1/messages                       | does not start with '/'
             *                                 | does not start with '/'
             """)
-    void rejects_paths_containers_may_read_differently(String raw, String why) {
-        Outcome<String> result = PathNormalizer.normalize(raw);
+  void rejects_paths_containers_may_read_differently(String raw, String why) {
+    Outcome<String> result = PathNormalizer.normalize(raw);
 
-        assertThat(result.isRejected()).as("%s -> %s", raw, result).isTrue();
-        assertThat(result.rejection().reason()).isEqualTo(RejectionReason.MALFORMED_PATH);
-        assertThat(result.rejection().status()).isEqualTo(400);
-        assertThat(result.rejection().detail()).contains(why);
-    }
+    assertThat(result.isRejected()).as("%s -> %s", raw, result).isTrue();
+    assertThat(result.rejection().reason()).isEqualTo(RejectionReason.MALFORMED_PATH);
+    assertThat(result.rejection().status()).isEqualTo(400);
+    assertThat(result.rejection().detail()).contains(why);
+  }
 
-    @ParameterizedTest(name = "{0} in context {1} -> {2}")
-    @CsvSource(delimiter = '|', textBlock = """
+  @ParameterizedTest(name = "{0} in context {1} -> {2}")
+  @CsvSource(
+      delimiter = '|',
+      textBlock =
+          """
             /api/v1/messages          | /api  | /v1/messages
             /api                      | /api  | /
             /api/                     | /api  | /
@@ -88,21 +97,23 @@ class PathNormalizerTest {
             /v1/messages              | ''    | /v1/messages
             /a%70i/v1/messages        | /api  | /v1/messages
             """)
-    void strips_the_context_path_after_normalising_both(String raw, String context, String expected) {
-        assertThat(PathNormalizer.normalize(raw, context).value()).isEqualTo(expected);
-    }
+  void strips_the_context_path_after_normalising_both(String raw, String context, String expected) {
+    assertThat(PathNormalizer.normalize(raw, context).value()).isEqualTo(expected);
+  }
 
-    @Test
-    void rejects_a_path_that_leaves_its_context() {
-        Outcome<String> result = PathNormalizer.normalize("/api/../other/v1", "/api");
+  @Test
+  void rejects_a_path_that_leaves_its_context() {
+    Outcome<String> result = PathNormalizer.normalize("/api/../other/v1", "/api");
 
-        assertThat(result.rejection().detail()).contains("outside the context path '/api'");
-    }
+    assertThat(result.rejection().detail()).contains("outside the context path '/api'");
+  }
 
-    @Test
-    void shortens_very_long_paths_in_the_message() {
-        String raw = "/" + "a".repeat(500) + "/%zz";
+  @Test
+  void shortens_very_long_paths_in_the_message() {
+    String raw = "/" + "a".repeat(500) + "/%zz";
 
-        assertThat(PathNormalizer.normalize(raw).rejection().detail()).hasSizeLessThan(600).contains("...");
-    }
+    assertThat(PathNormalizer.normalize(raw).rejection().detail())
+        .hasSizeLessThan(600)
+        .contains("...");
+  }
 }

@@ -54,7 +54,8 @@ class FileWatcherTest {
 
   @Test
   void configMapStyleSymlinkSwapIsSeen() throws Exception {
-    // The kubelet layout: file -> ..data/file, ..data -> ..<timestamp>/, swapped by renaming a new ..data link.
+    // The kubelet layout: file -> ..data/file, ..data -> ..<timestamp>/, swapped by renaming a new
+    // ..data link.
     Path first = Files.createDirectory(dir.resolve("..2026_01_01"));
     Files.writeString(first.resolve("db.mmdb"), "first");
     Path data = Files.createSymbolicLink(dir.resolve("..data"), first.getFileName());
@@ -96,10 +97,14 @@ class FileWatcherTest {
   @Test
   void failingCallbackDoesNotStopTheWatch() throws Exception {
     Path file = Files.writeString(dir.resolve("db.mmdb"), "one");
-    try (FileWatcher watcher = FileWatcher.watch(file, POLL, p -> {
-      changes.incrementAndGet();
-      throw new IllegalStateException("refused");
-    })) {
+    try (FileWatcher watcher =
+        FileWatcher.watch(
+            file,
+            POLL,
+            p -> {
+              changes.incrementAndGet();
+              throw new IllegalStateException("refused");
+            })) {
       Files.writeString(file, "two two");
       await(() -> changes.get() == 1);
       Files.writeString(file, "three three three");

@@ -26,8 +26,8 @@ import java.util.Optional;
 
 /**
  * Reads one YAML document into a {@link YamlNode} tree with line and column on every node, turning
- * every problem (size, encoding, syntax, duplicate keys, aliases, nesting) into a {@link Diagnostic}
- * instead of an exception. Stateless and thread-safe.
+ * every problem (size, encoding, syntax, duplicate keys, aliases, nesting) into a {@link
+ * Diagnostic} instead of an exception. Stateless and thread-safe.
  *
  * <p>Limits keep a hostile or broken file cheap to reject: at most {@link #MAX_BYTES} bytes, at
  * most {@link #MAX_DEPTH} levels of nesting, and no aliases at all, so an alias bomb ("billion
@@ -110,8 +110,7 @@ public final class YamlReader {
           at[1],
           String.format(
               "the file is not UTF-8 text (byte 0x%02X at offset %d); a policy file is UTF-8 YAML",
-              bytes[in.position()] & 0xFF,
-              in.position()));
+              bytes[in.position()] & 0xFF, in.position()));
     }
     decoder.flush(out);
     out.flip();
@@ -154,7 +153,8 @@ public final class YamlReader {
         column = 1;
         continue;
       }
-      boolean control = (c < 0x20 && c != '\t' && c != '\r') || c == 0x7F || c == '\uFFFE' || c == '\uFFFF';
+      boolean control =
+          (c < 0x20 && c != '\t' && c != '\r') || c == 0x7F || c == '\uFFFE' || c == '\uFFFF';
       if (control) {
         return Optional.of(
             Diagnostic.error(
@@ -162,7 +162,8 @@ public final class YamlReader {
                 line,
                 column,
                 String.format(
-                    "control character U+%04X is not allowed; a policy file is UTF-8 YAML text", (int) c)));
+                    "control character U+%04X is not allowed; a policy file is UTF-8 YAML text",
+                    (int) c)));
       }
       column++;
     }
@@ -184,13 +185,17 @@ public final class YamlReader {
   }
 
   private static Result failure(String file, int line, int column, String message) {
-    return new Result(Optional.empty(), List.of(Diagnostic.error(file, line, column, message)), new byte[0]);
+    return new Result(
+        Optional.empty(), List.of(Diagnostic.error(file, line, column, message)), new byte[0]);
   }
 
   private static String describe(Exception e) {
     String message = e.getMessage();
-    String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
-    return message == null ? kind.toLowerCase(java.util.Locale.ROOT) : kind.toLowerCase(java.util.Locale.ROOT) + " (" + message + ")";
+    String kind =
+        e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2");
+    return message == null
+        ? kind.toLowerCase(java.util.Locale.ROOT)
+        : kind.toLowerCase(java.util.Locale.ROOT) + " (" + message + ")";
   }
 
   /** Thrown inside the builder to stop at the first fatal problem; never escapes. */
@@ -222,7 +227,10 @@ public final class YamlReader {
             int[] at = tokenAt();
             errors.add(
                 Diagnostic.error(
-                    file, at[0], at[1], "a second YAML document starts here; the file must hold exactly one"));
+                    file,
+                    at[0],
+                    at[1],
+                    "a second YAML document starts here; the file must hold exactly one"));
             root = null;
           }
         }
@@ -244,7 +252,12 @@ public final class YamlReader {
       if (depth > MAX_DEPTH) {
         errors.add(
             Diagnostic.error(
-                file, at[0], at[1], "the YAML is nested more than " + MAX_DEPTH + " levels deep; a policy needs at most 5"));
+                file,
+                at[0],
+                at[1],
+                "the YAML is nested more than "
+                    + MAX_DEPTH
+                    + " levels deep; a policy needs at most 5"));
         throw new Stop();
       }
       switch (token) {
@@ -346,9 +359,13 @@ public final class YamlReader {
       int[] at = positionOf(e.getLocation());
       String message;
       if (e instanceof MarkedYAMLException marked) {
-        // The problem mark is where the scanner saw the problem; the parser location can lag behind.
+        // The problem mark is where the scanner saw the problem; the parser location can lag
+        // behind.
         if (marked.getProblemMark() != null) {
-          at = new int[] {marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1};
+          at =
+              new int[] {
+                marked.getProblemMark().getLine() + 1, marked.getProblemMark().getColumn() + 1
+              };
         }
         message = marked.getProblem();
         if (marked.getContext() != null) {
@@ -357,7 +374,8 @@ public final class YamlReader {
       } else {
         message = e.getOriginalMessage();
       }
-      message = message == null ? "unreadable YAML" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+      message =
+          message == null ? "unreadable YAML" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
       if (message.contains("scanning an alias")) {
         // The usual cause in a policy: where: * instead of where: "*".
         message = message + "; a bare * starts a YAML alias: write \"*\" in quotes for any country";

@@ -39,29 +39,41 @@ class YamlReaderTest {
     YamlNode.Sequence inner = (YamlNode.Sequence) seq.items().get(1);
     assertThat(inner.items().get(1).line()).isEqualTo(4);
     assertThat(inner.items().get(1).column()).isEqualTo(9);
-    YamlNode.Scalar v = (YamlNode.Scalar) ((YamlNode.Mapping) m.get("map").orElseThrow()).get("k").orElseThrow();
+    YamlNode.Scalar v =
+        (YamlNode.Scalar) ((YamlNode.Mapping) m.get("map").orElseThrow()).get("k").orElseThrow();
     assertThat(v.line()).isEqualTo(5);
     assertThat(v.column()).isEqualTo(10);
   }
 
   @Test
   void scalarsKeepTheirSourceText_soNorwayStaysNO() {
-    YamlNode.Sequence s = (YamlNode.Sequence) root("l: [NO, yes, ~, 007, 2027-01-15, 'NO']\n").get("l").orElseThrow();
+    YamlNode.Sequence s =
+        (YamlNode.Sequence) root("l: [NO, yes, ~, 007, 2027-01-15, 'NO']\n").get("l").orElseThrow();
 
-    assertThat(s.items()).extracting(n -> ((YamlNode.Scalar) n).text())
+    assertThat(s.items())
+        .extracting(n -> ((YamlNode.Scalar) n).text())
         .containsExactly("NO", "yes", "~", "007", "2027-01-15", "NO");
-    assertThat(s.items()).extracting(n -> ((YamlNode.Scalar) n).kind())
-        .containsExactly(YamlNode.Kind.BOOLEAN, YamlNode.Kind.BOOLEAN, YamlNode.Kind.NULL, YamlNode.Kind.NUMBER,
-            YamlNode.Kind.STRING, YamlNode.Kind.STRING);
+    assertThat(s.items())
+        .extracting(n -> ((YamlNode.Scalar) n).kind())
+        .containsExactly(
+            YamlNode.Kind.BOOLEAN,
+            YamlNode.Kind.BOOLEAN,
+            YamlNode.Kind.NULL,
+            YamlNode.Kind.NUMBER,
+            YamlNode.Kind.STRING,
+            YamlNode.Kind.STRING);
   }
 
   @Test
   void duplicateKeys_areReportedAtTheSecondKey_andTheFirstIsKept() {
     YamlReader.Result r = YamlReader.read("a: 1\nb:\n  c: 2\n  c: 3\n", "f.yaml");
 
-    assertThat(r.errors()).extracting(Diagnostic::toString)
-        .containsExactly("f.yaml:4:3: error: duplicate key 'c'; it is already given at line 3, column 3");
-    YamlNode.Mapping b = (YamlNode.Mapping) ((YamlNode.Mapping) r.root().orElseThrow()).get("b").orElseThrow();
+    assertThat(r.errors())
+        .extracting(Diagnostic::toString)
+        .containsExactly(
+            "f.yaml:4:3: error: duplicate key 'c'; it is already given at line 3, column 3");
+    YamlNode.Mapping b =
+        (YamlNode.Mapping) ((YamlNode.Mapping) r.root().orElseThrow()).get("b").orElseThrow();
     assertThat(((YamlNode.Scalar) b.get("c").orElseThrow()).text()).isEqualTo("2");
   }
 
@@ -79,15 +91,18 @@ class YamlReaderTest {
     YamlReader.Result r = YamlReader.read(yaml.toString(), "f.yaml");
 
     assertThat(r.errors()).hasSize(81);
-    assertThat(r.errors().get(0).toString()).isEqualTo(
-        "f.yaml:2:8: error: YAML aliases are not supported ('*a'); write the value out in full");
+    assertThat(r.errors().get(0).toString())
+        .isEqualTo(
+            "f.yaml:2:8: error: YAML aliases are not supported ('*a'); write the value out in full");
   }
 
   @Test
   void deepNesting_stopsAtTheLimit() {
-    Diagnostic d = onlyError(YamlReader.read("a: " + "[".repeat(100_000) + "]".repeat(100_000), "f.yaml"));
-    assertThat(d.toString()).isEqualTo(
-        "f.yaml:1:23: error: the YAML is nested more than 20 levels deep; a policy needs at most 5");
+    Diagnostic d =
+        onlyError(YamlReader.read("a: " + "[".repeat(100_000) + "]".repeat(100_000), "f.yaml"));
+    assertThat(d.toString())
+        .isEqualTo(
+            "f.yaml:1:23: error: the YAML is nested more than 20 levels deep; a policy needs at most 5");
   }
 
   @Test
@@ -105,12 +120,14 @@ class YamlReaderTest {
   @Test
   void largeFile_isRefusedUnread() throws Exception {
     Path big = dir.resolve("big.yaml");
-    Files.write(big, ("a: " + "x".repeat(10 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        big, ("a: " + "x".repeat(10 * 1024 * 1024) + "\n").getBytes(StandardCharsets.UTF_8));
 
     Diagnostic d = onlyError(YamlReader.readFile(big, "big.yaml"));
 
-    assertThat(d.toString()).isEqualTo(
-        "big.yaml:1:1: error: the file is 10485764 bytes; a policy file may be at most 1048576 bytes (1 MiB)");
+    assertThat(d.toString())
+        .isEqualTo(
+            "big.yaml:1:1: error: the file is 10485764 bytes; a policy file may be at most 1048576 bytes (1 MiB)");
   }
 
   @Test
@@ -123,8 +140,9 @@ class YamlReaderTest {
 
     Diagnostic d = onlyError(YamlReader.read(garbage, "g.yaml"));
 
-    assertThat(d.toString()).isEqualTo(
-        "g.yaml:2:7: error: the file is not UTF-8 text (byte 0xC3 at offset 12); a policy file is UTF-8 YAML");
+    assertThat(d.toString())
+        .isEqualTo(
+            "g.yaml:2:7: error: the file is not UTF-8 text (byte 0xC3 at offset 12); a policy file is UTF-8 YAML");
   }
 
   @Test
@@ -141,8 +159,9 @@ class YamlReaderTest {
   @Test
   void nulCharacter_isLocated() {
     Diagnostic d = onlyError(YamlReader.read("a: 1\nb: x\u0000y\n", "f.yaml"));
-    assertThat(d.toString()).isEqualTo(
-        "f.yaml:2:5: error: control character U+0000 is not allowed; a policy file is UTF-8 YAML text");
+    assertThat(d.toString())
+        .isEqualTo(
+            "f.yaml:2:5: error: control character U+0000 is not allowed; a policy file is UTF-8 YAML text");
   }
 
   @Test
