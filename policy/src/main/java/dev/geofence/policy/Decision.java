@@ -10,8 +10,8 @@ import java.util.Optional;
  *
  * @param action allow, substitute or block
  * @param reason why this outcome: a rule, no rule, no country, or an anonymous caller
- * @param ruleName the deciding rule's name; {@code anonymous}, {@code unknown} or {@code no-rule}
- *     for the other reasons
+ * @param ruleName the deciding rule's name; {@code anonymous}, {@code unknown}, {@code no-rule},
+ *     {@code unresolvable} or {@code model-invalid} for the other reasons
  * @param basis the rule's citation, if it has one
  * @param monitor whether the rule asks for its allowed requests to be audited in full
  * @param requestedModel the model the request named, verbatim; empty when it named none
@@ -47,7 +47,19 @@ public record Decision(
     /**
      * The look-up flagged the caller as anonymous; the policy's {@code anonymous} section decided.
      */
-    ANONYMOUS
+    ANONYMOUS,
+    /**
+     * The caller's address could not be told (a trusted proxy's forwarding header was malformed
+     * where it mattered, or named too many hops): blocked before any rule, whatever the policy
+     * says, because the caller could be anywhere. See {@link Policy#refuseUnresolvable}.
+     */
+    UNRESOLVABLE,
+    /**
+     * The requested model is not a model id the policy accepts ({@link Policy#checkModelId}):
+     * blocked before any tier pattern or rule, because readers downstream could take it for another
+     * model. The decision names the model as requested and no tier.
+     */
+    MODEL_INVALID
   }
 
   public Decision {

@@ -36,6 +36,13 @@ final class Explainer {
   private record Hit(String code, CountrySource source, String how) {}
 
   Explanation explain() {
+    if (requestedModel.isPresent()) {
+      Optional<String> invalid = policy.checkModelId(requestedModel.get());
+      if (invalid.isPresent()) {
+        steps.add(new Step(Policy.MODEL_INVALID_RULE, Result.MATCHED, invalid.get()));
+        return new Explanation(steps, Policy.refuseInvalidModel(requestedModel.get()));
+      }
+    }
     if (origin.anonymous()) {
       Optional<Outcomes.Outcome> anonymous = policy.anonymousOutcome(slot);
       if (anonymous.isPresent()) {

@@ -198,6 +198,25 @@ public final class Policy {
   }
 
   /**
+   * Why {@code id} is not a model id this policy accepts, as one sentence; empty when it is one.
+   * The {@link ModelIds} grammar first, then the policy's {@code model-id-pattern}, if it has one.
+   * The filter refuses a request whose model fails this (400 {@code model_invalid}) before any tier
+   * pattern is tried. Allocates nothing for a valid id when the policy has no pattern.
+   */
+  public Optional<String> checkModelId(String id) {
+    Optional<String> problem = ModelIds.problem(id);
+    if (problem.isPresent() || model.modelIdPattern().isEmpty()) {
+      return problem;
+    }
+    return model.modelIdPattern().get().problem(id);
+  }
+
+  /** The policy's {@code model-id-pattern}, as written, if it has one. */
+  public Optional<String> modelIdPattern() {
+    return model.modelIdPattern().map(ModelIdPattern::text);
+  }
+
+  /**
    * The tier of a model id: the first tier with a matching pattern (case-insensitive, on the
    * trimmed id), else the {@code unlisted-models} tier. Allocates nothing.
    */
@@ -207,7 +226,9 @@ public final class Policy {
   }
 
   /**
-   * Decides a request.
+   * Decides a request. A model id that {@link #checkModelId} refuses is blocked before any tier
+   * pattern or rule ({@link Decision.Reason#MODEL_INVALID}), so no spelling of a model can reach a
+   * rule as another model.
    *
    * @param origin where the request comes from
    * @param model the requested model id, or {@code null} when the request names none (such as
@@ -225,11 +246,26 @@ public final class Policy {
       requestedModel = Optional.empty();
       requestedTier = Optional.empty();
     } else {
+      if (!isAcceptedModelId(model)) {
+        return refuseInvalidModel(model);
+      }
       slot = this.model.tierOf(model);
       requestedModel = Optional.of(model);
       requestedTier = tierOptionals.get(slot);
     }
     return decide(origin, slot, requestedModel, requestedTier, at);
+  }
+
+  private boolean isAcceptedModelId(String model) {
+    return ModelIds.isValid(model)
+        && (this.model.modelIdPattern().isEmpty()
+            || this.model.modelIdPattern().get().problem(model).isEmpty());
+  }
+
+  /** A request for a model id outside the grammar: blocked before any tier pattern or rule. */
+  static Decision refuseInvalidModel(String model) {
+    return refusedBeforeAnyRule(
+        Decision.Reason.MODEL_INVALID, MODEL_INVALID_RULE, model, Optional.empty());
   }
 
   /**
@@ -273,6 +309,45 @@ public final class Policy {
         none,
         d.matched(),
         d.matchedSource());
+  }
+
+  /** The rule name of a {@link Decision.Reason#UNRESOLVABLE} decision. */
+  public static final String UNRESOLVABLE_RULE = "unresolvable";
+
+  /** The rule name of a {@link Decision.Reason#MODEL_INVALID} decision. */
+  public static final String MODEL_INVALID_RULE = "model-invalid";
+
+  /**
+   * The decision for a request whose caller cannot be told: blocked, before and whatever any rule
+   * says. A caller that makes its own address unreadable must never be served as a caller of
+   * unknown country, which the policy's {@code unknown} section may allow; no key of the policy can
+   * open this.
+   *
+   * @param model the requested model id, or {@code null} when the request names none
+   */
+  public Decision refuseUnresolvable(String model) {
+    return refusedBeforeAnyRule(
+        Decision.Reason.UNRESOLVABLE,
+        UNRESOLVABLE_RULE,
+        model,
+        model == null ? Optional.empty() : tierOptionals.get(this.model.tierOf(model)));
+  }
+
+  private static Decision refusedBeforeAnyRule(
+      Decision.Reason reason, String rule, String model, Optional<String> tier) {
+    Optional<String> none = Optional.empty();
+    return new Decision(
+        Action.BLOCK,
+        reason,
+        rule,
+        none,
+        false,
+        Optional.ofNullable(model),
+        tier,
+        none,
+        none,
+        none,
+        Optional.empty());
   }
 
   /** The highest tier's name: the first of {@link #tierNames()}. */

@@ -31,6 +31,7 @@ final class PolicyCompiler {
           "country-source",
           "tiers",
           "unlisted-models",
+          "model-id-pattern",
           "substitutes",
           "regions",
           "rules",
@@ -51,7 +52,9 @@ final class PolicyCompiler {
       List.of("action", "allow", "over-limit", "basis", "monitor");
 
   /** Names the decision uses for the sections and for "no rule", so no rule may take them. */
-  static final Set<String> RESERVED_RULE_NAMES = Set.of("anonymous", "unknown", "no-rule");
+  static final Set<String> RESERVED_RULE_NAMES =
+      Set.of(
+          "anonymous", "unknown", "no-rule", Policy.UNRESOLVABLE_RULE, Policy.MODEL_INVALID_RULE);
 
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
   private static final int MAX_NAME = 100;
@@ -65,6 +68,7 @@ final class PolicyCompiler {
   private boolean tiersUsable;
   private final Map<String, Region> regions = new LinkedHashMap<>();
   private final Map<String, Expansion> expansions = new HashMap<>();
+  private Optional<ModelIdPattern> modelIdPattern = Optional.empty();
 
   private PolicyCompiler(String file) {
     this.file = file;
@@ -101,6 +105,7 @@ final class PolicyCompiler {
     List<CountrySource> sources = countrySources(top.get("country-source"));
     required(top, "tiers", "model tiers, highest first").ifPresent(this::tiers);
     int unlisted = top.get("unlisted-models").flatMap(n -> tierRef(n, "unlisted-models")).orElse(0);
+    modelIdPattern = top.get("model-id-pattern").flatMap(this::modelIdPattern);
     String[] substitutes =
         top.get("substitutes").map(n -> substitutes(n, unlisted)).orElse(new String[tiers.size()]);
     top.get("regions").ifPresent(this::regions);
@@ -126,7 +131,8 @@ final class PolicyCompiler {
             Arrays.stream(substitutes).map(Optional::ofNullable).toList(),
             rules,
             unknown,
-            anonymous);
+            anonymous,
+            modelIdPattern);
     new PolicyLint(model, diagnostics, regionKeys(), top.entry("rules").get().key()).run();
     return Optional.of(new Policy(model, content, diagnostics.sorted()));
   }
@@ -287,6 +293,18 @@ final class PolicyCompiler {
             model.get(), "substitute '" + id + "' is a pattern; a substitute is one model id");
         continue;
       }
+      Optional<String> invalid = checkModelId(id);
+      if (invalid.isPresent()) {
+        diagnostics.error(
+            model.get(),
+            "substitute '"
+                + ModelIds.printable(id)
+                + "' for tier '"
+                + e.key().text()
+                + "' is not a model id the filter accepts: "
+                + invalid.get());
+        continue;
+      }
       int substituteRank = Tier.rankOf(tiers, id, unlisted);
       if (substituteRank <= rank.get()) {
         diagnostics.error(
@@ -303,6 +321,28 @@ final class PolicyCompiler {
       byRank[rank.get()] = id;
     }
     return byRank;
+  }
+
+  private Optional<ModelIdPattern> modelIdPattern(YamlNode node) {
+    Optional<Scalar> text = values.text(node, "'model-id-pattern'");
+    if (text.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(ModelIdPattern.compile(text.get().text()));
+    } catch (IllegalArgumentException e) {
+      diagnostics.error(text.get(), e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /** The grammar, then the policy's own pattern once it is read (it comes before substitutes). */
+  private Optional<String> checkModelId(String id) {
+    Optional<String> problem = ModelIds.problem(id);
+    if (problem.isPresent() || modelIdPattern.isEmpty()) {
+      return problem;
+    }
+    return modelIdPattern.get().problem(id);
   }
 
   // ---- regions ----

@@ -7,6 +7,7 @@ import java.util.Optional;
  * A policy as loaded and validated, before its decision tables are built. Immutable.
  *
  * @param substitutes per tier rank, the model that replaces that tier, if any
+ * @param modelIdPattern the policy's narrowing of the model id grammar, if it has one
  */
 record PolicyModel(
     String file,
@@ -18,7 +19,8 @@ record PolicyModel(
     List<Optional<String>> substitutes,
     List<RuleDef> rules,
     RuleDef unknown,
-    Optional<RuleDef> anonymous) {
+    Optional<RuleDef> anonymous,
+    Optional<ModelIdPattern> modelIdPattern) {
 
   PolicyModel {
     sources = List.copyOf(sources);

@@ -57,7 +57,10 @@ class PolicyEvaluationTest {
           FR                      | sonnet-4       | -                    | allow               | rest       | FR      | RULE
           ZZ                      | sonnet-4       | -                    | allow               | rest       | ZZ      | RULE
           # tiers: case-insensitive, trimmed; a model no pattern matches gets unlisted-models (advanced)
-          FR                      | ' CLAUDE-OPUS-4 ' | -                 | substitute(sonnet-4) | rest      | FR      | RULE
+          FR                      | CLAUDE-OPUS-4  | -                    | substitute(sonnet-4) | rest      | FR      | RULE
+          # an id outside the grammar is refused before any tier pattern or rule, even for an ally
+          UA                      | ' opus-4 '     | -                    | block               | model-invalid | -   | MODEL_INVALID
+          UA                      | sonnet-4/../opus-4 | -                | block               | model-invalid | -   | MODEL_INVALID
           FR                      | gpt-5          | -                    | allow               | rest       | FR      | RULE
           # no country: the unknown section
           unknown                 | haiku-4        | -                    | allow               | unknown    | -       | UNKNOWN
@@ -107,9 +110,9 @@ class PolicyEvaluationTest {
     assertThat(sanctioned.matchedSource()).contains(CountrySource.LOCATION);
     assertThat(sanctioned.isBlocked()).isTrue();
 
-    Decision substituted = eval.evaluate(Origin.country("FR"), " Opus-4 ", BEFORE_GULF);
+    Decision substituted = eval.evaluate(Origin.country("FR"), "Opus-4", BEFORE_GULF);
     assertThat(substituted.action()).isEqualTo(Action.SUBSTITUTE);
-    assertThat(substituted.requestedModel()).contains(" Opus-4 ");
+    assertThat(substituted.requestedModel()).contains("Opus-4");
     assertThat(substituted.requestedTier()).contains("frontier");
     assertThat(substituted.effectiveModel()).contains("sonnet-4");
     assertThat(substituted.effectiveTier()).contains("advanced");

@@ -161,6 +161,45 @@ class PolicyValidationTest {
             11,
             "rule name 'unknown' is reserved"),
         Arguments.of(
+            "reserved rule name: unresolvable",
+            HEAD + CATCH_ALL.replace("name: rest", "name: unresolvable"),
+            8,
+            11,
+            "rule name 'unresolvable' is reserved"),
+        Arguments.of(
+            "model-id-pattern that is not a regular expression",
+            HEAD + "model-id-pattern: '[a-z'\n" + CATCH_ALL,
+            7,
+            19,
+            "'model-id-pattern' is not a regular expression: Unclosed character class"),
+        Arguments.of(
+            "empty model-id-pattern",
+            HEAD + "model-id-pattern: ''\n" + CATCH_ALL,
+            7,
+            19,
+            "'model-id-pattern' is empty"),
+        Arguments.of(
+            "over-long model-id-pattern",
+            HEAD + "model-id-pattern: '" + "a".repeat(501) + "'\n" + CATCH_ALL,
+            7,
+            19,
+            "'model-id-pattern' is 501 characters long; expected at most 500"),
+        Arguments.of(
+            "substitute outside the model id grammar",
+            HEAD + "substitutes:\n  frontier: 'sonnet 4'\n" + CATCH_ALL,
+            8,
+            13,
+            "substitute 'sonnet 4' for tier 'frontier' is not a model id the filter accepts:"
+                + " The model id 'sonnet 4' contains a space at position 7"),
+        Arguments.of(
+            "substitute outside the policy's model-id-pattern",
+            HEAD
+                + "model-id-pattern: '[a-z]+-[0-9]'\nsubstitutes:\n  frontier: sonnet-45\n"
+                + CATCH_ALL,
+            9,
+            13,
+            "does not match the policy's model-id-pattern '[a-z]+-[0-9]'"),
+        Arguments.of(
             "rule without name",
             HEAD + "rules:\n  - where: \"*\"\n    action: allow\n",
             8,
