@@ -103,6 +103,13 @@ final class AuditVerifyCommand implements Callable<Integer> {
               + (result.restarts() == 1 ? " crash" : " crashes")
               + ": each cut-short line is accounted for by a chain_restart record.");
     }
+    if (result.shortenedModels() > 0) {
+      out.println(
+          result.shortenedModels()
+              + (result.shortenedModels() == 1 ? " record carries" : " records carry")
+              + " a model id written shortened (refused requests with over-long or unprintable"
+              + " ids): each has geofence.model.truncated and the SHA-256 of the whole id.");
+    }
     out.println("last hash " + result.lastHash());
     if (result.truncatedTail().isPresent()) {
       out.println("TRUNCATED TAIL " + result.truncatedTail().get().describe());

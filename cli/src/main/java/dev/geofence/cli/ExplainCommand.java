@@ -241,12 +241,17 @@ final class ExplainCommand implements Callable<Integer> {
             .requestedModel()
             .map(
                 m ->
-                    m
-                        + " is in tier "
-                        + d.policy().tierOf(m)
-                        + " (tiers, highest first: "
-                        + String.join(", ", d.policy().tierNames())
-                        + ")")
+                    d.policy()
+                        .checkModelId(m)
+                        .map(problem -> "not a model id the policy accepts: " + problem)
+                        .orElseGet(
+                            () ->
+                                m
+                                    + " is in tier "
+                                    + d.policy().tierOf(m)
+                                    + " (tiers, highest first: "
+                                    + String.join(", ", d.policy().tierNames())
+                                    + ")"))
             .orElse("no model named: the country decision, as for GET /v1/models");
     List<GeofenceExplanation.Step> steps = new ArrayList<>(explanation.steps());
     int firstRule = 0;
@@ -281,6 +286,14 @@ final class ExplainCommand implements Callable<Integer> {
    * {@code substitute claude-opus-4 (frontier) -> claude-sonnet-4 (advanced), rule rest-of-world}.
    */
   static String outcome(Decision decision) {
+    if (decision.reason() == Decision.Reason.UNRESOLVABLE) {
+      return "refuse before any rule: 400 address_unresolvable (the caller's address cannot be"
+          + " told)";
+    }
+    if (decision.reason() == Decision.Reason.MODEL_INVALID) {
+      return "refuse before any rule: 400 model_invalid (the model id is not one the policy"
+          + " accepts)";
+    }
     String requested =
         decision
             .requestedModel()

@@ -81,6 +81,37 @@ class AuditCommandTest {
   }
 
   @Test
+  void verifyAndReportShowARecordWhoseModelIdWasWrittenShortened() throws IOException {
+    Path trail = Files.createDirectory(dir.resolve("long"));
+    String longId = "claude-" + "x".repeat(2041);
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (String model : List.of(longId, longId + "y", "claude-haiku-4")) {
+        sink.write(
+            AuditRecord.builder().action("block").country("BR").requestedModel(model).build(),
+            IpPrivacy.full(),
+            Duration.ofSeconds(30));
+      }
+    }
+    List<Path> longFiles;
+    try (Stream<Path> list = Files.list(trail)) {
+      longFiles = list.sorted().toList();
+    }
+
+    assertThat(run(withFiles(longFiles, "audit", "verify"))).isZero();
+    assertThat(out.toString())
+        .contains("2 records carry a model id written shortened")
+        .contains("SHA-256 of the whole id");
+
+    out.getBuffer().setLength(0);
+    assertThat(run(withFiles(longFiles, "audit", "report", "--by", "model"))).isZero();
+    // Two ids that share their first 256 characters stay two rows: the hash tells them apart.
+    assertThat(out.toString().lines().filter(l -> l.contains("(truncated, sha256 ")))
+        .hasSize(2)
+        .allSatisfy(l -> assertThat(l).startsWith("claude-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx..."));
+    assertThat(out.toString()).contains("claude-haiku-4");
+  }
+
+  @Test
   void verifyNamesTheFileAndLineOfAnEdit() throws IOException {
     Path file = files.get(1);
     List<String> lines = new ArrayList<>(Files.readAllLines(file));

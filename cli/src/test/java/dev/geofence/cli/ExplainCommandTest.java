@@ -200,6 +200,58 @@ class ExplainCommandTest {
   }
 
   @Test
+  void paddingLeftOfTheProxyEntry_isNeverRead() throws IOException {
+    JsonNode decision =
+        json(
+            "--peer",
+            "10.0.0.5",
+            "--trust-proxy",
+            "10.0.0.0/8",
+            "--header",
+            "X-Forwarded-For: " + "6.0.0.1, ".repeat(100) + "36.96.0.1",
+            "--model",
+            "claude-haiku-4");
+
+    assertThat(decision.path("client_ip").asText()).isEqualTo("36.96.0.1");
+    assertThat(decision.path("country").asText()).isEqualTo("CN");
+    assertThat(decision.path("action").asText()).isEqualTo("block");
+    assertThat(decision.path("rule").asText()).isEqualTo("embargoed");
+  }
+
+  @Test
+  void unresolvableForwardingHeader_isRefusedBeforeAnyRule() {
+    int exit =
+        run(
+            "--peer",
+            "10.0.0.5",
+            "--trust-proxy",
+            "10.0.0.0/8",
+            "--proxy-header",
+            "Forwarded",
+            "--header",
+            "Forwarded: for=\"36.96.0.1",
+            "--model",
+            "claude-haiku-4");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString())
+        .contains("the caller is unresolvable (malformed_element)")
+        .contains("outcome: refuse before any rule: 400 address_unresolvable")
+        .doesNotContain("rule unknown");
+  }
+
+  @Test
+  void modelIdOutsideTheGrammar_isRefusedBeforeAnyRule() {
+    int exit = run("--ip", "152.240.0.1", "--model", "claude-sonnet-4/../claude-opus-4");
+
+    assertThat(exit).isEqualTo(1);
+    assertThat(out.toString())
+        .contains(
+            "not a model id the policy accepts: The model id 'claude-sonnet-4/../claude-opus-4'")
+        .contains("outcome: refuse before any rule: 400 model_invalid");
+  }
+
+  @Test
   void headerFromATrustedProxy_namesTheCaller() throws IOException {
     JsonNode decision =
         json(

@@ -3,6 +3,7 @@ package dev.geofence.filter;
 import dev.geofence.filter.Enforcer.Exchange;
 import dev.geofence.filter.Geofence.Located;
 import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditSink;
@@ -167,8 +168,10 @@ final class AuditTrail implements AutoCloseable {
             switch (client.source()) {
               case PEER -> "peer";
               case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
-              case UNKNOWN -> "unknown";
-            });
+              case UNRESOLVABLE ->
+                  client.header().map(h -> h.toLowerCase(Locale.ROOT)).orElse("peer");
+            })
+        .addressUnresolvable(client.reason().map(UnresolvableReason::code).orElse(null));
   }
 
   private static void database(AuditRecord.Builder r, DatabaseInfo info) {

@@ -200,6 +200,14 @@ final class Enforcer implements AutoCloseable {
                 .resolver()
                 .resolve(
                     request.getRemoteAddr(), request.getHeaders(engine.resolver().headerName())));
+    if (!x.caller.client().isResolved()) {
+      // Refused before the body is read: nothing in it could make the caller any less anonymous.
+      return act(
+          request,
+          engine.decide(x.requestId, x.policy, x.caller, null, x.at),
+          Optional.empty(),
+          Optional.empty());
+    }
     Optional<CapturedBody> body = Optional.empty();
     Optional<FoundModel> found = Optional.empty();
     if (route.isPresent()) {
@@ -258,8 +266,11 @@ final class Enforcer implements AutoCloseable {
       Optional<CapturedBody> body) {
     Decision d = decision.decision();
     if (d.action() == Action.BLOCK) {
+      // Refused before any rule, the request is at fault (400), not the caller's country.
+      boolean beforeAnyRule =
+          d.reason() == Decision.Reason.UNRESOLVABLE || d.reason() == Decision.Reason.MODEL_INVALID;
       return new Refuse(
-          Refusals.block(decision, settings),
+          beforeAnyRule ? Refusals.beforeAnyRule(decision) : Refusals.block(decision, settings),
           AuditRecord.BLOCK,
           Refusals.blockReason(decision),
           Optional.empty(),
@@ -413,7 +424,11 @@ final class Enforcer implements AutoCloseable {
     tally.count(
         AuditRecord.ERROR.equals(refuse.action())
             ? Tally.Kind.ERROR
-            : refuse.decision().isPresent() ? Tally.Kind.BLOCKED : Tally.Kind.REJECTED,
+            : refuse.decision().isPresent()
+                    && refuse.decision().get().decision().reason() != Decision.Reason.UNRESOLVABLE
+                    && refuse.decision().get().decision().reason() != Decision.Reason.MODEL_INVALID
+                ? Tally.Kind.BLOCKED
+                : Tally.Kind.REJECTED,
         x);
     if (!refuse.allow().isEmpty() && !refuse.allow().contains("*")) {
       response.setHeader("Allow", String.join(", ", refuse.allow()));

@@ -1,6 +1,7 @@
 package dev.geofence.filter;
 
 import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
 import dev.geofence.filter.address.ClientAddressResolver;
 import dev.geofence.filter.audit.AuditStats;
 import dev.geofence.filter.geo.AnonymizerFlag;
@@ -10,6 +11,7 @@ import dev.geofence.filter.geo.GeoDatabaseException;
 import dev.geofence.filter.geo.GeoLookup;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.reload.FileWatcher;
+import dev.geofence.filter.response.RejectionReason;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Explanation;
@@ -190,15 +192,25 @@ public final class Geofence implements AutoCloseable {
    * be read or replaced: see {@link Policy#evaluateTier}.
    */
   GeofenceDecision decideHighest(String requestId, Policy snapshot, Located caller, Instant at) {
-    Decision decision = snapshot.evaluateTier(caller.origin(), snapshot.highestTier(), at);
+    Decision decision =
+        caller.client().isResolved()
+            ? snapshot.evaluateTier(caller.origin(), snapshot.highestTier(), at)
+            : snapshot.refuseUnresolvable(null);
     return new GeofenceDecision(
         requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
   }
 
-  /** Evaluates the policy snapshot for a located caller: the filter's path. */
+  /**
+   * Evaluates the policy snapshot for a located caller: the filter's path. An unresolvable caller
+   * is refused before any rule ({@link Policy#refuseUnresolvable}): it is never the policy's {@code
+   * unknown} caller.
+   */
   GeofenceDecision decide(
       String requestId, Policy snapshot, Located caller, String model, Instant at) {
-    Decision decision = snapshot.evaluate(caller.origin(), model, at);
+    Decision decision =
+        caller.client().isResolved()
+            ? snapshot.evaluate(caller.origin(), model, at)
+            : snapshot.refuseUnresolvable(model);
     return new GeofenceDecision(
         requestId, caller.client(), caller.geo(), caller.origin(), decision, snapshot, at);
   }
@@ -214,9 +226,16 @@ public final class Geofence implements AutoCloseable {
   public GeofenceExplanation explain(
       String peer, List<String> proxyHeaderLines, String model, Instant at) {
     GeofenceDecision decision = decide(peer, proxyHeaderLines, model, at);
-    Explanation policySteps = decision.policy().explain(decision.origin(), model, at);
     List<GeofenceExplanation.Step> steps = new ArrayList<>();
     steps.add(new GeofenceExplanation.Step("address", describe(decision.client(), peer)));
+    if (!decision.client().isResolved()) {
+      steps.add(
+          new GeofenceExplanation.Step(
+              "decision", describe(decision.decision(), decision.policy())));
+      return new GeofenceExplanation(
+          steps, new Explanation(List.of(), decision.decision()), decision);
+    }
+    Explanation policySteps = decision.policy().explain(decision.origin(), model, at);
     steps.add(new GeofenceExplanation.Step("lookup", describe(decision.client(), decision.geo())));
     steps.add(new GeofenceExplanation.Step("origin", describe(decision.origin())));
     for (Explanation.Step step : policySteps.steps()) {
@@ -369,9 +388,11 @@ public final class Geofence implements AutoCloseable {
               + client.header().orElse("?")
               + " by the trusted proxy "
               + client.peer().map(InetAddress::getHostAddress).orElse("?");
-      case UNKNOWN ->
-          "the caller is unknown: "
-              + client.reason().map(Enum::name).orElse("?")
+      case UNRESOLVABLE ->
+          "the caller is unresolvable ("
+              + client.reason().map(UnresolvableReason::code).orElse("?")
+              + "): "
+              + client.reason().map(UnresolvableReason::description).orElse("?")
               + client.header().map(h -> " in " + h).orElse("")
               + " (peer "
               + (peer == null ? "none" : peer)
@@ -380,8 +401,8 @@ public final class Geofence implements AutoCloseable {
   }
 
   private static String describe(ClientAddress client, GeoResult geo) {
-    if (!client.isKnown()) {
-      return "not looked up: the caller is unknown";
+    if (!client.isResolved()) {
+      return "not looked up: the caller is unresolvable";
     }
     return switch (geo.status()) {
       case FOUND ->
@@ -428,6 +449,19 @@ public final class Geofence implements AutoCloseable {
             + snapshot.id()
             + " version "
             + snapshot.version();
+    if (decision.reason() == Decision.Reason.MODEL_INVALID
+        || decision.reason() == Decision.Reason.UNRESOLVABLE) {
+      boolean model = decision.reason() == Decision.Reason.MODEL_INVALID;
+      return "refuse before any rule of policy "
+          + snapshot.id()
+          + " version "
+          + snapshot.version()
+          + (model
+              ? ": the model id is not one the policy accepts; the filter answers 400 "
+                  + RejectionReason.MODEL_INVALID.code()
+              : ": the caller's address cannot be told; the filter answers 400 "
+                  + RejectionReason.ADDRESS_UNRESOLVABLE.code());
+    }
     if (decision.action() == Action.BLOCK) {
       return "block" + by + "; the filter answers " + settings.blockStatus();
     }

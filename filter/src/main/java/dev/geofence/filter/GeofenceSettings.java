@@ -394,15 +394,19 @@ public record GeofenceSettings(
     }
 
     /**
-     * The longest forwarding header parsed; longer makes the caller unknown. Default 4096
-     * characters.
+     * The most characters of the forwarding header the walk from the right reads (the trusted hops
+     * and the caller's entry); needing more makes the caller unresolvable. Default 4096.
      */
     public Builder maxHeaderLength(int length) {
       this.maxHeaderLength = atLeastOne(length, "Maximum header length", "characters");
       return this;
     }
 
-    /** The most entries a forwarding header may list; more make the caller unknown. Default 20. */
+    /**
+     * The most entries the walk from the right reads (the trusted hops and the caller's); needing
+     * more makes the caller unresolvable. Entries left of the caller's are never counted. Default
+     * 20.
+     */
     public Builder maxHops(int hops) {
       this.maxHops = atLeastOne(hops, "Maximum hops", "entries");
       return this;

@@ -1,6 +1,11 @@
 package dev.geofence.filter;
 
+import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.response.Refusal;
+import dev.geofence.filter.response.Rejection;
+import dev.geofence.filter.response.RejectionReason;
 import dev.geofence.policy.Decision;
 
 /** The refusal body of a policy block, and the sentences the audit trail records. Stateless. */
@@ -60,9 +65,55 @@ final class Refusals {
         + ").";
   }
 
+  /**
+   * The refusal of a request decided before any rule: 400 {@code model_invalid} with what is wrong
+   * with the id, or 400 {@code address_unresolvable} with the rule of the walk the forwarding
+   * header broke, whatever the policy's block status is. It is the request that is wrong, not the
+   * caller's country.
+   */
+  static Refusal beforeAnyRule(GeofenceDecision g) {
+    if (g.decision().reason() == Decision.Reason.MODEL_INVALID) {
+      String model = g.decision().requestedModel().orElse("");
+      return new Rejection(
+              RejectionReason.MODEL_INVALID,
+              g.policy().checkModelId(model).orElse("The model id is not accepted."))
+          .toRefusal();
+    }
+    ClientAddress client = g.client();
+    UnresolvableReason why = client.reason().orElseThrow();
+    String where =
+        why == UnresolvableReason.BAD_PEER
+            ? ""
+            : " in the "
+                + client.header().orElse("forwarding")
+                + " header from the trusted proxy "
+                + client.peer().map(IpAddresses::format).orElse("-");
+    return new Rejection(
+            RejectionReason.ADDRESS_UNRESOLVABLE,
+            "The caller's address cannot be determined: "
+                + why.description()
+                + where
+                + " ("
+                + why.code()
+                + "). Requests are refused when the caller cannot be located.")
+        .toRefusal();
+  }
+
   /** The audit reason of a block. */
   static String blockReason(GeofenceDecision g) {
     Decision d = g.decision();
+    if (d.reason() == Decision.Reason.MODEL_INVALID) {
+      return "model invalid: "
+          + g.policy().checkModelId(d.requestedModel().orElse("")).orElse("not accepted");
+    }
+    if (d.reason() == Decision.Reason.UNRESOLVABLE) {
+      UnresolvableReason why = g.client().reason().orElseThrow();
+      return "address unresolvable ("
+          + why.code()
+          + "): "
+          + why.description()
+          + g.client().header().map(h -> " in " + h).orElse("");
+    }
     return "blocked by rule "
         + d.ruleName()
         + " ("

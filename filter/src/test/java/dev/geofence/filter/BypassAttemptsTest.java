@@ -256,35 +256,64 @@ class BypassAttemptsTest {
             json("{" + "\"k\":0,".repeat(10_000) + "\"model\":\"big-1\"}"),
             "200 mid-1"),
         row(
-            "model 2048 characters long",
-            json("{\"model\":\"big-" + "x".repeat(2044) + "\"}"),
+            "model 256 characters long",
+            json("{\"model\":\"big-" + "x".repeat(252) + "\"}"),
             "200 mid-1"),
+        row(
+            "model 257 characters long",
+            json("{\"model\":\"big-" + "x".repeat(253) + "\"}"),
+            "400 model_invalid"),
         row(
             "model over 2048 characters",
             json("{\"model\":\"big-" + "x".repeat(20_000) + "\"}"),
-            "400 invalid_model"),
-        row("model with CR LF", json("{\"model\":\"big-1\\r\\nX-Evil: 1\"}"), "400 invalid_model"),
-        row("model with escaped NUL", json("{\"model\":\"big-1\\u0000\"}"), "400 invalid_model"),
+            "400 model_invalid"),
+        row("model with CR LF", json("{\"model\":\"big-1\\r\\nX-Evil: 1\"}"), "400 model_invalid"),
+        row("model with escaped NUL", json("{\"model\":\"big-1\\u0000\"}"), "400 model_invalid"),
         row(
             "model with zero-width space",
             json("{\"model\":\"big-1\\u200B\"}"),
-            "400 invalid_model"),
-        row("model with no-break space", json("{\"model\":\"big-1\\u00A0\"}"), "400 invalid_model"),
+            "400 model_invalid"),
+        row("model with no-break space", json("{\"model\":\"big-1\\u00A0\"}"), "400 model_invalid"),
         row(
             "model with byte-order mark",
             json("{\"model\":\"\\uFEFFbig-1\"}"),
-            "400 invalid_model"),
+            "400 model_invalid"),
         row(
             "model with a lone surrogate",
             json("{\"model\":\"big-1\\uD800\"}"),
-            "400 invalid_model"),
-        row("fullwidth model", json("{\"model\":\"\uFF42\uFF49\uFF47-1\"}"), "400 invalid_model"),
+            "400 model_invalid"),
+        row("fullwidth model", json("{\"model\":\"\uFF42\uFF49\uFF47-1\"}"), "400 model_invalid"),
         row(
-            "Cyrillic homoglyph (unlisted: the highest tier)",
+            "Cyrillic homoglyph: not ASCII",
             json("{\"model\":\"b\u0456g-1\"}"),
-            "200 mid-1"),
+            "400 model_invalid"),
         row("version suffix", json("{\"model\":\"big-1@20250514\"}"), "200 mid-1"),
-        row("model with surrounding spaces", json("{\"model\":\" big-1 \"}"), "200 mid-1"));
+        row("model with surrounding spaces", json("{\"model\":\" big-1 \"}"), "400 model_invalid"),
+        row(
+            "a path step that a gateway resolves to another model",
+            json("{\"model\":\"small-1/../big-1\"}"),
+            "400 model_invalid"),
+        row(
+            "a percent-encoded path step",
+            json("{\"model\":\"small-1/%2e%2e/big-1\"}"),
+            "400 model_invalid"),
+        row(
+            "Tomcat's path-parameter dot segment",
+            json("{\"model\":\"small-1/..;/big-1\"}"),
+            "400 model_invalid"),
+        row(
+            "a second model hidden behind white space",
+            json("{\"model\":\"small-1" + " ".repeat(250) + "big-1\"}"),
+            "400 model_invalid"),
+        row(
+            "a query string in the model",
+            json("{\"model\":\"small-1?x=big-1\"}"),
+            "400 model_invalid"),
+        row("a fragment in the model", json("{\"model\":\"small-1#big-1\"}"), "400 model_invalid"),
+        row(
+            "a backslash in the model",
+            json("{\"model\":\"small-1\\\\..\\\\big-1\"}"),
+            "400 model_invalid"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -336,10 +365,7 @@ class BypassAttemptsTest {
         row("a list in one line", "x-model: small-1, big-1\r\n", "400 ambiguous_model"),
         row("name with different case", "X-MODEL: big-1\r\n", "200 header mid-1"),
         row("space before the colon", "x-model : big-1\r\n", "400 container"),
-        row(
-            "percent-encoded model (unlisted: the highest tier)",
-            "x-model: big%2D1\r\n",
-            "200 header mid-1"));
+        row("percent-encoded model: not a model id", "x-model: big%2D1\r\n", "400 model_invalid"));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.policy.Action;
+import dev.geofence.policy.Decision;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -69,13 +70,15 @@ class GeofenceTest {
   }
 
   @Test
-  void anUnknownCallerIsNotLookedUp() {
+  void anUnresolvableCallerIsNotLookedUpAndIsRefusedBeforeAnyRule() {
     try (Geofence fence = fence()) {
       GeofenceDecision d = fence.decide("not-an-address", List.of(), "small-1", AT);
 
-      assertThat(d.client().isKnown()).isFalse();
+      assertThat(d.client().isResolved()).isFalse();
       assertThat(d.geo()).isEqualTo(GeoResult.unavailable());
-      assertThat(d.decision().ruleName()).isEqualTo("unknown");
+      assertThat(d.decision().ruleName()).isEqualTo("unresolvable");
+      assertThat(d.decision().reason()).isEqualTo(Decision.Reason.UNRESOLVABLE);
+      assertThat(d.decision().action()).isEqualTo(Action.BLOCK);
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -17,13 +19,18 @@ import org.eclipse.jetty.server.ServerConnector;
  * does.
  */
 final class JettyContainer implements Container {
+  /** Room for a forwarding header padded with 1,000 entries, as the bypass tests send. */
+  static final int MAX_HEADER_BYTES = 64 * 1024;
+
   private Server server;
   private ServletContextHandler context;
 
   @Override
   public URI start(Filter filter, Map<String, String> initParams, Path workDir) throws Exception {
     server = new Server();
-    ServerConnector connector = new ServerConnector(server);
+    HttpConfiguration http = new HttpConfiguration();
+    http.setRequestHeaderSize(MAX_HEADER_BYTES);
+    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);

@@ -20,6 +20,9 @@ final class TomcatContainer implements Container {
     tomcat.setHostname("127.0.0.1");
     tomcat.setPort(0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
+    tomcat
+        .getConnector()
+        .setProperty("maxHttpRequestHeaderSize", Integer.toString(JettyContainer.MAX_HEADER_BYTES));
     Context context = tomcat.addContext("", workDir.toString());
     Tomcat.addServlet(context, "echo", new EchoServlet());
     context.addServletMappingDecoded("/*", "echo");

@@ -1,7 +1,8 @@
 package dev.geofence.filter.address;
 
-import dev.geofence.filter.address.ClientAddress.UnknownReason;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.Iterator;
@@ -15,24 +16,29 @@ import org.slf4j.LoggerFactory;
  * forwarding header it set.
  *
  * <ol>
- *   <li>The peer address must be an IP address, otherwise the caller is unknown ({@code BAD_PEER}).
+ *   <li>The peer address must be an IP address, otherwise the caller is unresolvable ({@code
+ *       BAD_PEER}).
  *   <li>If the peer is not a trusted proxy, the caller is the peer and the header is ignored:
  *       anyone can write any header. With the default {@link TrustedProxies#none()} this is always
  *       the case.
  *   <li>If the peer is trusted and sent no header, the caller is the peer.
- *   <li>Otherwise the header's lines are joined in order with commas and its entries are walked
- *       from the right: trusted proxies are skipped, and the first untrusted address is the caller.
- *       If every entry is trusted, the left-most is the caller (as Tomcat's {@code RemoteIpFilter}
- *       does).
- *   <li>An entry that is not an address ({@code unknown}, {@code _hidden}, empty, a host name,
- *       garbage) ends the walk with the caller unknown: it is never skipped, because everything to
- *       its left was written by someone no trusted proxy vouches for.
- *   <li>A header longer than {@link Builder#maxHeaderLength} or with more than {@link
- *       Builder#maxHops} entries makes the caller unknown before any parsing.
+ *   <li>Otherwise the header's entries are walked from the right (the last line first): trusted
+ *       proxies are skipped, and the first untrusted address is the caller. If every entry read is
+ *       trusted, the left-most is the caller (as Tomcat's {@code RemoteIpValve} does).
+ *   <li>Entries left of the caller's are never read, parsed, counted or bounded: they were written
+ *       by the caller or by someone no trusted proxy vouches for, so nothing written there can
+ *       change the answer. This is how nginx's realip module and Tomcat's {@code RemoteIpValve}
+ *       decide too.
+ *   <li>An entry the walk does read and that is not an address ({@code unknown}, {@code _hidden},
+ *       empty, a host name, garbage, a malformed {@code Forwarded} element) makes the caller
+ *       unresolvable; so does reading more than {@link Builder#maxHops} entries or more than {@link
+ *       Builder#maxHeaderLength} characters, or a single-address header sent with several values.
+ *       The filter refuses an unresolvable caller; it is never treated as a caller of unknown
+ *       country.
  * </ol>
  *
- * Nothing here resolves a host name. Reaching an entry costs one parse; the work is bounded by the
- * maximum header length.
+ * Nothing here resolves a host name. The work per request is bounded by the walked part: at most
+ * {@code maxHeaderLength} characters are scanned, however long the header is.
  *
  * <p>Immutable and thread-safe: one instance serves every request.
  */
@@ -75,7 +81,7 @@ public final class ClientAddressResolver {
    * Resolves the caller of one request.
    *
    * @param peerAddress the TCP peer address, as {@code ServletRequest.getRemoteAddr()} gives it;
-   *     may be null (some connectors have none), which makes the caller unknown
+   *     may be null (some connectors have none), which makes the caller unresolvable
    * @param headerLines every line of the configured header, in the order received ({@code
    *     HttpServletRequest.getHeaders(headerName())}); empty if absent; not null
    * @return the caller, never null; never throws for any request content
@@ -88,7 +94,7 @@ public final class ClientAddressResolver {
   /**
    * Resolves the caller of one request.
    *
-   * @param peerAddress the TCP peer address; may be null, which makes the caller unknown
+   * @param peerAddress the TCP peer address; may be null, which makes the caller unresolvable
    * @param headerLines every line of the configured header, in the order received; empty if absent;
    *     not null
    * @return the caller, never null; never throws for any request content
@@ -107,7 +113,7 @@ public final class ClientAddressResolver {
             IpAddresses.skipSpaceForward(peerAddress, 0, peerAddress.length()),
             IpAddresses.skipSpaceBackward(peerAddress, 0, peerAddress.length()),
             AddressParser.PORT)) {
-      return unknown(UnknownReason.BAD_PEER, null, null, peerAddress);
+      return unresolvable(UnresolvableReason.BAD_PEER, null, null, peerAddress);
     }
     long peerHigh = parser.hi;
     long peerLow = parser.lo;
@@ -115,107 +121,138 @@ public final class ClientAddressResolver {
     if (!trustedProxies.contains(peerHigh, peerLow) || !lines.hasNext()) {
       return ClientAddress.fromPeer(peer);
     }
-
-    // Join the lines, bounding the work before looking inside them.
-    String text = null;
-    StringBuilder joined = null;
-    int length = -1;
-    int count = 0;
+    String last = nonNull(lines.next());
+    if (!lines.hasNext()) {
+      return header.format() == ProxyHeader.Format.SINGLE_ADDRESS
+          ? single(last, parser, peer)
+          : walk(new String[] {last}, parser, peer);
+    }
+    if (header.format() == ProxyHeader.Format.SINGLE_ADDRESS) {
+      return unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer, null);
+    }
+    // Several lines: rare (most proxies append to one line), so a small list is fine here.
+    List<String> all = new ArrayList<>(4);
+    all.add(last);
     while (lines.hasNext()) {
-      String line = lines.next();
-      line = line == null ? "" : line;
-      count++;
-      length += line.length() + 1;
-      if (length > maxHeaderLength) {
-        return unknown(UnknownReason.HEADER_TOO_LONG, header.name(), peer, null);
-      }
-      if (count > maxHops) {
-        return unknown(UnknownReason.TOO_MANY_HOPS, header.name(), peer, null);
-      }
-      if (count > 1 && header.format() == ProxyHeader.Format.SINGLE_ADDRESS) {
-        return unknown(UnknownReason.MULTIPLE_VALUES, header.name(), peer, null);
-      }
-      if (text == null) {
-        text = line;
-      } else {
-        if (joined == null) {
-          joined = new StringBuilder(Math.min(maxHeaderLength, 512)).append(text);
-        }
-        joined.append(',').append(line);
-      }
+      all.add(nonNull(lines.next()));
     }
-    if (joined != null) {
-      text = joined.toString();
-    }
-
-    Hops hops = new Hops(text, maxHops);
-    UnknownReason failure =
-        switch (header.format()) {
-          case ADDRESS_LIST -> hops.splitList(text, maxHops);
-          case FORWARDED -> hops.splitForwarded(text, maxHops);
-          case SINGLE_ADDRESS ->
-              text.indexOf(',') >= 0 ? UnknownReason.MULTIPLE_VALUES : hops.splitList(text, 1);
-        };
-    if (failure != null) {
-      return unknown(failure, header.name(), peer, text);
-    }
-    return walk(text, hops, parser, peer);
+    return walk(all.toArray(new String[0]), parser, peer);
   }
 
-  /** Walks the entries from the right; see the class comment. */
-  private ClientAddress walk(String text, Hops hops, AddressParser parser, InetAddress peer) {
-    int flags =
-        header.format() == ProxyHeader.Format.FORWARDED
-            ? AddressParser.PORT | AddressParser.OBFUSCATED_PORT
-            : AddressParser.PORT;
-    for (int i = hops.size() - 1; i >= 0; i--) {
-      UnknownReason reason = hops.reason(i);
-      if (reason == null) {
-        reason = parseEntry(text, hops.start(i), hops.end(i), parser, flags);
-      }
-      if (reason != null) {
-        return unknown(reason, header.name(), peer, text);
-      }
-      if (!trustedProxies.contains(parser.hi, parser.lo)) {
-        break;
-      }
-      // Trusted: skip it. If it is the left-most entry, the parser still holds it and it is the
-      // caller.
+  private static String nonNull(String line) {
+    return line == null ? "" : line;
+  }
+
+  /** A single-address header: one value, read whole. */
+  private ClientAddress single(String value, AddressParser parser, InetAddress peer) {
+    if (value.length() > maxHeaderLength) {
+      return unresolvable(UnresolvableReason.HEADER_TOO_LONG, header.name(), peer, null);
+    }
+    if (value.indexOf(',') >= 0) {
+      return unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer, value);
+    }
+    UnresolvableReason reason = parseEntry(value, 0, value.length(), parser, AddressParser.PORT);
+    if (reason != null) {
+      return unresolvable(reason, header.name(), peer, value);
     }
     return ClientAddress.fromHeader(
         IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
   }
 
+  /**
+   * Walks the entries of an address list or {@code Forwarded} header from the right, the last line
+   * first; see the class comment. Lines are separate entries: a proxy that adds its own line never
+   * depends on how the line before it ends.
+   */
+  private ClientAddress walk(String[] lines, AddressParser parser, InetAddress peer) {
+    boolean forwarded = header.format() == ProxyHeader.Format.FORWARDED;
+    int flags = forwarded ? AddressParser.PORT | AddressParser.OBFUSCATED_PORT : AddressParser.PORT;
+    int walked = 0; // characters read so far, with one separator between entries
+    int entries = 0;
+    for (int l = lines.length - 1; l >= 0; l--) {
+      String line = lines[l];
+      int end = line.length();
+      while (true) {
+        if (++entries > maxHops) {
+          return unresolvable(UnresolvableReason.TOO_MANY_HOPS, header.name(), peer, line);
+        }
+        int budget = maxHeaderLength - walked;
+        long entry =
+            forwarded
+                ? HeaderSyntax.forwardedElement(line, end, budget)
+                : HeaderSyntax.listEntry(line, end, budget);
+        if (entry < 0) {
+          return unresolvable(failure(entry), header.name(), peer, line);
+        }
+        int start = HeaderSyntax.start(entry);
+        walked += end - start + 1;
+        long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : entry;
+        if (value < 0) {
+          return unresolvable(failure(value), header.name(), peer, line);
+        }
+        UnresolvableReason reason =
+            parseEntry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), parser, flags);
+        if (reason != null) {
+          return unresolvable(reason, header.name(), peer, line);
+        }
+        if (!trustedProxies.contains(parser.hi, parser.lo)) {
+          return ClientAddress.fromHeader(
+              IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
+        }
+        if (start == 0) {
+          break; // the line's left-most entry was a trusted proxy: go on with the line before
+        }
+        end = start - 1; // the comma
+      }
+    }
+    // Every entry was a trusted proxy: the left-most, still in the parser, is the caller.
+    return ClientAddress.fromHeader(
+        IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
+  }
+
+  private static UnresolvableReason failure(long code) {
+    if (code == HeaderSyntax.FAILED_TOO_LONG) {
+      return UnresolvableReason.HEADER_TOO_LONG;
+    }
+    if (code == HeaderSyntax.FAILED_MISSING_FOR) {
+      return UnresolvableReason.MISSING_FOR;
+    }
+    if (code == HeaderSyntax.FAILED_EMPTY) {
+      return UnresolvableReason.EMPTY_ENTRY;
+    }
+    return UnresolvableReason.MALFORMED_ELEMENT;
+  }
+
   /** Parses one entry into {@code parser}; returns null if it is an address, else why it is not. */
-  private static UnknownReason parseEntry(
+  private static UnresolvableReason parseEntry(
       String text, int start, int end, AddressParser parser, int flags) {
     int from = IpAddresses.skipSpaceForward(text, start, end);
     int to = IpAddresses.skipSpaceBackward(text, from, end);
     if (from == to) {
-      return UnknownReason.EMPTY_ENTRY;
+      return UnresolvableReason.EMPTY_ENTRY;
     }
     if (text.charAt(from) == '_') {
-      return UnknownReason.OBFUSCATED_ENTRY;
+      return UnresolvableReason.OBFUSCATED_ENTRY;
     }
     // RFC 7239 "unknown", possibly with a port ("unknown:80"); X-Forwarded-For writers use it too.
     if (to - from >= 7
         && text.regionMatches(true, from, "unknown", 0, 7)
         && (to - from == 7 || text.charAt(from + 7) == ':')) {
-      return UnknownReason.UNKNOWN_ENTRY;
+      return UnresolvableReason.UNKNOWN_ENTRY;
     }
-    return parser.parse(text, from, to, flags) ? null : UnknownReason.UNPARSABLE_ENTRY;
+    return parser.parse(text, from, to, flags) ? null : UnresolvableReason.UNPARSABLE_ENTRY;
   }
 
-  private static ClientAddress unknown(
-      UnknownReason reason, String headerName, InetAddress peer, String detail) {
+  private static ClientAddress unresolvable(
+      UnresolvableReason reason, String headerName, InetAddress peer, String detail) {
     if (LOG.isDebugEnabled()) {
       LOG.debug(
-          "Caller unknown ({}) in {}: {}",
+          "Caller unresolvable ({}) in {}: {}",
           reason,
           headerName == null ? "peer address" : headerName,
           detail == null ? "-" : IpAddresses.printable(detail));
     }
-    return ClientAddress.unknown(reason, headerName, peer);
+    return ClientAddress.unresolvable(reason, headerName, peer);
   }
 
   /** The name of the header to pass to {@link #resolve}, e.g. {@code X-Forwarded-For}. */
@@ -301,8 +338,10 @@ public final class ClientAddressResolver {
     }
 
     /**
-     * The longest header parsed, counting all its lines and a separator between them; a longer one
-     * makes the caller unknown. Default: {@value ClientAddressResolver#DEFAULT_MAX_HEADER_LENGTH}.
+     * The most characters the walk from the right reads, counting the entries it reads (the trusted
+     * hops and the caller's) and one separator between them; needing more makes the caller
+     * unresolvable. What lies left of the caller's entry is never read or counted. Default: {@value
+     * ClientAddressResolver#DEFAULT_MAX_HEADER_LENGTH}.
      *
      * @throws IllegalArgumentException if {@code maxHeaderLength} is less than 1
      */
@@ -318,8 +357,9 @@ public final class ClientAddressResolver {
     }
 
     /**
-     * The most entries (addresses in {@code X-Forwarded-For}, elements in {@code Forwarded}) a
-     * header may list; more make the caller unknown. Default: {@value
+     * The most entries (addresses in {@code X-Forwarded-For}, elements in {@code Forwarded}) the
+     * walk from the right reads: the trusted hops and the caller's entry. Needing more makes the
+     * caller unresolvable; entries left of the caller's are never counted. Default: {@value
      * ClientAddressResolver#DEFAULT_MAX_HOPS}.
      *
      * @throws IllegalArgumentException if {@code maxHops} is less than 1

@@ -47,7 +47,7 @@ public final class ProxyHeader {
   /**
    * A header holding exactly one address, set by the proxy: {@code X-Real-IP}, {@code
    * CF-Connecting-IP}, {@code True-Client-IP}, {@code Fastly-Client-IP}. A request carrying it more
-   * than once, or with several comma-separated values, has an unknown caller.
+   * than once, or with several comma-separated values, has an unresolvable caller.
    *
    * @param name the header name, an HTTP token; not null
    * @return the header

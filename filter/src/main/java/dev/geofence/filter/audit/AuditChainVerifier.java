@@ -87,6 +87,8 @@ public final class AuditChainVerifier {
    * @param restarts chain_restart records accepted (crashes recovered from)
    * @param firstBreak the first break, empty when the chain holds
    * @param truncatedTail a cut-short last line at the very end (a crash), empty otherwise
+   * @param shortenedModels records whose model field is written shortened or cleaned, with the
+   *     SHA-256 of the whole value beside it ({@code geofence.model.truncated})
    */
   public record Result(
       int files,
@@ -97,7 +99,8 @@ public final class AuditChainVerifier {
       String lastHash,
       int restarts,
       Optional<Break> firstBreak,
-      Optional<Break> truncatedTail) {
+      Optional<Break> truncatedTail,
+      long shortenedModels) {
 
     /** True when no break was found (a truncated tail at the very end is allowed). */
     public boolean intact() {
@@ -166,6 +169,7 @@ public final class AuditChainVerifier {
     private Entry cutShort; // a cut-short line not yet accounted for
     private Entry first;
     private long records;
+    private long shortenedModels;
     private int restarts;
     private Break firstBreak;
     // After a forward jump: were the skipped numbers seen later (reordered) or never (missing)?
@@ -342,6 +346,9 @@ public final class AuditChainVerifier {
     private void accepted(Entry b) {
       previous = b;
       records++;
+      if (b.parsed.get().modelTruncated()) {
+        shortenedModels++;
+      }
     }
 
     private void breakAt(Break found) {
@@ -400,7 +407,8 @@ public final class AuditChainVerifier {
           lastHash,
           restarts,
           Optional.ofNullable(firstBreak),
-          tail);
+          tail,
+          shortenedModels);
     }
   }
 }

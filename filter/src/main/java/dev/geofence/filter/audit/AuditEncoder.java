@@ -4,12 +4,16 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.geofence.policy.ModelIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
@@ -29,6 +33,8 @@ final class AuditEncoder {
   static final int MAX_PATH = 2048;
   static final int MAX_REASON = 1024;
   static final int MAX_TEXT = 256;
+  // Every model id the filter accepts fits, so an accepted id is always recorded in full.
+  static final int MAX_MODEL = ModelIds.MAX_LENGTH;
 
   // No separator between root values: one generator writes line after line into the reset buffer.
   private static final JsonFactory JSON =
@@ -137,10 +143,13 @@ final class AuditEncoder {
           || !r.effectiveModel().isEmpty()
           || !r.effectiveTier().isEmpty()) {
         g.writeObjectFieldStart("model");
-        text(g, "requested", r.requestedModel(), MAX_TEXT);
+        boolean altered = model(g, "requested", r.requestedModel());
         text(g, "requested_tier", r.requestedTier(), MAX_TEXT);
-        text(g, "effective", r.effectiveModel(), MAX_TEXT);
+        altered |= model(g, "effective", r.effectiveModel());
         text(g, "effective_tier", r.effectiveTier(), MAX_TEXT);
+        if (altered) {
+          g.writeBooleanField("truncated", true);
+        }
         g.writeEndObject();
       }
       text(g, "registered_country_iso_code", r.registeredCountry(), MAX_TEXT);
@@ -151,12 +160,15 @@ final class AuditEncoder {
         }
         g.writeEndArray();
       }
-      if (!r.addressSource().isEmpty() || r.peerAddress().isPresent()) {
+      if (!r.addressSource().isEmpty()
+          || r.peerAddress().isPresent()
+          || !r.addressUnresolvable().isEmpty()) {
         g.writeObjectFieldStart("address");
         text(g, "source", r.addressSource(), MAX_TEXT);
         if (r.peerAddress().isPresent()) {
           writeAddress(g, privacy, "peer_ip", r.peerAddress().get());
         }
+        text(g, "unresolvable", r.addressUnresolvable(), MAX_TEXT);
         g.writeEndObject();
       }
       g.writeStringField("ip_privacy", privacy.mode().label);
@@ -328,6 +340,39 @@ final class AuditEncoder {
       throws IOException {
     if (!value.isEmpty()) {
       g.writeStringField(field, clean(value, max));
+    }
+  }
+
+  /**
+   * Writes a model field. Every id the filter accepts ({@link ModelIds#MAX_LENGTH} printable ASCII
+   * characters at most) is written exactly as the application received it. A value that is not (a
+   * refused request's over-long or control-character id) is written shortened and cleaned, with the
+   * SHA-256 of the whole value beside it, so the record never silently says something else than
+   * what was sent.
+   *
+   * @return whether the value had to be altered
+   */
+  private static boolean model(JsonGenerator g, String field, String value) throws IOException {
+    if (value.isEmpty()) {
+      return false;
+    }
+    String written = clean(value, MAX_MODEL);
+    g.writeStringField(field, written);
+    if (written.equals(value)) {
+      return false;
+    }
+    g.writeStringField(field + "_sha256", sha256(value));
+    return true;
+  }
+
+  /** Hex SHA-256 of the UTF-8 bytes of {@code value}. */
+  static String sha256(String value) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java runtime", e);
     }
   }
 

@@ -14,6 +14,9 @@ import java.util.Optional;
  *
  * @param seq {@code geofence.audit.seq}, or -1 when the line has none
  * @param prevHash {@code geofence.audit.prev_hash}, empty when absent
+ * @param modelSha256 {@code geofence.model.requested_sha256}: present when the requested model is
+ *     written shortened or cleaned
+ * @param modelTruncated {@code geofence.model.truncated}
  */
 record AuditLine(
     long seq,
@@ -24,7 +27,9 @@ record AuditLine(
     String country,
     String model,
     long lostCount,
-    long truncatedBytes) {
+    long truncatedBytes,
+    String modelSha256,
+    boolean modelTruncated) {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -51,6 +56,8 @@ record AuditLine(
     String rule = "";
     String country = "";
     String model = "";
+    String modelSha256 = "";
+    boolean modelTruncated = false;
     try (JsonParser p = JSON.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
@@ -64,7 +71,17 @@ record AuditLine(
             return p.nextToken() == null
                 ? Optional.of(
                     new AuditLine(
-                        seq, prevHash, timestamp, action, rule, country, model, lost, truncated))
+                        seq,
+                        prevHash,
+                        timestamp,
+                        action,
+                        rule,
+                        country,
+                        model,
+                        lost,
+                        truncated,
+                        modelSha256,
+                        modelTruncated))
                 : Optional.empty();
           }
           prefix = path.pop();
@@ -96,6 +113,12 @@ record AuditLine(
             break;
           case "geofence.model.requested":
             model = p.getValueAsString("");
+            break;
+          case "geofence.model.requested_sha256":
+            modelSha256 = p.getValueAsString("");
+            break;
+          case "geofence.model.truncated":
+            modelTruncated = token == JsonToken.VALUE_TRUE;
             break;
           case "geofence.lost.count":
             lost = p.getValueAsLong(0);

@@ -52,6 +52,8 @@ import java.util.Set;
  * @param requestId the request id (a trusted {@code X-Request-Id} or a generated one)
  * @param decisionMicros how long the decision took, in microseconds
  * @param monitor whether the deciding rule is marked {@code monitor}
+ * @param addressUnresolvable why the caller's address could not be told (the code of {@code
+ *     ClientAddress.UnresolvableReason}, such as {@code too_many_hops}); empty when it could
  */
 public record AuditRecord(
     Instant timestamp,
@@ -81,7 +83,8 @@ public record AuditRecord(
     Optional<InetAddress> peerAddress,
     String requestId,
     long decisionMicros,
-    boolean monitor) {
+    boolean monitor,
+    String addressUnresolvable) {
 
   /** The request went through unchanged. */
   public static final String ALLOW = "allow";
@@ -127,6 +130,7 @@ public record AuditRecord(
     peerAddress = Objects.requireNonNullElse(peerAddress, Optional.empty());
     requestId = orEmpty(requestId);
     checkMicros(decisionMicros);
+    addressUnresolvable = orEmpty(addressUnresolvable);
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -224,6 +228,7 @@ public record AuditRecord(
     private String requestId;
     private long decisionMicros;
     private boolean monitor;
+    private String addressUnresolvable;
 
     private Builder() {}
 
@@ -256,6 +261,7 @@ public record AuditRecord(
       requestId = r.requestId;
       decisionMicros = r.decisionMicros;
       monitor = r.monitor;
+      addressUnresolvable = r.addressUnresolvable;
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -399,6 +405,13 @@ public record AuditRecord(
       return this;
     }
 
+    /** Why the caller's address could not be told: a code such as {@code too_many_hops}. */
+    public Builder addressUnresolvable(String code) {
+      this.addressUnresolvable = code;
+      return this;
+    }
+
+    /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
       return this;
@@ -442,7 +455,8 @@ public record AuditRecord(
           Optional.ofNullable(peerAddress),
           requestId,
           decisionMicros,
-          monitor);
+          monitor,
+          addressUnresolvable);
     }
   }
 }

@@ -44,8 +44,19 @@ public final class AuditReport {
         case ACTION:
           return line.action();
         default:
-          return line.model();
+          return line.modelTruncated() ? shortened(line) : line.model();
       }
+    }
+
+    /**
+     * A model written shortened: its beginning and the start of the hash of the whole value, so two
+     * different long ids never share a row.
+     */
+    private static String shortened(AuditLine line) {
+      String start = line.model().length() > 40 ? line.model().substring(0, 40) : line.model();
+      String hash =
+          line.modelSha256().length() >= 16 ? line.modelSha256().substring(0, 16) : "unknown";
+      return start + "... (truncated, sha256 " + hash + "...)";
     }
   }
 

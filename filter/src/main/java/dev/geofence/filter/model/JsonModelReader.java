@@ -30,7 +30,7 @@ import java.util.Optional;
  *   <li>400 {@code ambiguous_model}: the field appears twice, however its name is escaped ({@code
  *       "mod\u0065l"} is {@code model}), or a top-level name differs from it only by case ({@code
  *       "Model"}), which case-insensitive readers would take for it;
- *   <li>400 {@code invalid_model}: the field is a number, boolean, null, array or object.
+ *   <li>400 {@code model_invalid}: the field is a number, boolean, null, array or object.
  * </ul>
  */
 public final class JsonModelReader {
@@ -105,7 +105,7 @@ public final class JsonModelReader {
           }
           if (value != JsonToken.VALUE_STRING) {
             return Outcome.rejected(
-                RejectionReason.INVALID_MODEL,
+                RejectionReason.MODEL_INVALID,
                 "The JSON field \"" + field + "\" is " + describe(value) + "; expected a string.");
           }
           int start = (int) parser.currentTokenLocation().getByteOffset();

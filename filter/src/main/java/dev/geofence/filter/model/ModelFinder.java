@@ -2,7 +2,6 @@ package dev.geofence.filter.model;
 
 import dev.geofence.filter.response.Outcome;
 import dev.geofence.filter.response.RejectionReason;
-import java.text.Normalizer;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -24,13 +23,10 @@ import java.util.Optional;
  *   <li>highest: yields nothing here; the caller decides by {@link Route#decidesUnreadAsHighest()}.
  * </ul>
  *
- * Whatever the source, a model longer than {@link #MAX_MODEL_LENGTH} or holding control, invisible,
- * space-like (other than U+0020) or compatibility characters is refused: 400 {@code invalid_model}.
+ * The value is returned as the request gave it; whether it is a model id the policy accepts is for
+ * the caller to check ({@code Policy.checkModelId}), so that a refusal can record what was sent.
  */
 public final class ModelFinder {
-  /** The longest model id accepted: Amazon Bedrock's limit for a model identifier (an ARN). */
-  public static final int MAX_MODEL_LENGTH = 2048;
-
   private final JsonModelReader json;
 
   private ModelFinder(JsonModelReader json) {
@@ -61,81 +57,10 @@ public final class ModelFinder {
         return found;
       }
       if (found.value().isPresent()) {
-        return checked(found.value().get());
+        return found;
       }
     }
     return Outcome.ok(Optional.empty());
-  }
-
-  /**
-   * Refuses a model id that the policy and the application could read differently: control, format
-   * (zero-width, byte-order mark), separator and private-use characters, unpaired surrogates,
-   * anything other than U+0020 that counts as a space, and compatibility forms (fullwidth letters,
-   * ligatures, the Kelvin sign) that NFKC folds to other letters. Readers strip, ignore or fold
-   * these in different ways ({@code "claude-opus-4\u00A0"} is {@code claude-opus-4} to JavaScript's
-   * {@code trim()} but an unlisted model to an exact pattern), so no spelling of a model may reach
-   * the application with a tier other than the one it was judged by. Also bounds the length, so a
-   * megabyte "model" cannot swell the answer's headers past the container's limit or every audit
-   * record.
-   */
-  private static Outcome<Optional<FoundModel>> checked(FoundModel found) {
-    String model = found.value();
-    if (model.length() > MAX_MODEL_LENGTH) {
-      return Outcome.rejected(
-          RejectionReason.INVALID_MODEL,
-          "The model is "
-              + model.length()
-              + " characters long; expected at most "
-              + MAX_MODEL_LENGTH
-              + ".");
-    }
-    boolean ascii = true;
-    for (int i = 0; i < model.length(); ) {
-      int c = model.codePointAt(i);
-      i += Character.charCount(c);
-      if (c >= 0x20 && c < 0x7F) {
-        continue;
-      }
-      ascii = false;
-      int type = Character.getType(c);
-      if (type == Character.CONTROL
-          || type == Character.FORMAT
-          || type == Character.SURROGATE
-          || type == Character.PRIVATE_USE
-          || type == Character.UNASSIGNED
-          || type == Character.SPACE_SEPARATOR
-          || type == Character.LINE_SEPARATOR
-          || type == Character.PARAGRAPH_SEPARATOR) {
-        return Outcome.rejected(
-            RejectionReason.INVALID_MODEL,
-            String.format(
-                "The model '%s' contains the"
-                    + " character U+%04X, which readers strip or ignore differently; expected visible characters.",
-                printable(model), c));
-      }
-    }
-    if (!ascii && !Normalizer.isNormalized(model, Normalizer.Form.NFKC)) {
-      return Outcome.rejected(
-          RejectionReason.INVALID_MODEL,
-          "The model '"
-              + printable(model)
-              + "' has compatibility"
-              + " characters (such as fullwidth letters) that Unicode folds to others; expected it in NFKC form.");
-    }
-    return Outcome.ok(Optional.of(found));
-  }
-
-  private static String printable(String s) {
-    StringBuilder out = new StringBuilder();
-    s.codePoints()
-        .limit(80)
-        .forEach(
-            c ->
-                out.append(
-                    c >= 0x20 && c < 0x7F
-                        ? String.valueOf((char) c)
-                        : String.format("\\u%04X", c)));
-    return out.toString();
   }
 
   private Outcome<Optional<FoundModel>> find(

@@ -21,10 +21,18 @@ public enum RejectionReason {
    * disagree.
    */
   AMBIGUOUS_MODEL(400, "ambiguous_model", "Ambiguous model"),
-  /** The model is present but not a string. */
-  INVALID_MODEL(400, "invalid_model", "Invalid model"),
+  /**
+   * The model is not a string, or not a model id the policy accepts ({@code
+   * dev.geofence.policy.ModelIds} grammar and the policy's {@code model-id-pattern}).
+   */
+  MODEL_INVALID(400, "model_invalid", "Invalid model"),
   /** A model route was called without naming a model. */
   MODEL_MISSING(400, "model_missing", "Model missing"),
+  /**
+   * A trusted proxy's forwarding header cannot be resolved where it matters (or the peer is not an
+   * IP address), so the caller could be anywhere.
+   */
+  ADDRESS_UNRESOLVABLE(400, "address_unresolvable", "Caller address unresolvable"),
   /** The method is not one of those configured for the route. */
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method Not Allowed"),
   /** The body, as sent or once decompressed, is larger than the configured limit. */

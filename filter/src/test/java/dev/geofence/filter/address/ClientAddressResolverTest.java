@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.geofence.filter.address.ClientAddress.Source;
-import dev.geofence.filter.address.ClientAddress.UnknownReason;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -101,12 +101,12 @@ class ClientAddressResolverTest {
             "garbage at the right end",
             PROXY,
             List.of("198.51.100.7, garbage"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "garbage behind a trusted proxy is not skipped",
             PROXY,
             List.of("198.51.100.7, garbage, 10.0.0.2"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "garbage left of the client is not reached",
             PROXY,
@@ -116,63 +116,69 @@ class ClientAddressResolverTest {
             "unknown is not skipped",
             PROXY,
             List.of("198.51.100.7, unknown, 10.0.0.2"),
-            "UNKNOWN UNKNOWN_ENTRY"),
-        arguments("Unknown in any case", PROXY, List.of("Unknown"), "UNKNOWN UNKNOWN_ENTRY"),
-        arguments("unknown with a port", PROXY, List.of("unknown:80"), "UNKNOWN UNKNOWN_ENTRY"),
+            "UNRESOLVABLE UNKNOWN_ENTRY"),
+        arguments("Unknown in any case", PROXY, List.of("Unknown"), "UNRESOLVABLE UNKNOWN_ENTRY"),
+        arguments(
+            "unknown with a port", PROXY, List.of("unknown:80"), "UNRESOLVABLE UNKNOWN_ENTRY"),
         arguments(
             "a word starting with unknown",
             PROXY,
             List.of("unknownhost"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "obfuscated is not skipped",
             PROXY,
             List.of("198.51.100.7, _hidden, 10.0.0.2"),
-            "UNKNOWN OBFUSCATED_ENTRY"),
+            "UNRESOLVABLE OBFUSCATED_ENTRY"),
         arguments(
-            "host name is not resolved", PROXY, List.of("example.com"), "UNKNOWN UNPARSABLE_ENTRY"),
+            "host name is not resolved",
+            PROXY,
+            List.of("example.com"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "localhost is not resolved",
             PROXY,
             List.of("localhost, 10.0.0.2"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "wildcard DNS name is not resolved",
             PROXY,
             List.of("1.2.3.4.nip.io"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "empty entry in the middle",
             PROXY,
             List.of("198.51.100.7, , 10.0.0.2"),
-            "UNKNOWN EMPTY_ENTRY"),
-        arguments("trailing comma", PROXY, List.of("198.51.100.7,"), "UNKNOWN EMPTY_ENTRY"),
-        arguments("empty header", PROXY, List.of(""), "UNKNOWN EMPTY_ENTRY"),
-        arguments("blank header", PROXY, List.of(" \t "), "UNKNOWN EMPTY_ENTRY"),
+            "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("trailing comma", PROXY, List.of("198.51.100.7,"), "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("empty header", PROXY, List.of(""), "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("blank header", PROXY, List.of(" \t "), "UNRESOLVABLE EMPTY_ENTRY"),
         arguments(
             "leading comma is not reached",
             PROXY,
             List.of(", 198.51.100.7"),
             "HEADER 198.51.100.7"),
-        arguments("octal-looking entry", PROXY, List.of("010.0.0.1"), "UNKNOWN UNPARSABLE_ENTRY"),
-        arguments("short-form entry", PROXY, List.of("127.1"), "UNKNOWN UNPARSABLE_ENTRY"),
-        arguments("integer entry", PROXY, List.of("3325256711"), "UNKNOWN UNPARSABLE_ENTRY"),
-        arguments("quoted entry", PROXY, List.of("\"198.51.100.7\""), "UNKNOWN UNPARSABLE_ENTRY"),
+        arguments(
+            "octal-looking entry", PROXY, List.of("010.0.0.1"), "UNRESOLVABLE UNPARSABLE_ENTRY"),
+        arguments("short-form entry", PROXY, List.of("127.1"), "UNRESOLVABLE UNPARSABLE_ENTRY"),
+        arguments("integer entry", PROXY, List.of("3325256711"), "UNRESOLVABLE UNPARSABLE_ENTRY"),
+        arguments(
+            "quoted entry", PROXY, List.of("\"198.51.100.7\""), "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "Forwarded syntax in X-Forwarded-For",
             PROXY,
             List.of("for=198.51.100.7"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "obfuscated port is RFC 7239 only",
             PROXY,
             List.of("198.51.100.7:_p"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "CR LF inside a value",
             PROXY,
             List.of("198.51.100.7\r\nX-Evil: 1"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         // Address forms.
         arguments("IPv4 with port", PROXY, List.of("198.51.100.7:5678"), "HEADER 198.51.100.7"),
         arguments(
@@ -252,14 +258,15 @@ class ClientAddressResolverTest {
             "garbage line reached",
             PROXY,
             List.of("garbage", "10.0.0.2"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
-        arguments("empty last line", PROXY, List.of("198.51.100.7", ""), "UNKNOWN EMPTY_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
+        arguments(
+            "empty last line", PROXY, List.of("198.51.100.7", ""), "UNRESOLVABLE EMPTY_ENTRY"),
         // Peers that are not addresses.
-        arguments("missing peer", null, List.of(CLIENT), "UNKNOWN BAD_PEER"),
-        arguments("empty peer", "", List.of(CLIENT), "UNKNOWN BAD_PEER"),
-        arguments("peer host name", "localhost", List.of(CLIENT), "UNKNOWN BAD_PEER"),
-        arguments("peer list", "10.0.0.1, 10.0.0.2", List.of(CLIENT), "UNKNOWN BAD_PEER"),
-        arguments("octal-looking peer", "010.0.0.1", List.of(CLIENT), "UNKNOWN BAD_PEER"),
+        arguments("missing peer", null, List.of(CLIENT), "UNRESOLVABLE BAD_PEER"),
+        arguments("empty peer", "", List.of(CLIENT), "UNRESOLVABLE BAD_PEER"),
+        arguments("peer host name", "localhost", List.of(CLIENT), "UNRESOLVABLE BAD_PEER"),
+        arguments("peer list", "10.0.0.1, 10.0.0.2", List.of(CLIENT), "UNRESOLVABLE BAD_PEER"),
+        arguments("octal-looking peer", "010.0.0.1", List.of(CLIENT), "UNRESOLVABLE BAD_PEER"),
         // Bounds (defaults: 4096 characters, 20 hops).
         arguments(
             "20 hops",
@@ -270,13 +277,43 @@ class ClientAddressResolverTest {
             "21 hops",
             PROXY,
             List.of(CLIENT + ", " + "10.0.0.2, ".repeat(19) + "10.0.0.3"),
-            "UNKNOWN TOO_MANY_HOPS"),
+            "UNRESOLVABLE TOO_MANY_HOPS"),
         arguments(
-            "21 hops even if the caller is right-most",
+            "padding left of the caller is never counted",
             PROXY,
             List.of("6.6.6.6, ".repeat(20) + CLIENT),
-            "UNKNOWN TOO_MANY_HOPS"),
-        arguments("21 lines", PROXY, Collections.nCopies(21, CLIENT), "UNKNOWN TOO_MANY_HOPS"),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "1,000 padding entries left of the caller",
+            PROXY,
+            List.of("6.6.6.6, ".repeat(1000) + CLIENT),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "21 trusted hops and the caller: more than 20 entries walked",
+            PROXY,
+            List.of(CLIENT + ", " + "10.0.0.2, ".repeat(20) + "10.0.0.3"),
+            "UNRESOLVABLE TOO_MANY_HOPS"),
+        arguments(
+            "21 lines: only the last is read",
+            PROXY,
+            Collections.nCopies(21, CLIENT),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "21 trusted lines",
+            PROXY,
+            Collections.nCopies(21, "10.0.0.2"),
+            "UNRESOLVABLE TOO_MANY_HOPS"),
+        arguments(
+            "a long junk line before the proxy's line",
+            PROXY,
+            List.of("x".repeat(100_000), CLIENT),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "garbage, IPv6, ports and quotes left of the caller",
+            PROXY,
+            List.of(
+                "garbage, [2001:db8::1]:80, \"1.2.3.4\", unknown, _x, , 1.2.3.4:99999, " + CLIENT),
+            "HEADER 198.51.100.7"),
         arguments(
             "4096 characters",
             PROXY,
@@ -286,15 +323,31 @@ class ClientAddressResolverTest {
             "4097 characters",
             PROXY,
             List.of(" ".repeat(4097 - CLIENT.length()) + CLIENT),
-            "UNKNOWN HEADER_TOO_LONG"),
+            "UNRESOLVABLE HEADER_TOO_LONG"),
         arguments(
-            "4097 characters over two lines",
+            "two lines of 2048 characters: only the last is walked",
             PROXY,
             List.of(
                 " ".repeat(2048 - CLIENT.length()) + CLIENT,
                 " ".repeat(2048 - CLIENT.length()) + CLIENT),
-            "UNKNOWN HEADER_TOO_LONG"),
-        arguments("a megabyte", PROXY, List.of("1".repeat(1 << 20)), "UNKNOWN HEADER_TOO_LONG"));
+            "HEADER 198.51.100.7"),
+        arguments(
+            "4097 characters walked over two lines",
+            PROXY,
+            List.of(" ".repeat(2048 - CLIENT.length()) + CLIENT, " ".repeat(2040) + "10.0.0.2"),
+            "UNRESOLVABLE HEADER_TOO_LONG"),
+        arguments(
+            "4096 characters walked over two entries",
+            PROXY,
+            List.of(" ".repeat(4096 - 1 - 8 - CLIENT.length()) + CLIENT + ",10.0.0.2"),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "4097 characters walked over two entries",
+            PROXY,
+            List.of(" ".repeat(4096 - 8 - CLIENT.length()) + CLIENT + ",10.0.0.2"),
+            "UNRESOLVABLE HEADER_TOO_LONG"),
+        arguments(
+            "a megabyte", PROXY, List.of("1".repeat(1 << 20)), "UNRESOLVABLE HEADER_TOO_LONG"));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -449,24 +502,27 @@ class ClientAddressResolverTest {
             List.of("for=198.51.100.7;ext=\"a\\\", b\""),
             "HEADER 198.51.100.7"),
         // Not addresses: the walk ends unknown.
-        arguments("unknown", PROXY, List.of("for=unknown"), "UNKNOWN UNKNOWN_ENTRY"),
+        arguments("unknown", PROXY, List.of("for=unknown"), "UNRESOLVABLE UNKNOWN_ENTRY"),
         arguments(
             "quoted unknown behind a trusted proxy",
             PROXY,
             List.of("for=198.51.100.7, for=\"unknown\", for=10.0.0.2"),
-            "UNKNOWN UNKNOWN_ENTRY"),
+            "UNRESOLVABLE UNKNOWN_ENTRY"),
         arguments(
-            "unknown with port", PROXY, List.of("for=\"unknown:4711\""), "UNKNOWN UNKNOWN_ENTRY"),
+            "unknown with port",
+            PROXY,
+            List.of("for=\"unknown:4711\""),
+            "UNRESOLVABLE UNKNOWN_ENTRY"),
         arguments(
             "obfuscated node",
             PROXY,
             List.of("for=198.51.100.7, for=_hidden, for=10.0.0.2"),
-            "UNKNOWN OBFUSCATED_ENTRY"),
+            "UNRESOLVABLE OBFUSCATED_ENTRY"),
         arguments(
             "RFC 7239 obfuscated example",
             PROXY,
             List.of("for=\"_gazonk\""),
-            "UNKNOWN OBFUSCATED_ENTRY"),
+            "UNRESOLVABLE OBFUSCATED_ENTRY"),
         arguments(
             "obfuscated node left of the client is not reached",
             PROXY,
@@ -476,68 +532,101 @@ class ClientAddressResolverTest {
             "garbage value",
             PROXY,
             List.of("for=garbage, for=10.0.0.2"),
-            "UNKNOWN UNPARSABLE_ENTRY"),
-        arguments("host name", PROXY, List.of("for=example.com"), "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
+        arguments("host name", PROXY, List.of("for=example.com"), "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "escaped characters are not unescaped",
             PROXY,
             List.of("for=\"\\198.51.100.7\""),
-            "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
             "element without for",
             PROXY,
             List.of("proto=https;by=10.0.0.1"),
-            "UNKNOWN MISSING_FOR"),
+            "UNRESOLVABLE MISSING_FOR"),
         arguments(
             "right-most element without for",
             PROXY,
             List.of("for=198.51.100.7, by=10.0.0.1"),
-            "UNKNOWN MISSING_FOR"),
+            "UNRESOLVABLE MISSING_FOR"),
         arguments(
             "empty element",
             PROXY,
             List.of("for=198.51.100.7,, for=10.0.0.2"),
-            "UNKNOWN EMPTY_ENTRY"),
-        arguments("trailing comma", PROXY, List.of("for=198.51.100.7,"), "UNKNOWN EMPTY_ENTRY"),
-        arguments("empty quoted for", PROXY, List.of("for=\"\""), "UNKNOWN EMPTY_ENTRY"),
-        arguments("empty header", PROXY, List.of(""), "UNKNOWN EMPTY_ENTRY"),
+            "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments(
+            "trailing comma", PROXY, List.of("for=198.51.100.7,"), "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("empty quoted for", PROXY, List.of("for=\"\""), "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("empty header", PROXY, List.of(""), "UNRESOLVABLE EMPTY_ENTRY"),
         // Broken syntax anywhere makes the header unusable.
         arguments(
-            "unterminated quote", PROXY, List.of("for=\"198.51.100.7"), "UNKNOWN MALFORMED_HEADER"),
+            "unterminated quote",
+            PROXY,
+            List.of("for=\"198.51.100.7"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
-            "unterminated quote left of the client",
+            "unterminated quote left of the client is not read",
             PROXY,
             List.of("for=\"6.6, for=198.51.100.7"),
-            "UNKNOWN MALFORMED_HEADER"),
-        arguments("parameter without value", PROXY, List.of("for"), "UNKNOWN MALFORMED_HEADER"),
-        arguments("empty unquoted value", PROXY, List.of("for="), "UNKNOWN MALFORMED_HEADER"),
+            "HEADER 198.51.100.7"),
         arguments(
-            "value without name", PROXY, List.of("=198.51.100.7"), "UNKNOWN MALFORMED_HEADER"),
+            "stray element left of the client is not read",
+            PROXY,
+            List.of("garbage;;=, for=198.51.100.7"),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "junk line before the proxy's line",
+            PROXY,
+            List.of("for=\"" + "x".repeat(10_000), "for=198.51.100.7"),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "unterminated quote behind a trusted proxy is read",
+            PROXY,
+            List.of("for=\"6.6, for=10.0.0.2"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments(
+            "closing quote without an opening one",
+            PROXY,
+            List.of("for=198.51.100.7\""),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments(
+            "1,000 padding elements left of the client",
+            PROXY,
+            List.of("for=6.6.6.6, ".repeat(1000) + "for=198.51.100.7"),
+            "HEADER 198.51.100.7"),
+        arguments(
+            "parameter without value", PROXY, List.of("for"), "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments("empty unquoted value", PROXY, List.of("for="), "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments(
+            "value without name",
+            PROXY,
+            List.of("=198.51.100.7"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
             "for twice in one element",
             PROXY,
             List.of("for=198.51.100.7;FOR=6.6.6.6"),
-            "UNKNOWN MALFORMED_HEADER"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
             "trailing garbage after a value",
             PROXY,
             List.of("for=198.51.100.7 garbage"),
-            "UNKNOWN MALFORMED_HEADER"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
             "quote inside an unquoted value",
             PROXY,
             List.of("for=198.51.100.7\"x\""),
-            "UNKNOWN MALFORMED_HEADER"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
             "control character in a quoted value",
             PROXY,
             List.of("for=\"198.51.100.7\n\""),
-            "UNKNOWN MALFORMED_HEADER"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
             "X-Forwarded-For syntax in Forwarded",
             PROXY,
             List.of("198.51.100.7"),
-            "UNKNOWN MALFORMED_HEADER"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
         // Lines and bounds.
         arguments(
             "lines joined in order",
@@ -553,12 +642,12 @@ class ClientAddressResolverTest {
             "21 elements",
             PROXY,
             List.of("for=198.51.100.7" + ", for=10.0.0.2".repeat(20)),
-            "UNKNOWN TOO_MANY_HOPS"),
+            "UNRESOLVABLE TOO_MANY_HOPS"),
         arguments(
             "over 4096 characters",
             PROXY,
             List.of("for=198.51.100.7;ext=\"" + "x".repeat(4096) + "\""),
-            "UNKNOWN HEADER_TOO_LONG"));
+            "UNRESOLVABLE HEADER_TOO_LONG"));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -586,13 +675,13 @@ class ClientAddressResolverTest {
             "comma-separated values",
             PROXY,
             List.of("6.6.6.6, 198.51.100.7"),
-            "UNKNOWN MULTIPLE_VALUES"),
-        arguments("two lines", PROXY, List.of("6.6.6.6", CLIENT), "UNKNOWN MULTIPLE_VALUES"),
-        arguments("unknown", PROXY, List.of("unknown"), "UNKNOWN UNKNOWN_ENTRY"),
-        arguments("empty", PROXY, List.of(""), "UNKNOWN EMPTY_ENTRY"),
-        arguments("garbage", PROXY, List.of("garbage"), "UNKNOWN UNPARSABLE_ENTRY"),
+            "UNRESOLVABLE MULTIPLE_VALUES"),
+        arguments("two lines", PROXY, List.of("6.6.6.6", CLIENT), "UNRESOLVABLE MULTIPLE_VALUES"),
+        arguments("unknown", PROXY, List.of("unknown"), "UNRESOLVABLE UNKNOWN_ENTRY"),
+        arguments("empty", PROXY, List.of(""), "UNRESOLVABLE EMPTY_ENTRY"),
+        arguments("garbage", PROXY, List.of("garbage"), "UNRESOLVABLE UNPARSABLE_ENTRY"),
         arguments(
-            "too long", PROXY, List.of(" ".repeat(5000) + CLIENT), "UNKNOWN HEADER_TOO_LONG"));
+            "too long", PROXY, List.of(" ".repeat(5000) + CLIENT), "UNRESOLVABLE HEADER_TOO_LONG"));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
@@ -614,7 +703,7 @@ class ClientAddressResolverTest {
     return switch (address.source()) {
       case PEER, HEADER ->
           address.source() + " " + IpAddresses.format(address.address().orElseThrow());
-      case UNKNOWN -> "UNKNOWN " + address.reason().orElseThrow();
+      case UNRESOLVABLE -> "UNRESOLVABLE " + address.reason().orElseThrow();
     };
   }
 
@@ -627,7 +716,7 @@ class ClientAddressResolverTest {
     assertThat(result.header()).contains("X-Forwarded-For");
     assertThat(result.peer()).contains(IpAddresses.parse("10.0.0.1"));
     assertThat(result.reason()).isEmpty();
-    assertThat(result.isKnown()).isTrue();
+    assertThat(result.isResolved()).isTrue();
     assertThat(result).hasToString("198.51.100.7 (X-Forwarded-For via 10.0.0.1)");
   }
 
@@ -641,23 +730,24 @@ class ClientAddressResolverTest {
   }
 
   @Test
-  void unknownFromHeader_namesTheHeaderAndKeepsThePeer() {
+  void unresolvableFromHeader_namesTheHeaderAndKeepsThePeer() {
     ClientAddress result = FORWARDED.resolve(PROXY, List.of("for=_hidden"));
 
     assertThat(result.address()).isEmpty();
-    assertThat(result.source()).isEqualTo(Source.UNKNOWN);
+    assertThat(result.source()).isEqualTo(Source.UNRESOLVABLE);
     assertThat(result.header()).contains("Forwarded");
     assertThat(result.peer()).contains(IpAddresses.parse(PROXY));
-    assertThat(result.reason()).contains(UnknownReason.OBFUSCATED_ENTRY);
-    assertThat(result.isKnown()).isFalse();
-    assertThat(result).hasToString("unknown (OBFUSCATED_ENTRY in Forwarded, peer 10.0.0.1)");
+    assertThat(result.reason()).contains(UnresolvableReason.OBFUSCATED_ENTRY);
+    assertThat(result.isResolved()).isFalse();
+    assertThat(result).hasToString("unresolvable (OBFUSCATED_ENTRY in Forwarded, peer 10.0.0.1)");
   }
 
   @Test
   void badPeer_hasNeitherPeerNorHeader() {
     ClientAddress result = XFF.resolve("not-an-address", List.of(CLIENT));
 
-    assertThat(result).isEqualTo(ClientAddress.unknown(UnknownReason.BAD_PEER, null, null));
+    assertThat(result)
+        .isEqualTo(ClientAddress.unresolvable(UnresolvableReason.BAD_PEER, null, null));
     assertThat(result.peer()).isEmpty();
     assertThat(result.header()).isEmpty();
   }
@@ -690,7 +780,7 @@ class ClientAddressResolverTest {
     assertThat(resolver.resolve("::1", List.of(CLIENT)).address())
         .contains(IpAddresses.parse(CLIENT));
     assertThat(resolver.resolve(PROXY, List.of(" ".repeat(20) + CLIENT)).reason())
-        .contains(UnknownReason.HEADER_TOO_LONG);
+        .contains(UnresolvableReason.HEADER_TOO_LONG);
     assertThat(resolver)
         .hasToString(
             "ClientAddressResolver[trustedProxies=10.0.0.0/8, ::1/128,"
@@ -700,10 +790,14 @@ class ClientAddressResolverTest {
         ClientAddressResolver.builder().trustedProxies(TRUSTED).maxHops(2).build();
     assertThat(twoHops.resolve(PROXY, List.of("6.6.6.6, 198.51.100.7")).source())
         .isEqualTo(Source.HEADER);
-    assertThat(twoHops.resolve(PROXY, List.of("6.6.6.6, 6.6.6.6, 198.51.100.7")).reason())
-        .contains(UnknownReason.TOO_MANY_HOPS);
-    assertThat(twoHops.resolve(PROXY, List.of("6.6.6.6", "6.6.6.6", CLIENT)).reason())
-        .contains(UnknownReason.TOO_MANY_HOPS);
+    assertThat(twoHops.resolve(PROXY, List.of("6.6.6.6, 6.6.6.6, 198.51.100.7")).address())
+        .contains(IpAddresses.parse(CLIENT));
+    assertThat(twoHops.resolve(PROXY, List.of("198.51.100.7, 10.0.0.2")).address())
+        .contains(IpAddresses.parse(CLIENT));
+    assertThat(twoHops.resolve(PROXY, List.of("198.51.100.7, 10.0.0.2, 10.0.0.3")).reason())
+        .contains(UnresolvableReason.TOO_MANY_HOPS);
+    assertThat(twoHops.resolve(PROXY, List.of("6.6.6.6", "10.0.0.2", "10.0.0.3")).reason())
+        .contains(UnresolvableReason.TOO_MANY_HOPS);
   }
 
   @Test
@@ -760,7 +854,7 @@ class ClientAddressResolverTest {
   void resolve_treatsANullLineAsEmpty() {
     List<String> lines = new ArrayList<>();
     lines.add(null);
-    assertThat(XFF.resolve(PROXY, lines).reason()).contains(UnknownReason.EMPTY_ENTRY);
+    assertThat(XFF.resolve(PROXY, lines).reason()).contains(UnresolvableReason.EMPTY_ENTRY);
   }
 
   @Test

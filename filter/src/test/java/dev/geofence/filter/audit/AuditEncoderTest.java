@@ -247,6 +247,55 @@ class AuditEncoderTest {
   }
 
   @Test
+  void anAlteredModelValueCarriesTheHashOfWhatWasSentAndTheFlag() throws Exception {
+    String sent = "claude-haiku-4\u0000" + "x".repeat(2000);
+    AuditRecord record =
+        full().toBuilder().requestedModel(sent).effectiveModel("claude-haiku-4").build();
+
+    String line = record.toJson(IpPrivacy.full());
+    JsonNode model = parse(line).at("/geofence/model");
+
+    assertThat(model.at("/requested").asText()).hasSize(256).startsWith("claude-haiku-4x");
+    assertThat(model.at("/requested_sha256").asText())
+        .isEqualTo(
+            java.util.HexFormat.of()
+                .formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(sent.getBytes(StandardCharsets.UTF_8))));
+    assertThat(model.at("/truncated").asBoolean()).isTrue();
+    assertThat(model.at("/effective").asText()).isEqualTo("claude-haiku-4");
+    assertThat(model.has("effective_sha256")).isFalse();
+    assertThat(violations(line)).isEmpty();
+  }
+
+  @Test
+  void aModelValueWrittenAsSentHasNoHashOrFlag() {
+    String line =
+        full().toBuilder().requestedModel("m".repeat(256)).build().toJson(IpPrivacy.full());
+
+    assertThat(parse(line).at("/geofence/model/requested").asText()).isEqualTo("m".repeat(256));
+    assertThat(line).doesNotContain("truncated").doesNotContain("_sha256");
+  }
+
+  @Test
+  void anUnresolvableCallerIsRecordedWithTheRuleOfTheWalkItBroke() {
+    String line =
+        full().toBuilder()
+            .sourceIp(null)
+            .addressSource("x-forwarded-for")
+            .addressUnresolvable("too_many_hops")
+            .ruleName("unresolvable")
+            .build()
+            .toJson(IpPrivacy.full());
+
+    assertThat(parse(line).at("/geofence/address/unresolvable").asText())
+        .isEqualTo("too_many_hops");
+    assertThat(parse(line).at("/source/ip").isMissingNode()).isTrue();
+    assertThat(violations(line)).isEmpty();
+    assertThat(violations(line.replace("too_many_hops", "made_up"))).isNotEmpty();
+  }
+
+  @Test
   void boundsTheLengthOfRequestValues() {
     AuditRecord hostile =
         full().toBuilder()

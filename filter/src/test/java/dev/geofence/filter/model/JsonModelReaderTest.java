@@ -85,12 +85,12 @@ class JsonModelReaderTest {
             {"model":"a","x":{},"model":1}                  | AMBIGUOUS_MODEL | more than once
             {"model":"a","Model":"b"}                       | AMBIGUOUS_MODEL | differs from "model" only by case
             {"MODEL":"big"}                                 | AMBIGUOUS_MODEL | only by case
-            {"model":1}                                     | INVALID_MODEL   | is a number; expected a string
-            {"model":1.5e3}                                 | INVALID_MODEL   | is a number
-            {"model":true}                                  | INVALID_MODEL   | is a boolean
-            {"model":null}                                  | INVALID_MODEL   | is null
-            {"model":["a"]}                                 | INVALID_MODEL   | is an array
-            {"model":{"id":"a"}}                            | INVALID_MODEL   | is an object
+            {"model":1}                                     | MODEL_INVALID   | is a number; expected a string
+            {"model":1.5e3}                                 | MODEL_INVALID   | is a number
+            {"model":true}                                  | MODEL_INVALID   | is a boolean
+            {"model":null}                                  | MODEL_INVALID   | is null
+            {"model":["a"]}                                 | MODEL_INVALID   | is an array
+            {"model":{"id":"a"}}                            | MODEL_INVALID   | is an object
             {"model":"a"} // comment                        | MALFORMED_JSON  | not a valid JSON object
             {/* c */"model":"a"}                            | MALFORMED_JSON  | not a valid JSON object
             {"model":"a"}#                                  | MALFORMED_JSON  | not a valid JSON object

@@ -61,7 +61,7 @@ class ModelFinderTest {
     Outcome<Optional<FoundModel>> result =
         find("/v1/chat/completions", Map.of(), "model=q", "{\"model\":1}");
 
-    assertThat(result.rejection().reason()).isEqualTo(RejectionReason.INVALID_MODEL);
+    assertThat(result.rejection().reason()).isEqualTo(RejectionReason.MODEL_INVALID);
   }
 
   @Test
@@ -87,12 +87,12 @@ class ModelFinderTest {
                 "gemini-pro",
                 new ModelLocation.Path("/v1beta/models/gemini-pro:generateContent", 15, 25)));
     assertThat(
-            find("/v1beta/models/g:x", Map.of(), "a=1&model=gem%69ni+2&b", null)
+            find("/v1beta/models/g:x", Map.of(), "a=1&model=gem%69ni-2&b", null)
                 .value()
                 .orElseThrow())
         .isEqualTo(
             new FoundModel(
-                "gemini 2", new ModelLocation.Query("model", "a=1&model=gem%69ni+2&b", 10, 20)));
+                "gemini-2", new ModelLocation.Query("model", "a=1&model=gem%69ni-2&b", 10, 20)));
   }
 
   @Test
@@ -132,10 +132,13 @@ class ModelFinderTest {
       textBlock =
           """
             model=gemini-pro        | gemini-pro
+            &&model=a&&             | a
+            models=x&model=%41-1    | A-1
+            model=a%2Bb             | a+b
             model=                  | ``
             model                   | ``
-            &&model=a&&             | a
             models=x&model=%20A%20  | ` A `
+            model=a%2F..%2Fb        | a/../b
             """)
   void decodes_query_models(String query, String model) {
     assertThat(find("/v1beta/models/g:x", Map.of(), query, null).value())
