@@ -113,9 +113,7 @@ public class FilterBenchmark {
       for (InetAddress caller : data.addresses(perAction * 64)) {
         GeoResult result = geo.lookup(caller);
         Action action =
-            policy
-                .evaluate(DecisionBenchmark.origin(result), PolicyBenchmark.OPUS, Instant.now())
-                .action();
+            policy.evaluate(result.origin(), PolicyBenchmark.OPUS, Instant.now()).action();
         List<Map<String, List<String>>> list = headers.get(action);
         if (list.size() < perAction) {
           list.add(

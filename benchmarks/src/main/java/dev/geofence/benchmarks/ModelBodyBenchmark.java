@@ -1,11 +1,11 @@
 package dev.geofence.benchmarks;
 
-import dev.geofence.filter.body.CapturedBody;
-import dev.geofence.filter.model.FoundModel;
-import dev.geofence.filter.model.JsonModelReader;
-import dev.geofence.filter.model.ModelLocation;
-import dev.geofence.filter.model.ModelRewriter;
-import dev.geofence.filter.response.Outcome;
+import dev.geofence.filter.internal.body.CapturedBody;
+import dev.geofence.filter.internal.model.FoundModel;
+import dev.geofence.filter.internal.model.JsonModelReader;
+import dev.geofence.filter.internal.model.ModelLocation;
+import dev.geofence.filter.internal.model.ModelRewriter;
+import dev.geofence.filter.internal.response.Checked;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -53,15 +53,15 @@ public class ModelBodyBenchmark {
   public void build() {
     body = RequestBodies.messages(RequestBodies.bytes(size), position.equals("first"), MODEL);
     captured = CapturedBody.of(body);
-    Outcome<Optional<FoundModel>> found = reader.read(body, body.length, "model");
-    if (found.isRejected() || found.value().isEmpty()) {
+    Checked<Optional<FoundModel>> found = reader.read(body, body.length, "model");
+    if (found.isRefused() || found.value().isEmpty()) {
       throw new IllegalStateException("The benchmark body has no readable model: " + found);
     }
     location = (ModelLocation.Body) found.value().get().location();
   }
 
   @Benchmark
-  public Outcome<Optional<FoundModel>> extract() {
+  public Checked<Optional<FoundModel>> extract() {
     return reader.read(body, body.length, "model");
   }
 

@@ -3,8 +3,8 @@ package dev.geofence.benchmarks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.geofence.filter.address.ClientAddress;
-import dev.geofence.filter.model.FoundModel;
-import dev.geofence.filter.response.Outcome;
+import dev.geofence.filter.internal.model.FoundModel;
+import dev.geofence.filter.internal.response.Checked;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
 import java.io.IOException;
@@ -101,7 +101,7 @@ class BenchmarkFixturesTest {
     body.build();
 
     assertThat(body.bodyForTest()).hasSize(RequestBodies.bytes(size));
-    Outcome<Optional<FoundModel>> found = body.extract();
+    Checked<Optional<FoundModel>> found = body.extract();
     assertThat(found.value())
         .hasValueSatisfying(m -> assertThat(m.value()).isEqualTo(ModelBodyBenchmark.MODEL));
     String rewritten = body.substitute().toString(StandardCharsets.UTF_8);

@@ -3,17 +3,17 @@ package dev.geofence.cli;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.geofence.filter.Geofence;
-import dev.geofence.filter.GeofenceDecision;
 import dev.geofence.filter.GeofenceExplanation;
 import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.address.ProxyHeader;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.policy.Decision;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -148,7 +148,7 @@ final class ExplainCommand implements Callable<Integer> {
       explanation = fence.explain(peer, headerLines, model, when);
     }
     PrintWriter out = spec.commandLine().getOut();
-    String headerUse = headerUse(headerLines, explanation.decision());
+    String headerUse = headerUse(headerLines, explanation.screening());
     if (json) {
       printJson(out, explanation, headerUse);
     } else {
@@ -162,10 +162,10 @@ final class ExplainCommand implements Callable<Integer> {
                 + " is not a trusted proxy (see --trust-proxy).");
       }
       out.println();
-      out.println("outcome: " + outcome(explanation.decision().decision()));
+      out.println("outcome: " + outcome(explanation.screening().decision()));
     }
     out.flush();
-    return explanation.decision().decision().isBlocked() ? Main.FINDING : 0;
+    return explanation.screening().decision().isBlocked() ? Main.FINDING : 0;
   }
 
   private Instant instant() {
@@ -235,7 +235,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   /** The engine's steps with the model's tier added before the first rule. */
   static List<GeofenceExplanation.Step> steps(GeofenceExplanation explanation) {
-    GeofenceDecision d = explanation.decision();
+    Screening d = explanation.screening();
     String detail =
         d.decision()
             .requestedModel()
@@ -275,11 +275,11 @@ final class ExplainCommand implements Callable<Integer> {
   }
 
   /** {@code absent}, {@code used}, or {@code ignored} (given, but the peer is not trusted). */
-  private static String headerUse(List<String> headerLines, GeofenceDecision decision) {
+  private static String headerUse(List<String> headerLines, Screening decision) {
     if (headerLines.isEmpty()) {
       return "absent";
     }
-    return decision.client().source() == ClientAddress.Source.PEER ? "ignored" : "used";
+    return decision.caller().source() == ClientAddress.Source.PEER ? "ignored" : "used";
   }
 
   /**
@@ -315,7 +315,7 @@ final class ExplainCommand implements Callable<Integer> {
 
   private static void printJson(PrintWriter out, GeofenceExplanation explanation, String headerUse)
       throws IOException {
-    GeofenceDecision d = explanation.decision();
+    Screening d = explanation.screening();
     Decision decision = d.decision();
     try (JsonGenerator g = new JsonFactory().createGenerator(out).useDefaultPrettyPrinter()) {
       g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
@@ -329,8 +329,8 @@ final class ExplainCommand implements Callable<Integer> {
       writeOptional(g, "effective_model", decision.effectiveModel());
       writeOptional(g, "effective_tier", decision.effectiveTier());
       writeOptional(g, "basis", decision.basis());
-      writeOptional(g, "client_ip", d.client().address().map(InetAddress::getHostAddress));
-      g.writeStringField("address_source", d.client().source().name().toLowerCase(Locale.ROOT));
+      writeOptional(g, "client_ip", d.caller().address().map(IpAddresses::format));
+      g.writeStringField("address_source", d.caller().source().name().toLowerCase(Locale.ROOT));
       g.writeStringField("proxy_header", headerUse);
       writeOptional(g, "registered_country", d.geo().registeredCountry());
       g.writeStringField("lookup", d.geo().status().name().toLowerCase(Locale.ROOT));

@@ -2,6 +2,7 @@ package dev.geofence.cli;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.geo.AnonymizerFlag;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoDatabase;
@@ -13,7 +14,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -135,7 +135,7 @@ final class LookupCommand implements Callable<Integer> {
   }
 
   private void lookupOne(GeoDatabase geo, String input, Printer printer, PrintWriter err) {
-    Optional<InetAddress> address = parseLiteral(input);
+    Optional<InetAddress> address = IpAddresses.tryParse(input);
     if (address.isEmpty()) {
       bad++;
       printer.flush(); // keep stdout and stderr in order on a terminal
@@ -150,51 +150,11 @@ final class LookupCommand implements Callable<Integer> {
     printer.result(input, geo.lookup(address.get()));
   }
 
-  /**
-   * Parses an IPv4 or IPv6 literal without ever resolving a name: anything but digits, hex digits,
-   * dots and colons (with an optional zone id and brackets) is refused before the JDK sees it, and
-   * the JDK only parses text that starts like an address.
-   */
-  static Optional<InetAddress> parseLiteral(String text) {
-    String literal = text;
-    if (literal.startsWith("[") && literal.endsWith("]")) {
-      literal = literal.substring(1, literal.length() - 1);
-    }
-    int zone = literal.indexOf('%');
-    if (zone >= 0 && literal.indexOf(':') >= 0) {
-      literal = literal.substring(0, zone);
-    }
-    if (literal.isEmpty() || literal.length() > 45) {
-      return Optional.empty();
-    }
-    boolean colon = false;
-    int dots = 0;
-    for (int i = 0; i < literal.length(); i++) {
-      char c = literal.charAt(i);
-      if (c == ':') {
-        colon = true;
-      } else if (c == '.') {
-        dots++;
-      } else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
-        return Optional.empty();
-      }
-    }
-    if (!colon
-        && (dots != 3 || !literal.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')))) {
-      return Optional.empty(); // the JDK would read 1.2.3 or 0x1.2.3.4 as legacy forms
-    }
-    try {
-      return Optional.of(InetAddress.getByName(literal));
-    } catch (UnknownHostException e) {
-      return Optional.empty();
-    }
-  }
-
   private static String flagNames(GeoResult result) {
     StringBuilder names = new StringBuilder();
     for (AnonymizerFlag flag : AnonymizerFlag.values()) {
       if (result.is(flag)) {
-        names.append(names.length() == 0 ? "" : ",").append(flag.name().toLowerCase(Locale.ROOT));
+        names.append(names.length() == 0 ? "" : ",").append(flag.label());
       }
     }
     return names.toString();
@@ -286,7 +246,7 @@ final class LookupCommand implements Callable<Integer> {
         json.writeArrayFieldStart("anonymizer");
         for (AnonymizerFlag flag : AnonymizerFlag.values()) {
           if (result.is(flag)) {
-            json.writeString(flag.name().toLowerCase(Locale.ROOT));
+            json.writeString(flag.label());
           }
         }
         json.writeEndArray();

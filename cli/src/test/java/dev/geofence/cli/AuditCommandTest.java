@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.geofence.filter.audit.AuditAction;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.FileAuditSink;
 import dev.geofence.filter.audit.IpPrivacy;
@@ -46,7 +47,7 @@ class AuditCommandTest {
         sink.write(
             AuditRecord.builder()
                 .timestamp(Instant.parse(d[0]))
-                .action(d[1])
+                .action(AuditAction.fromLabel(d[1]).orElseThrow())
                 .country(d[2])
                 .ruleName(d[3])
                 .requestedModel(d[4])
@@ -87,7 +88,11 @@ class AuditCommandTest {
     try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
       for (String model : List.of(longId, longId + "y", "claude-haiku-4")) {
         sink.write(
-            AuditRecord.builder().action("block").country("BR").requestedModel(model).build(),
+            AuditRecord.builder()
+                .action(AuditAction.BLOCK)
+                .country("BR")
+                .requestedModel(model)
+                .build(),
             IpPrivacy.full(),
             Duration.ofSeconds(30));
       }

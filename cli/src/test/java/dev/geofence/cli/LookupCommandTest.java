@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.mmdb.GeoIp2Records;
 import dev.geofence.mmdb.GeoIp2Records.AnonymousFlag;
 import dev.geofence.mmdb.MmdbWriter;
@@ -12,13 +13,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.Inet4Address;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -235,22 +233,29 @@ class LookupCommandTest {
         .isEqualTo(Main.USAGE);
   }
 
+  /** Forms the filter's parser accepts: the lookup command looks up the same address. */
   @ParameterizedTest(name = "{0} -> {1}")
   @CsvSource({
     "192.0.2.1, 192.0.2.1",
-    "2001:DB8::1, 2001:db8:0:0:0:0:0:1",
-    "[2001:db8::1], 2001:db8:0:0:0:0:0:1",
-    "fe80::1%eth0, fe80:0:0:0:0:0:0:1",
     "::ffff:192.0.2.1, 192.0.2.1",
+    "[::ffff:192.0.2.1], 192.0.2.1",
+    "192.0.2.1:80, 192.0.2.1",
+    "2001:DB8::7, 2001:db8::7",
+    "[2001:db8::7]:443, 2001:db8::7",
+    "fe80::1%eth0, fe80::1",
   })
-  void literalsParse(String text, String expected) {
-    InetAddress address = LookupCommand.parseLiteral(text).orElseThrow();
-    assertThat(address.getHostAddress()).startsWith(expected);
-    if (text.contains("ffff")) {
-      assertThat(address).isInstanceOf(Inet4Address.class);
-    }
+  void acceptsExactlyTheFormsTheFilterAccepts(String text, String address) {
+    assertThat(IpAddresses.tryParse(text)).map(IpAddresses::format).hasValue(address);
+
+    int code = run("lookup", "--geoip", city.toString(), text, address);
+
+    assertThat(code).isZero();
+    List<String> results = lines().stream().map(l -> l.substring(l.indexOf('\t'))).toList();
+    assertThat(results).hasSize(2);
+    assertThat(results.get(0)).isEqualTo(results.get(1));
   }
 
+  /** Forms the filter's parser refuses: refused by the command too, never resolved as names. */
   @ParameterizedTest(name = "''{0}''")
   @ValueSource(
       strings = {
@@ -259,26 +264,29 @@ class LookupCommandTest {
         "1.2.3",
         "1.2.3.4.5",
         "0x7f.0.0.1",
+        "010.0.0.1",
+        "2130706433",
         "256.1.1.1",
-        "1.2.3.4:80",
         "abc",
         "deadbeef",
         "::g",
-        "",
         "[]",
         "١٢٣.1.1.1",
-        "1.2.3.4 ",
         "%eth0"
       })
-  void nonLiteralsAreRefusedWithoutAnyNameLookup(String text) {
-    assertThat(LookupCommand.parseLiteral(text)).isEmpty();
+  void refusesExactlyTheFormsTheFilterRefuses(String text) {
+    assertThat(IpAddresses.tryParse(text)).isEmpty();
+
+    assertThat(run("lookup", "--geoip", city.toString(), text)).isEqualTo(Main.FINDING);
+    assertThat(err.toString()).contains("is not an IP address");
   }
 
   @Test
   void namesAreNeverResolved() {
     // A name that would resolve (localhost always does) must still be refused.
-    assertThat(LookupCommand.parseLiteral("localhost")).isEmpty();
-    assertThat(Set.of("ip6-localhost", "localhost.localdomain"))
-        .allSatisfy(name -> assertThat(LookupCommand.parseLiteral(name)).isEmpty());
+    assertThat(
+            run("lookup", "--geoip", city.toString(), "localhost", "ip6-localhost", "localhost."))
+        .isEqualTo(Main.FINDING);
+    assertThat(lines()).allSatisfy(line -> assertThat(line).endsWith("\t-\t-\t-\t-"));
   }
 }

@@ -2,6 +2,7 @@ package dev.geofence.demo;
 
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -139,7 +140,7 @@ record DemoConfig(
         this.auditSyncInterval = null;
         return this;
       }
-      Duration interval = parseInterval(value);
+      Duration interval = interval(value);
       if (interval == null
           || interval.compareTo(Duration.ofMillis(1)) < 0
           || interval.compareTo(Duration.ofMinutes(1)) > 0) {
@@ -179,23 +180,14 @@ record DemoConfig(
       return path;
     }
 
-    /** {@code 250ms}, {@code 1s}, {@code 1m}; null when the text is none of these. */
-    private static Duration parseInterval(String text) {
-      String unit =
-          text.endsWith("ms") ? "ms" : text.endsWith("s") ? "s" : text.endsWith("m") ? "m" : "";
-      String digits = text.substring(0, text.length() - unit.length());
-      if (unit.isEmpty()
-          || digits.isEmpty()
-          || digits.length() > 6
-          || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+    /** The interval of a durability other than each-record, in the filter's grammar; or null. */
+    private static Duration interval(String text) {
+      try {
+        Durability durability = Durability.parse(text);
+        return durability.isEachRecord() ? null : durability.interval();
+      } catch (IllegalArgumentException e) {
         return null;
       }
-      long amount = Long.parseLong(digits);
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        default -> Duration.ofMinutes(amount);
-      };
     }
 
     private static boolean isAddressLiteral(String host) {

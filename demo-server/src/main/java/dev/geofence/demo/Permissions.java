@@ -1,6 +1,6 @@
 package dev.geofence.demo;
 
-import dev.geofence.filter.GeofenceDecision;
+import dev.geofence.filter.Screening;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.function.Predicate;
 
@@ -14,9 +14,6 @@ final class Permissions {
    * every model when the request carries no decision (the server runs without the filter).
    */
   static Predicate<String> of(HttpServletRequest request) {
-    if (request.getAttribute(GeofenceDecision.ATTRIBUTE) instanceof GeofenceDecision decision) {
-      return decision::allows;
-    }
-    return model -> true;
+    return Screening.of(request).<Predicate<String>>map(s -> s::allows).orElse(model -> true);
   }
 }

@@ -11,16 +11,16 @@ import java.util.Objects;
  *
  * @param steps the steps in order
  * @param policyExplanation the policy's own explanation
- * @param decision the decision, as the filter would make it
+ * @param screening the screening, as the filter would make it
  */
 public record GeofenceExplanation(
-    List<Step> steps, Explanation policyExplanation, GeofenceDecision decision) {
+    List<Step> steps, Explanation policyExplanation, Screening screening) {
 
   /** Copies the steps and rejects nulls. */
   public GeofenceExplanation {
     steps = List.copyOf(steps);
     Objects.requireNonNull(policyExplanation, "policyExplanation");
-    Objects.requireNonNull(decision, "decision");
+    Objects.requireNonNull(screening, "screening");
   }
 
   /**

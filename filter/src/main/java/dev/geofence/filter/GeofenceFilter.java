@@ -1,5 +1,6 @@
 package dev.geofence.filter;
 
+import dev.geofence.filter.internal.RequestPath;
 import dev.geofence.policy.Policy;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -11,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Objects;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
  * create it) or with {@link GeofenceSettings} (programmatic use). Bad settings make {@link #init}
  * fail with a message naming the setting; the filter never starts half-configured. After {@code
  * init}, the filter is in the ServletContext attribute {@link #CONTEXT_ATTRIBUTE}, and each request
- * it lets through carries its {@link GeofenceDecision} in the request attribute {@link
- * GeofenceDecision#ATTRIBUTE}.
+ * it lets through carries its {@link Screening} in the request attribute {@link
+ * Screening#ATTRIBUTE}.
  *
  * <p>Thread-safe: one instance serves every request thread. A request is never let through
  * unexamined: an internal failure answers 503.
@@ -42,7 +42,7 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
   public static final String CONTEXT_ATTRIBUTE = "dev.geofence.filter.GeofenceFilter";
 
   private final GeofenceSettings given; // null: read from init-params
-  private volatile Enforcer enforcer;
+  private volatile RequestPath path;
 
   /** A filter configured by its init-params at {@link #init}. */
   public GeofenceFilter() {
@@ -63,7 +63,7 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
   @Override
   public void init(FilterConfig config) throws ServletException {
     Objects.requireNonNull(config, "config");
-    if (enforcer != null) {
+    if (path != null) {
       throw new ServletException("The geo-fence filter is already initialised.");
     }
     GeofenceSettings settings;
@@ -74,7 +74,7 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
           "Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
     }
     try {
-      enforcer = Enforcer.start(settings);
+      path = RequestPath.start(settings);
     } catch (RuntimeException e) {
       throw new ServletException(
           "Geo-fence filter '" + config.getFilterName() + "' not started: " + e.getMessage(), e);
@@ -91,7 +91,7 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
         || !(response instanceof HttpServletResponse httpResponse)) {
       throw new ServletException("The geo-fence filter serves HTTP requests only.");
     }
-    running().filter(http, httpResponse, chain);
+    running().handle(http, httpResponse, chain);
   }
 
   /**
@@ -121,13 +121,8 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
     return running().engine().settings();
   }
 
-  /** The engine, for tests and the same-package code. */
-  Optional<Enforcer> enforcer() {
-    return Optional.ofNullable(enforcer);
-  }
-
-  private Enforcer running() {
-    Enforcer current = enforcer;
+  private RequestPath running() {
+    RequestPath current = path;
     if (current == null) {
       throw new IllegalStateException("The geo-fence filter is not running: call init first.");
     }
@@ -139,8 +134,8 @@ public final class GeofenceFilter implements Filter, AutoCloseable {
    */
   @Override
   public void destroy() {
-    Enforcer current = enforcer;
-    enforcer = null;
+    RequestPath current = path;
+    path = null;
     if (current != null) {
       current.close();
       LOG.info("Geo-fence filter stopped");

@@ -7,13 +7,11 @@ import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
-import dev.geofence.filter.body.BodyCapture;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
 import dev.geofence.filter.geo.GeoLookup;
-import dev.geofence.filter.model.ModelRoutes;
-import dev.geofence.filter.response.RefusalFormat;
-import io.micrometer.core.instrument.MeterRegistry;
+import dev.geofence.filter.internal.body.BodyCapture;
+import dev.geofence.filter.internal.model.ModelRoutes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -38,48 +36,10 @@ import java.util.Optional;
  * }</pre>
  *
  * <p>Optional values are never null: an empty {@link Optional} means "not configured". The
- * programmatic-only settings ({@code geoLookup}, {@code auditLog}, {@code meterRegistry}, {@code
- * clock}) hold objects that the caller owns: the filter does not close a given {@link GeoLookup} or
- * {@link AuditLog}.
+ * programmatic-only settings ({@code geoLookup}, {@code auditLog}, {@code clock}) hold objects that
+ * the caller owns: the filter does not close a given {@link GeoLookup} or {@link AuditLog}.
  */
-public record GeofenceSettings(
-    Path policyFile,
-    Duration policyWatchInterval,
-    Optional<Path> geoipDatabase,
-    Optional<Path> anonymousDatabase,
-    Optional<GeoLookup> geoLookup,
-    Schema geoSchema,
-    String flatCountryField,
-    long cacheSize,
-    Optional<Duration> databaseMaxAge,
-    boolean staleIsUnavailable,
-    MissingDatabase missingDatabase,
-    Duration databaseWatchInterval,
-    TrustedProxies trustedProxies,
-    ProxyHeader proxyHeader,
-    int maxHeaderLength,
-    int maxHops,
-    ModelRoutes routes,
-    Unmatched unmatched,
-    long maxBodySize,
-    long maxInflatedSize,
-    boolean decompress,
-    int blockStatus,
-    RefusalFormat refusalFormat,
-    Optional<URI> policyUrl,
-    Optional<AuditLog> auditLog,
-    Optional<Path> auditDirectory,
-    Durability auditDurability,
-    long auditMaxFileSize,
-    Duration auditRotateEvery,
-    IpPrivacy auditIpPrivacy,
-    AuditScope auditScope,
-    Optional<String> requestIdHeader,
-    boolean decisionHeaders,
-    String requestedModelHeader,
-    String servedModelHeader,
-    Optional<MeterRegistry> meterRegistry,
-    Clock clock) {
+public final class GeofenceSettings {
 
   /**
    * The default model routes: Anthropic Messages and Message Batches; OpenAI Chat Completions,
@@ -184,40 +144,267 @@ public record GeofenceSettings(
     }
   }
 
-  /** Checks that no component is null; the builder has already checked the values. */
-  public GeofenceSettings {
-    Objects.requireNonNull(policyFile, "policyFile");
-    Objects.requireNonNull(policyWatchInterval, "policyWatchInterval");
-    Objects.requireNonNull(geoipDatabase, "geoipDatabase");
-    Objects.requireNonNull(anonymousDatabase, "anonymousDatabase");
-    Objects.requireNonNull(geoLookup, "geoLookup");
-    Objects.requireNonNull(geoSchema, "geoSchema");
-    Objects.requireNonNull(flatCountryField, "flatCountryField");
-    Objects.requireNonNull(databaseMaxAge, "databaseMaxAge");
-    Objects.requireNonNull(missingDatabase, "missingDatabase");
-    Objects.requireNonNull(databaseWatchInterval, "databaseWatchInterval");
-    Objects.requireNonNull(trustedProxies, "trustedProxies");
-    Objects.requireNonNull(proxyHeader, "proxyHeader");
-    Objects.requireNonNull(routes, "routes");
-    Objects.requireNonNull(unmatched, "unmatched");
-    Objects.requireNonNull(refusalFormat, "refusalFormat");
-    Objects.requireNonNull(policyUrl, "policyUrl");
-    Objects.requireNonNull(auditLog, "auditLog");
-    Objects.requireNonNull(auditDirectory, "auditDirectory");
-    Objects.requireNonNull(auditDurability, "auditDurability");
-    Objects.requireNonNull(auditRotateEvery, "auditRotateEvery");
-    Objects.requireNonNull(auditIpPrivacy, "auditIpPrivacy");
-    Objects.requireNonNull(auditScope, "auditScope");
-    Objects.requireNonNull(requestIdHeader, "requestIdHeader");
-    Objects.requireNonNull(requestedModelHeader, "requestedModelHeader");
-    Objects.requireNonNull(servedModelHeader, "servedModelHeader");
-    Objects.requireNonNull(meterRegistry, "meterRegistry");
-    Objects.requireNonNull(clock, "clock");
+  private final Path policyFile;
+  private final Duration policyWatchInterval;
+  private final Optional<Path> geoipDatabase;
+  private final Optional<Path> anonymousDatabase;
+  private final Optional<GeoLookup> geoLookup;
+  private final Schema geoSchema;
+  private final String flatCountryField;
+  private final long cacheSize;
+  private final Optional<Duration> databaseMaxAge;
+  private final boolean staleIsUnavailable;
+  private final MissingDatabase missingDatabase;
+  private final Duration databaseWatchInterval;
+  private final TrustedProxies trustedProxies;
+  private final ProxyHeader proxyHeader;
+  private final int maxHeaderLength;
+  private final int maxHops;
+  private final String routes;
+  private final Unmatched unmatched;
+  private final long maxBodySize;
+  private final long maxInflatedSize;
+  private final boolean decompress;
+  private final int blockStatus;
+  private final RefusalFormat refusalFormat;
+  private final Optional<URI> policyUrl;
+  private final Optional<AuditLog> auditLog;
+  private final Optional<Path> auditDirectory;
+  private final Durability auditDurability;
+  private final long auditMaxFileSize;
+  private final Duration auditRotateEvery;
+  private final IpPrivacy auditIpPrivacy;
+  private final AuditScope auditScope;
+  private final Optional<String> requestIdHeader;
+  private final boolean decisionHeaders;
+  private final String requestedModelHeader;
+  private final String servedModelHeader;
+  private final Clock clock;
+
+  private GeofenceSettings(Builder b) {
+    this.policyFile = b.policyFile;
+    this.policyWatchInterval = b.policyWatchInterval;
+    this.geoipDatabase = Optional.ofNullable(b.geoipDatabase);
+    this.anonymousDatabase = Optional.ofNullable(b.anonymousDatabase);
+    this.geoLookup = Optional.ofNullable(b.geoLookup);
+    this.geoSchema = b.geoSchema;
+    this.flatCountryField = b.flatCountryField;
+    this.cacheSize = b.cacheSize;
+    this.databaseMaxAge = Optional.ofNullable(b.databaseMaxAge);
+    this.staleIsUnavailable = b.staleIsUnavailable;
+    this.missingDatabase = b.missingDatabase;
+    this.databaseWatchInterval = b.databaseWatchInterval;
+    this.trustedProxies = b.trustedProxies;
+    this.proxyHeader = b.proxyHeader;
+    this.maxHeaderLength = b.maxHeaderLength;
+    this.maxHops = b.maxHops;
+    this.routes = b.routes;
+    this.unmatched = b.unmatched;
+    this.maxBodySize = b.maxBodySize;
+    this.maxInflatedSize = b.maxInflatedSize == 0 ? b.maxBodySize : b.maxInflatedSize;
+    this.decompress = b.decompress;
+    this.blockStatus = b.blockStatus;
+    this.refusalFormat = b.refusalFormat;
+    this.policyUrl = Optional.ofNullable(b.policyUrl);
+    this.auditLog = Optional.ofNullable(b.auditLog);
+    this.auditDirectory = Optional.ofNullable(b.auditDirectory);
+    this.auditDurability = b.auditDurability;
+    this.auditMaxFileSize = b.auditMaxFileSize;
+    this.auditRotateEvery = b.auditRotateEvery;
+    this.auditIpPrivacy = b.auditIpPrivacy;
+    this.auditScope = b.auditScope;
+    this.requestIdHeader = Optional.ofNullable(b.requestIdHeader);
+    this.decisionHeaders = b.decisionHeaders;
+    this.requestedModelHeader = b.requestedModelHeader;
+    this.servedModelHeader = b.servedModelHeader;
+    this.clock = b.clock;
   }
 
   /** A builder with every default; {@link Builder#policyFile} and a GeoIP source are required. */
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The region policy file. */
+  public Path policyFile() {
+    return policyFile;
+  }
+
+  /** How often the policy file is checked for changes; zero when watching is off. */
+  public Duration policyWatchInterval() {
+    return policyWatchInterval;
+  }
+
+  /** The country database file, unless a {@link #geoLookup()} is given. */
+  public Optional<Path> geoipDatabase() {
+    return geoipDatabase;
+  }
+
+  /** The GeoIP2 Anonymous IP database file, if any. */
+  public Optional<Path> anonymousDatabase() {
+    return anonymousDatabase;
+  }
+
+  /** A look-up given instead of a database file, if any; the caller owns it. */
+  public Optional<GeoLookup> geoLookup() {
+    return geoLookup;
+  }
+
+  /** How country records are read. */
+  public Schema geoSchema() {
+    return geoSchema;
+  }
+
+  /** Where a flat database keeps the country code. */
+  public String flatCountryField() {
+    return flatCountryField;
+  }
+
+  /** Addresses kept in the look-up cache; 0: none. */
+  public long cacheSize() {
+    return cacheSize;
+  }
+
+  /** Age past its build time after which the database is stale; empty: never. */
+  public Optional<Duration> databaseMaxAge() {
+    return databaseMaxAge;
+  }
+
+  /** Whether a stale database answers "unavailable". */
+  public boolean staleIsUnavailable() {
+    return staleIsUnavailable;
+  }
+
+  /** What a missing database file at start does. */
+  public MissingDatabase missingDatabase() {
+    return missingDatabase;
+  }
+
+  /** How often the database files are checked; zero when off. */
+  public Duration databaseWatchInterval() {
+    return databaseWatchInterval;
+  }
+
+  /** The proxies whose forwarding header is believed. */
+  public TrustedProxies trustedProxies() {
+    return trustedProxies;
+  }
+
+  /** The header trusted proxies set. */
+  public ProxyHeader proxyHeader() {
+    return proxyHeader;
+  }
+
+  /** The most characters of the forwarding header the walk reads. */
+  public int maxHeaderLength() {
+    return maxHeaderLength;
+  }
+
+  /** The most entries of the forwarding header the walk reads. */
+  public int maxHops() {
+    return maxHops;
+  }
+
+  /** The model routes, one per line, in the syntax of {@code docs/model-sources.md}. */
+  public String routes() {
+    return routes;
+  }
+
+  /** What happens to requests that match no route. */
+  public Unmatched unmatched() {
+    return unmatched;
+  }
+
+  /** The largest request body read, in bytes. */
+  public long maxBodySize() {
+    return maxBodySize;
+  }
+
+  /** The largest body once decoded, in bytes. */
+  public long maxInflatedSize() {
+    return maxInflatedSize;
+  }
+
+  /** Whether gzip and deflate bodies are decoded for inspection. */
+  public boolean decompress() {
+    return decompress;
+  }
+
+  /** The status of a blocked request. */
+  public int blockStatus() {
+    return blockStatus;
+  }
+
+  /** The shape of refusal bodies. */
+  public RefusalFormat refusalFormat() {
+    return refusalFormat;
+  }
+
+  /** Where the policy is published, if set. */
+  public Optional<URI> policyUrl() {
+    return policyUrl;
+  }
+
+  /**
+   * An audit log given instead of one built from the audit settings, if any; the caller owns it.
+   */
+  public Optional<AuditLog> auditLog() {
+    return auditLog;
+  }
+
+  /** The directory of the chained audit files, if set; otherwise the SLF4J logger. */
+  public Optional<Path> auditDirectory() {
+    return auditDirectory;
+  }
+
+  /** Durability of the audit file sink. */
+  public Durability auditDurability() {
+    return auditDurability;
+  }
+
+  /** Size at which an audit file is rotated, in bytes. */
+  public long auditMaxFileSize() {
+    return auditMaxFileSize;
+  }
+
+  /** Period after which an audit file is rotated. */
+  public Duration auditRotateEvery() {
+    return auditRotateEvery;
+  }
+
+  /** How addresses are written to the audit trail. */
+  public IpPrivacy auditIpPrivacy() {
+    return auditIpPrivacy;
+  }
+
+  /** Which decisions are audited. */
+  public AuditScope auditScope() {
+    return auditScope;
+  }
+
+  /** The trusted request-id header, if set. */
+  public Optional<String> requestIdHeader() {
+    return requestIdHeader;
+  }
+
+  /** Whether the decision is forwarded as {@code X-Geofence-*} request headers. */
+  public boolean decisionHeaders() {
+    return decisionHeaders;
+  }
+
+  /** The response header naming the requested model on a substitution. */
+  public String requestedModelHeader() {
+    return requestedModelHeader;
+  }
+
+  /** The response header naming the served model on a substitution. */
+  public String servedModelHeader() {
+    return servedModelHeader;
+  }
+
+  /** The clock for decisions and staleness. */
+  public Clock clock() {
+    return clock;
   }
 
   /**
@@ -241,7 +428,7 @@ public record GeofenceSettings(
     private ProxyHeader proxyHeader = ProxyHeader.X_FORWARDED_FOR;
     private int maxHeaderLength = ClientAddressResolver.DEFAULT_MAX_HEADER_LENGTH;
     private int maxHops = ClientAddressResolver.DEFAULT_MAX_HOPS;
-    private ModelRoutes routes = ModelRoutes.parse(DEFAULT_ROUTES);
+    private String routes = DEFAULT_ROUTES;
     private Unmatched unmatched = Unmatched.EVALUATE;
     private long maxBodySize = BodyCapture.DEFAULT_MAX_BYTES;
     private long maxInflatedSize; // 0: the same as maxBodySize
@@ -260,7 +447,6 @@ public record GeofenceSettings(
     private boolean decisionHeaders;
     private String requestedModelHeader = DEFAULT_REQUESTED_MODEL_HEADER;
     private String servedModelHeader = DEFAULT_SERVED_MODEL_HEADER;
-    private MeterRegistry meterRegistry;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -412,15 +598,17 @@ public record GeofenceSettings(
       return this;
     }
 
-    /** Where the model is read from, per URL pattern. Default {@link #DEFAULT_ROUTES}. */
-    public Builder routes(ModelRoutes routes) {
-      this.routes = Objects.requireNonNull(routes, "routes");
-      return this;
-    }
-
-    /** The routes in the spec syntax of {@link ModelRoutes#parse}. */
+    /**
+     * Where the model is read from, per URL pattern, one route per line: {@code METHODS PATTERN
+     * SOURCE...}, such as {@code POST /v1/messages body} (see {@code docs/model-sources.md}).
+     * Default {@link #DEFAULT_ROUTES}.
+     *
+     * @throws IllegalArgumentException naming the line and what is wrong with it
+     */
     public Builder routes(String spec) {
-      return routes(ModelRoutes.parse(Objects.requireNonNull(spec, "spec")));
+      ModelRoutes.parse(Objects.requireNonNull(spec, "spec")); // checked now, used at start
+      this.routes = spec;
+      return this;
     }
 
     /** What happens to requests that match no route. Default {@link Unmatched#EVALUATE}. */
@@ -580,15 +768,6 @@ public record GeofenceSettings(
       return this;
     }
 
-    /**
-     * Publishes decision counters and timings, audit and cache metrics to this registry. Default
-     * none.
-     */
-    public Builder meterRegistry(MeterRegistry registry) {
-      this.meterRegistry = Objects.requireNonNull(registry, "registry");
-      return this;
-    }
-
     /** The clock for decisions and staleness. Default the system UTC clock. */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -618,44 +797,7 @@ public record GeofenceSettings(
                 + maxBodySize
                 + "; expected at least as much.");
       }
-      return new GeofenceSettings(
-          policyFile,
-          policyWatchInterval,
-          Optional.ofNullable(geoipDatabase),
-          Optional.ofNullable(anonymousDatabase),
-          Optional.ofNullable(geoLookup),
-          geoSchema,
-          flatCountryField,
-          cacheSize,
-          Optional.ofNullable(databaseMaxAge),
-          staleIsUnavailable,
-          missingDatabase,
-          databaseWatchInterval,
-          trustedProxies,
-          proxyHeader,
-          maxHeaderLength,
-          maxHops,
-          routes,
-          unmatched,
-          maxBodySize,
-          inflated,
-          decompress,
-          blockStatus,
-          refusalFormat,
-          Optional.ofNullable(policyUrl),
-          Optional.ofNullable(auditLog),
-          Optional.ofNullable(auditDirectory),
-          auditDurability,
-          auditMaxFileSize,
-          auditRotateEvery,
-          auditIpPrivacy,
-          auditScope,
-          Optional.ofNullable(requestIdHeader),
-          decisionHeaders,
-          requestedModelHeader,
-          servedModelHeader,
-          Optional.ofNullable(meterRegistry),
-          clock);
+      return new GeofenceSettings(this);
     }
 
     private static Duration watchInterval(Duration interval, String what) {

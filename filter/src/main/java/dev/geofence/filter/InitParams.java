@@ -7,7 +7,7 @@ import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
-import dev.geofence.filter.response.RefusalFormat;
+import dev.geofence.filter.internal.Durations;
 import jakarta.servlet.FilterConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
@@ -205,54 +204,9 @@ final class InitParams {
     }
   }
 
-  /**
-   * A duration: {@code 0}, a number with a unit ({@code 500ms}, {@code 10s}, {@code 5m}, {@code
-   * 1h}, {@code 14d}) or ISO-8601 ({@code PT30S}, {@code P14D}).
-   */
+  /** A duration in the one grammar of every duration setting: see {@link Durations#parse}. */
   static Duration duration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
-    try {
-      if (t.equals("0")) {
-        return Duration.ZERO;
-      }
-      if (t.startsWith("p")) {
-        if (t.contains("t")) {
-          return Duration.parse(t);
-        }
-        java.time.Period period = java.time.Period.parse(t);
-        if (period.getYears() == 0 && period.getMonths() == 0) {
-          return Duration.ofDays(period.getDays());
-        }
-      }
-      int unit = 0;
-      while (unit < t.length() && Character.isDigit(t.charAt(unit))) {
-        unit++;
-      }
-      if (unit > 0 && unit < t.length()) {
-        long n = Long.parseLong(t.substring(0, unit));
-        switch (t.substring(unit)) {
-          case "ms":
-            return Duration.ofMillis(n);
-          case "s":
-            return Duration.ofSeconds(n);
-          case "m":
-            return Duration.ofMinutes(n);
-          case "h":
-            return Duration.ofHours(n);
-          case "d":
-            return Duration.ofDays(n);
-          default:
-            break;
-        }
-      }
-    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-      // fall through to the message below
-    }
-    throw new IllegalArgumentException(
-        "'"
-            + text
-            + "' is not a duration; expected 0, a number with ms, s, m, h or d"
-            + " (such as 30s or 14d), or ISO-8601 such as PT30S.");
+    return Durations.parse(text);
   }
 
   /** A size in bytes: a number, optionally with KiB, MiB or GiB ({@code 4MiB}). */
@@ -288,19 +242,7 @@ final class InitParams {
   }
 
   static Durability durability(String text) {
-    if (text.trim().equalsIgnoreCase("each-record")) {
-      return Durability.eachRecord();
-    }
-    try {
-      return Durability.every(duration(text));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "'"
-              + text
-              + "' is not a durability; expected each-record or an interval"
-              + " such as 1s.",
-          e);
-    }
+    return Durability.parse(text);
   }
 
   static <E extends Enum<E>> E choice(String text, Class<E> type, String expected) {

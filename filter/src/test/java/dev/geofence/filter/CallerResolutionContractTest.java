@@ -5,6 +5,7 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 import dev.geofence.filter.Fixtures.CapturingSink;
 import dev.geofence.filter.address.ProxyHeader;
+import dev.geofence.filter.audit.AuditAction;
 import dev.geofence.filter.audit.AuditRecord;
 import java.net.URI;
 import java.net.http.HttpResponse;
@@ -168,7 +169,7 @@ abstract class CallerResolutionContractTest {
         .contains("(" + reason + ")")
         .doesNotContain("small-1 reached");
     AuditRecord record = audit.last();
-    assertThat(record.action()).isEqualTo(AuditRecord.BLOCK);
+    assertThat(record.action()).isEqualTo(AuditAction.BLOCK);
     assertThat(record.ruleName()).isEqualTo("unresolvable");
     assertThat(record.addressUnresolvable()).isEqualTo(reason);
     assertThat(record.sourceIp()).isEmpty();

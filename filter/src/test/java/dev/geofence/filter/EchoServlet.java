@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A small model API: answers 200 with what it received, one {@code name: value} line each, the body
@@ -36,12 +37,10 @@ final class EchoServlet extends HttpServlet {
     line(out, "header-model", request.getHeader("x-model"));
     line(out, "param-model", request.getParameter("model"));
     line(out, "query", request.getQueryString());
-    Object decision = request.getAttribute(GeofenceDecision.ATTRIBUTE);
-    line(out, "decision", decision instanceof GeofenceDecision d ? d.action().label() : null);
-    line(
-        out,
-        "allows-big-1",
-        decision instanceof GeofenceDecision d ? Boolean.toString(d.allows("big-1")) : null);
+    Optional<Screening> screening = Screening.of(request);
+    line(out, "decision", screening.map(s -> s.action().label()).orElse(null));
+    line(out, "allows-big-1", screening.map(s -> Boolean.toString(s.allows("big-1"))).orElse(null));
+    line(out, "request-id", (String) request.getAttribute(Screening.REQUEST_ID_ATTRIBUTE));
     for (String name : Collections.list(request.getHeaderNames())) {
       if (name.toLowerCase(Locale.ROOT).startsWith("x-geofence-")) {
         line(

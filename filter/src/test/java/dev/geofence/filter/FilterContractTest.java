@@ -59,7 +59,7 @@ abstract class FilterContractTest {
         .containsEntry("body", body);
     assertThat(response.headers().firstValue(GeofenceSettings.DEFAULT_SERVED_MODEL_HEADER))
         .isEmpty();
-    assertThat(audit.last().action()).isEqualTo("allow");
+    assertThat(audit.last().action().label()).isEqualTo("allow");
     assertThat(audit.last().statusCode()).isEqualTo(200);
   }
 
@@ -81,7 +81,7 @@ abstract class FilterContractTest {
         .containsEntry("read", Integer.toString(expected.length()));
     assertThat(response.headers().firstValue("Geofence-Requested-Model")).hasValue("big-2");
     assertThat(response.headers().firstValue("Geofence-Served-Model")).hasValue("mid-1");
-    assertThat(audit.last().action()).isEqualTo("substitute");
+    assertThat(audit.last().action().label()).isEqualTo("substitute");
     assertThat(audit.last().effectiveModel()).isEqualTo("mid-1");
   }
 
@@ -126,7 +126,7 @@ abstract class FilterContractTest {
     assertThat(problem.get("country").asText()).isEqualTo("IR");
     assertThat(problem.get("detail").asText()).contains("IR", "small-1", "sanctioned");
     assertThat(response.body()).doesNotContain("body: ");
-    assertThat(audit.last().action()).isEqualTo("block");
+    assertThat(audit.last().action().label()).isEqualTo("block");
     assertThat(audit.last().statusCode()).isEqualTo(451);
   }
 }

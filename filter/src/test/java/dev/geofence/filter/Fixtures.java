@@ -30,20 +30,20 @@ import java.util.function.BooleanSupplier;
  * address flagged as a VPN (blocked by {@code anonymous}), {@link #NOWHERE} not in the database
  * (unknown: {@code small-*} only, bigger blocked).
  */
-final class Fixtures {
+public final class Fixtures {
 
-  static final String US = "198.51.100.7";
-  static final String IR = "203.0.113.9";
-  static final String BR = "192.0.2.44";
-  static final String VPN = "198.18.0.5";
-  static final String NOWHERE = "100.64.0.1";
-  static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
+  public static final String US = "198.51.100.7";
+  public static final String IR = "203.0.113.9";
+  public static final String BR = "192.0.2.44";
+  public static final String VPN = "198.18.0.5";
+  public static final String NOWHERE = "100.64.0.1";
+  public static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
 
   /** Version 1: BR may use up to mid-* and is substituted above. */
-  static final String POLICY_V1 = policy("1", "allow: advanced\n    over-limit: substitute");
+  public static final String POLICY_V1 = policy("1", "allow: advanced\n    over-limit: substitute");
 
   /** Version 2: BR is blocked outright. */
-  static final String POLICY_V2 = policy("2", "action: block");
+  public static final String POLICY_V2 = policy("2", "action: block");
 
   private Fixtures() {}
 
@@ -80,7 +80,7 @@ final class Fixtures {
   }
 
   /** Writes the v1 policy and both databases into {@code dir}. */
-  static Files3 files(Path dir) {
+  public static Files3 files(Path dir) {
     Path policy = write(dir.resolve("policy.yaml"), POLICY_V1);
     Path country = dir.resolve("country.mmdb");
     writeCountry(country);
@@ -99,7 +99,7 @@ final class Fixtures {
   }
 
   /** The policy file and the two databases. */
-  record Files3(Path policy, Path country, Path anonymous) {}
+  public record Files3(Path policy, Path country, Path anonymous) {}
 
   static void writeCountry(Path file) {
     mmdb(
@@ -124,7 +124,7 @@ final class Fixtures {
   }
 
   /** Writes text next to the file and renames it over, so a watcher never sees half a file. */
-  static Path write(Path file, String text) {
+  public static Path write(Path file, String text) {
     try {
       Path temp = file.resolveSibling(file.getFileName() + ".tmp");
       Files.writeString(temp, text);
@@ -136,12 +136,12 @@ final class Fixtures {
   }
 
   /** Settings for the test files: 127.0.0.1 and ::1 are trusted proxies, no file watching. */
-  static GeofenceSettings.Builder settings(Files3 files, CapturingSink sink) {
+  public static GeofenceSettings.Builder settings(Files3 files, CapturingSink sink) {
     return settings(files).auditLog(AuditLog.builder().sink(sink).build());
   }
 
   /** As {@link #settings(Files3, CapturingSink)}, with the audit log the settings build. */
-  static GeofenceSettings.Builder settings(Files3 files) {
+  public static GeofenceSettings.Builder settings(Files3 files) {
     return GeofenceSettings.builder()
         .policyFile(files.policy())
         .policyWatchInterval(Duration.ZERO)
@@ -171,7 +171,7 @@ final class Fixtures {
   }
 
   /** Keeps each record and its JSON line (full addresses). */
-  static final class CapturingSink implements AuditSink {
+  public static final class CapturingSink implements AuditSink {
     final List<AuditRecord> records = new CopyOnWriteArrayList<>();
     final List<String> lines = new CopyOnWriteArrayList<>();
 

@@ -1,11 +1,13 @@
 package dev.geofence.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.AuditAction;
 import dev.geofence.filter.geo.GeoLookup;
-import dev.geofence.filter.response.RefusalFormat;
+import dev.geofence.filter.micrometer.GeofenceMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,7 +17,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPOutputStream;
@@ -236,7 +240,7 @@ class GeofenceFilterTest {
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(Http.json(response).get("reason").asText()).isEqualTo("internal_error");
     assertThat(response.body()).doesNotContain("body: ");
-    assertThat(jetty.audit.last().action()).isEqualTo("error");
+    assertThat(jetty.audit.last().action()).isEqualTo(AuditAction.ERROR);
     assertThat(jetty.audit.last().statusCode()).isEqualTo(503);
     assertThat(jetty.filter.status().counts().errors()).isEqualTo(1);
   }
@@ -261,25 +265,47 @@ class GeofenceFilterTest {
     Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
     Http.post(base, "/v1/messages", Fixtures.US, "{\"model\":1}");
 
-    assertThat(jetty.filter.status().counts()).isEqualTo(new GeofenceStatus.Counts(1, 1, 1, 1, 0));
+    GeofenceStatus.Counts counts = jetty.filter.status().counts();
+    assertThat(List.of(counts.allowed(), counts.substituted(), counts.blocked(), counts.rejected()))
+        .containsExactly(1L, 1L, 1L, 1L);
+    assertThat(counts.errors()).isZero();
+    assertThat(counts.total()).isEqualTo(4);
+    assertThat(counts.decisionNanos()).isPositive();
   }
 
   @Test
-  void metricsArePublishedWhenARegistryIsGiven() throws Exception {
+  void metricsBinderPublishesTheCountsAndCloseRemovesEveryMeter() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    URI base = start(b -> b.meterRegistry(registry)).base;
+    URI base = start(b -> b).base;
+    GeofenceMetrics metrics = GeofenceMetrics.of(jetty.filter);
+    metrics.bindTo(registry);
 
     Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}");
     Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
 
-    assertThat(registry.get("geofence.requests").tag("outcome", "substitute").counter().count())
+    assertThat(
+            registry
+                .get("geofence.requests")
+                .tag("outcome", "substitute")
+                .functionCounter()
+                .count())
         .isEqualTo(1);
-    assertThat(registry.get("geofence.requests").tag("outcome", "block").counter().count())
+    assertThat(registry.get("geofence.requests").tag("outcome", "block").functionCounter().count())
         .isEqualTo(1);
-    assertThat(registry.get("geofence.decision").timer().count()).isEqualTo(2);
-    assertThat(registry.get("geofence.audit.records.written").meter()).isNotNull();
+    assertThat(registry.get("geofence.decision").functionTimer().count()).isEqualTo(2);
+    assertThat(registry.get("geofence.decision").functionTimer().totalTime(TimeUnit.NANOSECONDS))
+        .isPositive();
+    assertThat(registry.get("geofence.audit.records.written").functionCounter().count())
+        .isEqualTo(2);
+    assertThat(registry.get("geofence.geoip.healthy").gauge().value()).isEqualTo(1);
+    assertThat(registry.get("geofence.policy.reload.failing").gauge().value()).isZero();
+    assertThatThrownBy(() -> metrics.bindTo(registry)).hasMessageContaining("already bound");
+
     jetty.close();
-    assertThat(registry.find("geofence.requests").counters()).isEmpty();
+    assertThat(registry.get("geofence.geoip.healthy").gauge().value()).isNaN();
+    metrics.close();
+
+    assertThat(registry.getMeters()).isEmpty();
   }
 
   static byte[] gzip(String text) throws IOException {

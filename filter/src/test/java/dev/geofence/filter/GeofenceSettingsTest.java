@@ -3,8 +3,7 @@ package dev.geofence.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.geofence.filter.model.ModelRoutes;
-import dev.geofence.filter.response.RefusalFormat;
+import dev.geofence.filter.internal.model.ModelRoutes;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +36,8 @@ class GeofenceSettingsTest {
     assertThat(s.trustedProxies().isEmpty()).isTrue();
     assertThat(s.decisionHeaders()).isFalse();
     assertThat(s.requestIdHeader()).isEmpty();
-    assertThat(s.routes().toString())
-        .isEqualTo(ModelRoutes.parse(GeofenceSettings.DEFAULT_ROUTES).toString());
-    assertThat(s.routes().match("POST", "/v1/messages/batches"))
+    assertThat(s.routes()).isEqualTo(GeofenceSettings.DEFAULT_ROUTES);
+    assertThat(ModelRoutes.parse(s.routes()).match("POST", "/v1/messages/batches"))
         .map(r -> r.decidesUnreadAsHighest())
         .contains(true);
     assertThat(s.requestedModelHeader()).isEqualTo("Geofence-Requested-Model");

@@ -40,21 +40,20 @@ class GeofenceTest {
   })
   void decidesThroughATrustedProxy(String caller, String model, Action action, String rule) {
     try (Geofence fence = fence()) {
-      GeofenceDecision d = fence.decide("127.0.0.1", List.of(caller), model, AT);
+      Screening d = fence.screen("127.0.0.1", List.of(caller), model, AT);
 
       assertThat(d.action()).isEqualTo(action);
       assertThat(d.decision().ruleName()).isEqualTo(rule);
-      assertThat(d.client().source()).isEqualTo(ClientAddress.Source.HEADER);
-      assertThat(d.requestId()).isNotBlank();
+      assertThat(d.caller().source()).isEqualTo(ClientAddress.Source.HEADER);
     }
   }
 
   @Test
   void withoutAModelOnlyTheCountryDecides() {
     try (Geofence fence = fence()) {
-      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.BR), null, AT).action())
+      assertThat(fence.screen("127.0.0.1", List.of(Fixtures.BR), null, AT).action())
           .isEqualTo(Action.ALLOW);
-      assertThat(fence.decide("127.0.0.1", List.of(Fixtures.IR), null, AT).action())
+      assertThat(fence.screen("127.0.0.1", List.of(Fixtures.IR), null, AT).action())
           .isEqualTo(Action.BLOCK);
     }
   }
@@ -62,9 +61,9 @@ class GeofenceTest {
   @Test
   void anUntrustedPeerIsTheCallerWhateverItForwards() {
     try (Geofence fence = fence()) {
-      GeofenceDecision d = fence.decide(Fixtures.IR, List.of(Fixtures.US), "small-1", AT);
+      Screening d = fence.screen(Fixtures.IR, List.of(Fixtures.US), "small-1", AT);
 
-      assertThat(d.client().source()).isEqualTo(ClientAddress.Source.PEER);
+      assertThat(d.caller().source()).isEqualTo(ClientAddress.Source.PEER);
       assertThat(d.action()).isEqualTo(Action.BLOCK);
     }
   }
@@ -72,9 +71,9 @@ class GeofenceTest {
   @Test
   void anUnresolvableCallerIsNotLookedUpAndIsRefusedBeforeAnyRule() {
     try (Geofence fence = fence()) {
-      GeofenceDecision d = fence.decide("not-an-address", List.of(), "small-1", AT);
+      Screening d = fence.screen("not-an-address", List.of(), "small-1", AT);
 
-      assertThat(d.client().isResolved()).isFalse();
+      assertThat(d.caller().isResolved()).isFalse();
       assertThat(d.geo()).isEqualTo(GeoResult.unavailable());
       assertThat(d.decision().ruleName()).isEqualTo("unresolvable");
       assertThat(d.decision().reason()).isEqualTo(Decision.Reason.UNRESOLVABLE);
@@ -85,7 +84,7 @@ class GeofenceTest {
   @Test
   void allowsUsesTheSameSnapshotAndOrigin() {
     try (Geofence fence = fence()) {
-      GeofenceDecision d = fence.decide("127.0.0.1", List.of(Fixtures.BR), null, AT);
+      Screening d = fence.screen("127.0.0.1", List.of(Fixtures.BR), null, AT);
 
       assertThat(d.allows("mid-1")).isTrue();
       assertThat(d.allows("big-1")).isFalse();
@@ -108,8 +107,8 @@ class GeofenceTest {
               "the caller is 192.0.2.44, named in X-Forwarded-For by the trusted proxy 127.0.0.1")
           .contains("found in 192.0.2.0/24: country BR")
           .contains("substitute big-1 with mid-1 by rule 'rest' of policy test-policy version 1");
-      assertThat(e.decision().action()).isEqualTo(Action.SUBSTITUTE);
-      assertThat(e.policyExplanation().decision()).isEqualTo(e.decision().decision());
+      assertThat(e.screening().action()).isEqualTo(Action.SUBSTITUTE);
+      assertThat(e.policyExplanation().decision()).isEqualTo(e.screening().decision());
     }
   }
 
@@ -136,19 +135,16 @@ class GeofenceTest {
   }
 
   @Test
-  void aBadReloadKeepsTheLastGoodPolicy() {
+  void aRepeatedCallerGetsTheSameScreeningWithoutDecidingAgain() {
     try (Geofence fence = fence()) {
-      Fixtures.write(fence.settings().policyFile(), "rules: {");
+      Screening first = fence.screen("127.0.0.1", List.of(Fixtures.BR), "big-1", AT);
+      Screening again =
+          fence.screen("127.0.0.1", List.of(Fixtures.BR), new String("big-1"), AT.plusSeconds(5));
+      Screening otherModel = fence.screen("127.0.0.1", List.of(Fixtures.BR), "mid-1", AT);
 
-      assertThat(fence.reloadPolicy()).isFalse();
-      assertThat(fence.policy().version()).isEqualTo("1");
-      assertThat(fence.status().policyError())
-          .hasValueSatisfying(e -> assertThat(e).contains("was refused"));
-
-      Fixtures.write(fence.settings().policyFile(), Fixtures.POLICY_V2);
-      assertThat(fence.reloadPolicy()).isTrue();
-      assertThat(fence.policy().version()).isEqualTo("2");
-      assertThat(fence.status().policyError()).isEmpty();
+      assertThat(again).isSameAs(first);
+      assertThat(otherModel).isNotSameAs(first);
+      assertThat(otherModel.action()).isEqualTo(Action.ALLOW);
     }
   }
 

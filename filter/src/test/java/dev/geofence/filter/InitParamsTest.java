@@ -3,6 +3,7 @@ package dev.geofence.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.geofence.filter.internal.model.ModelRoutes;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletException;
@@ -95,7 +96,7 @@ class InitParamsTest {
     assertThat(s.proxyHeader().name()).isEqualTo("X-Real-IP");
     assertThat(s.maxHops()).isEqualTo(3);
     assertThat(s.maxHeaderLength()).isEqualTo(100);
-    assertThat(s.routes().routes()).hasSize(1);
+    assertThat(ModelRoutes.parse(s.routes()).routes()).hasSize(1);
     assertThat(s.unmatched()).isEqualTo(GeofenceSettings.Unmatched.PASS);
     assertThat(s.maxBodySize()).isEqualTo(1024);
     assertThat(s.maxInflatedSize()).isEqualTo(2 * 1024 * 1024);

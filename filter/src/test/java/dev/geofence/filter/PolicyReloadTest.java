@@ -2,6 +2,7 @@ package dev.geofence.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.geofence.filter.audit.AuditAction;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -83,7 +84,7 @@ class PolicyReloadTest {
         .allSatisfy(
             r ->
                 assertThat(r.policyVersion())
-                    .isEqualTo(r.action().equals("substitute") ? "1" : "2"));
+                    .isEqualTo(r.action() == AuditAction.SUBSTITUTE ? "1" : "2"));
   }
 
   @Test

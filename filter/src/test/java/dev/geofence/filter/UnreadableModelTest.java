@@ -2,6 +2,7 @@ package dev.geofence.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.geofence.filter.audit.AuditAction;
 import dev.geofence.filter.audit.AuditRecord;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -93,7 +94,7 @@ class UnreadableModelTest {
     assertThat(Http.json(response).at("/detail").asText())
         .contains("BR", "whose model cannot be checked", "tier frontier", "rule 'rest'");
     AuditRecord record = jetty.audit.last();
-    assertThat(record.action()).isEqualTo(AuditRecord.BLOCK);
+    assertThat(record.action()).isEqualTo(AuditAction.BLOCK);
     assertThat(record.requestedTier()).isEqualTo("frontier");
     assertThat(record.requestedModel()).isEmpty();
     assertThat(record.reason()).contains("model unreadable, decided as tier frontier");

@@ -66,6 +66,21 @@ final class DecisionTable {
     }
   }
 
+  /** The first second of the span in force at {@code epochSecond}. */
+  long spanStart(long epochSecond) {
+    int i = Arrays.binarySearch(starts, epochSecond);
+    return starts[i >= 0 ? i : -i - 2];
+  }
+
+  /**
+   * The first second after the span in force at {@code epochSecond}; Long.MAX_VALUE for the last.
+   */
+  long spanEnd(long epochSecond) {
+    int i = Arrays.binarySearch(starts, epochSecond);
+    int k = i >= 0 ? i : -i - 2;
+    return k + 1 < starts.length ? starts[k + 1] : Long.MAX_VALUE;
+  }
+
   /** The span in force at {@code epochSecond}. */
   Span at(long epochSecond) {
     int i = Arrays.binarySearch(starts, epochSecond);

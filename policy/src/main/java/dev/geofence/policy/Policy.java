@@ -350,6 +350,24 @@ public final class Policy {
         Optional.empty());
   }
 
+  /**
+   * The first second (epoch seconds, UTC) of the stretch of time around {@code at} in which no rule
+   * of this policy starts or ends, so every decision is the same throughout; {@link Long#MIN_VALUE}
+   * when that stretch has no beginning. With {@link #unchangedUntil}, for callers that keep
+   * decisions.
+   */
+  public long unchangedFrom(Instant at) {
+    return table.spanStart(Objects.requireNonNull(at, "at").getEpochSecond());
+  }
+
+  /**
+   * The first second (epoch seconds, UTC) after that stretch; {@link Long#MAX_VALUE} when no rule
+   * starts or ends after {@code at}. See {@link #unchangedFrom}.
+   */
+  public long unchangedUntil(Instant at) {
+    return table.spanEnd(Objects.requireNonNull(at, "at").getEpochSecond());
+  }
+
   /** The highest tier's name: the first of {@link #tierNames()}. */
   public String highestTier() {
     return tierNames.get(0);

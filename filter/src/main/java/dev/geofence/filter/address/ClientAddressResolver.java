@@ -1,11 +1,11 @@
 package dev.geofence.filter.address;
 
 import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
+import dev.geofence.filter.address.KnownAddresses.Known;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -55,10 +55,14 @@ public final class ClientAddressResolver {
   /** Default {@link Builder#maxHops}. */
   public static final int DEFAULT_MAX_HOPS = 20;
 
+  /** Default {@link Builder#cacheSize}. */
+  public static final int DEFAULT_CACHE_SIZE = 4096;
+
   private final TrustedProxies trustedProxies;
   private final ProxyHeader header;
   private final int maxHeaderLength;
   private final int maxHops;
+  private final KnownAddresses cache; // null when off
 
   private ClientAddressResolver(Builder builder) {
     this.trustedProxies =
@@ -67,6 +71,8 @@ public final class ClientAddressResolver {
     this.maxHeaderLength =
         builder.maxHeaderLength == 0 ? DEFAULT_MAX_HEADER_LENGTH : builder.maxHeaderLength;
     this.maxHops = builder.maxHops == 0 ? DEFAULT_MAX_HOPS : builder.maxHops;
+    int cacheSize = builder.cacheSize < 0 ? DEFAULT_CACHE_SIZE : builder.cacheSize;
+    this.cache = cacheSize == 0 ? null : new KnownAddresses(cacheSize);
   }
 
   /**
@@ -88,7 +94,21 @@ public final class ClientAddressResolver {
    */
   public ClientAddress resolve(String peerAddress, Enumeration<String> headerLines) {
     Objects.requireNonNull(headerLines, "headerLines");
-    return resolve(peerAddress, headerLines.asIterator());
+    Known peer = peer(peerAddress);
+    if (peer == null || !peer.trusted || !headerLines.hasMoreElements()) {
+      return untrustedOrBad(peer, peerAddress);
+    }
+    String first = nonNull(headerLines.nextElement());
+    if (!headerLines.hasMoreElements()) {
+      return fromHeader(first, null, peer);
+    }
+    // Several lines: rare (most proxies append to one line), so a small list is fine here.
+    List<String> all = new ArrayList<>(4);
+    all.add(first);
+    while (headerLines.hasMoreElements()) {
+      all.add(nonNull(headerLines.nextElement()));
+    }
+    return fromHeader(null, all, peer);
   }
 
   /**
@@ -102,41 +122,50 @@ public final class ClientAddressResolver {
    */
   public ClientAddress resolve(String peerAddress, List<String> headerLines) {
     Objects.requireNonNull(headerLines, "headerLines");
-    return resolve(peerAddress, headerLines.iterator());
+    Known peer = peer(peerAddress);
+    if (peer == null || !peer.trusted || headerLines.isEmpty()) {
+      return untrustedOrBad(peer, peerAddress);
+    }
+    return headerLines.size() == 1
+        ? fromHeader(nonNull(headerLines.get(0)), null, peer)
+        : fromHeader(null, headerLines.stream().map(ClientAddressResolver::nonNull).toList(), peer);
   }
 
-  private ClientAddress resolve(String peerAddress, Iterator<String> lines) {
-    AddressParser parser = new AddressParser();
-    if (peerAddress == null
-        || !parser.parse(
+  /**
+   * Whether {@code peerAddress}, a TCP peer address as {@code getRemoteAddr()} gives it, is a
+   * trusted proxy: the test that decides whether its headers are believed. False for null or
+   * anything that is not an address literal. A repeated peer is answered from the cache.
+   */
+  public boolean trusts(String peerAddress) {
+    Known peer = peer(peerAddress);
+    return peer != null && peer.trusted;
+  }
+
+  private Known peer(String peerAddress) {
+    return peerAddress == null
+        ? null
+        : known(
             peerAddress,
             IpAddresses.skipSpaceForward(peerAddress, 0, peerAddress.length()),
             IpAddresses.skipSpaceBackward(peerAddress, 0, peerAddress.length()),
-            AddressParser.PORT)) {
-      return unresolvable(UnresolvableReason.BAD_PEER, null, null, peerAddress);
+            AddressParser.PORT);
+  }
+
+  /** The caller when the header is not read: the peer, or unresolvable if it is no address. */
+  private static ClientAddress untrustedOrBad(Known peer, String peerAddress) {
+    return peer == null
+        ? unresolvable(UnresolvableReason.BAD_PEER, null, null, peerAddress)
+        : peer.asPeer;
+  }
+
+  /** The caller named in the header sent by the trusted {@code peer}: one line or several. */
+  private ClientAddress fromHeader(String onlyLine, List<String> lines, Known peer) {
+    if (header.format() != ProxyHeader.Format.SINGLE_ADDRESS) {
+      return walk(onlyLine, lines, peer);
     }
-    long peerHigh = parser.hi;
-    long peerLow = parser.lo;
-    InetAddress peer = IpAddresses.toInetAddress(peerHigh, peerLow);
-    if (!trustedProxies.contains(peerHigh, peerLow) || !lines.hasNext()) {
-      return ClientAddress.fromPeer(peer);
-    }
-    String last = nonNull(lines.next());
-    if (!lines.hasNext()) {
-      return header.format() == ProxyHeader.Format.SINGLE_ADDRESS
-          ? single(last, parser, peer)
-          : walk(new String[] {last}, parser, peer);
-    }
-    if (header.format() == ProxyHeader.Format.SINGLE_ADDRESS) {
-      return unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer, null);
-    }
-    // Several lines: rare (most proxies append to one line), so a small list is fine here.
-    List<String> all = new ArrayList<>(4);
-    all.add(last);
-    while (lines.hasNext()) {
-      all.add(nonNull(lines.next()));
-    }
-    return walk(all.toArray(new String[0]), parser, peer);
+    return onlyLine != null
+        ? single(onlyLine, peer)
+        : unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer.address, null);
   }
 
   private static String nonNull(String line) {
@@ -144,60 +173,60 @@ public final class ClientAddressResolver {
   }
 
   /** A single-address header: one value, read whole. */
-  private ClientAddress single(String value, AddressParser parser, InetAddress peer) {
+  private ClientAddress single(String value, Known peer) {
     if (value.length() > maxHeaderLength) {
-      return unresolvable(UnresolvableReason.HEADER_TOO_LONG, header.name(), peer, null);
+      return unresolvable(UnresolvableReason.HEADER_TOO_LONG, header.name(), peer.address, null);
     }
     if (value.indexOf(',') >= 0) {
-      return unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer, value);
+      return unresolvable(UnresolvableReason.MULTIPLE_VALUES, header.name(), peer.address, value);
     }
-    UnresolvableReason reason = parseEntry(value, 0, value.length(), parser, AddressParser.PORT);
-    if (reason != null) {
-      return unresolvable(reason, header.name(), peer, value);
+    Object entry = entry(value, 0, value.length(), AddressParser.PORT);
+    if (entry instanceof UnresolvableReason reason) {
+      return unresolvable(reason, header.name(), peer.address, value);
     }
-    return ClientAddress.fromHeader(
-        IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
+    return ((Known) entry).viaHeader(header.name(), peer);
   }
 
   /**
    * Walks the entries of an address list or {@code Forwarded} header from the right, the last line
    * first; see the class comment. Lines are separate entries: a proxy that adds its own line never
-   * depends on how the line before it ends.
+   * depends on how the line before it ends. Either {@code onlyLine} (the usual single line) or
+   * {@code lines} is given.
    */
-  private ClientAddress walk(String[] lines, AddressParser parser, InetAddress peer) {
+  private ClientAddress walk(String onlyLine, List<String> lines, Known peer) {
     boolean forwarded = header.format() == ProxyHeader.Format.FORWARDED;
     int flags = forwarded ? AddressParser.PORT | AddressParser.OBFUSCATED_PORT : AddressParser.PORT;
     int walked = 0; // characters read so far, with one separator between entries
     int entries = 0;
-    for (int l = lines.length - 1; l >= 0; l--) {
-      String line = lines[l];
+    Known leftmost = null;
+    for (int l = onlyLine != null ? 0 : lines.size() - 1; l >= 0; l--) {
+      String line = onlyLine != null ? onlyLine : lines.get(l);
       int end = line.length();
       while (true) {
         if (++entries > maxHops) {
-          return unresolvable(UnresolvableReason.TOO_MANY_HOPS, header.name(), peer, line);
+          return unresolvable(UnresolvableReason.TOO_MANY_HOPS, header.name(), peer.address, line);
         }
         int budget = maxHeaderLength - walked;
-        long entry =
+        long range =
             forwarded
                 ? HeaderSyntax.forwardedElement(line, end, budget)
                 : HeaderSyntax.listEntry(line, end, budget);
-        if (entry < 0) {
-          return unresolvable(failure(entry), header.name(), peer, line);
+        if (range < 0) {
+          return unresolvable(failure(range), header.name(), peer.address, line);
         }
-        int start = HeaderSyntax.start(entry);
+        int start = HeaderSyntax.start(range);
         walked += end - start + 1;
-        long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : entry;
+        long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : range;
         if (value < 0) {
-          return unresolvable(failure(value), header.name(), peer, line);
+          return unresolvable(failure(value), header.name(), peer.address, line);
         }
-        UnresolvableReason reason =
-            parseEntry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), parser, flags);
-        if (reason != null) {
-          return unresolvable(reason, header.name(), peer, line);
+        Object entry = entry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), flags);
+        if (entry instanceof UnresolvableReason reason) {
+          return unresolvable(reason, header.name(), peer.address, line);
         }
-        if (!trustedProxies.contains(parser.hi, parser.lo)) {
-          return ClientAddress.fromHeader(
-              IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
+        leftmost = (Known) entry;
+        if (!leftmost.trusted) {
+          return leftmost.viaHeader(header.name(), peer);
         }
         if (start == 0) {
           break; // the line's left-most entry was a trusted proxy: go on with the line before
@@ -205,9 +234,8 @@ public final class ClientAddressResolver {
         end = start - 1; // the comma
       }
     }
-    // Every entry was a trusted proxy: the left-most, still in the parser, is the caller.
-    return ClientAddress.fromHeader(
-        IpAddresses.toInetAddress(parser.hi, parser.lo), header.name(), peer);
+    // Every entry was a trusted proxy: the left-most is the caller.
+    return leftmost.viaHeader(header.name(), peer);
   }
 
   private static UnresolvableReason failure(long code) {
@@ -223,9 +251,11 @@ public final class ClientAddressResolver {
     return UnresolvableReason.MALFORMED_ELEMENT;
   }
 
-  /** Parses one entry into {@code parser}; returns null if it is an address, else why it is not. */
-  private static UnresolvableReason parseEntry(
-      String text, int start, int end, AddressParser parser, int flags) {
+  /**
+   * One entry, {@code text[start, end)}: the {@link Known} address it is, or the {@link
+   * UnresolvableReason} why it is none.
+   */
+  private Object entry(String text, int start, int end, int flags) {
     int from = IpAddresses.skipSpaceForward(text, start, end);
     int to = IpAddresses.skipSpaceBackward(text, from, end);
     if (from == to) {
@@ -240,7 +270,33 @@ public final class ClientAddressResolver {
         && (to - from == 7 || text.charAt(from + 7) == ':')) {
       return UnresolvableReason.UNKNOWN_ENTRY;
     }
-    return parser.parse(text, from, to, flags) ? null : UnresolvableReason.UNPARSABLE_ENTRY;
+    Known known = known(text, from, to, flags);
+    return known != null ? known : UnresolvableReason.UNPARSABLE_ENTRY;
+  }
+
+  /** The address literal {@code text[from, to)}, from the cache or parsed; null if none. */
+  private Known known(String text, int from, int to, int flags) {
+    if (cache != null) {
+      Known hit = cache.get(text, from, to, flags);
+      if (hit != null) {
+        return hit;
+      }
+    }
+    AddressParser parser = new AddressParser();
+    if (!parser.parse(text, from, to, flags)) {
+      return null;
+    }
+    Known known =
+        new Known(
+            text.substring(from, to),
+            flags,
+            parser.hi,
+            parser.lo,
+            trustedProxies.contains(parser.hi, parser.lo));
+    if (cache != null) {
+      cache.put(known);
+    }
+    return known;
   }
 
   private static ClientAddress unresolvable(
@@ -304,8 +360,27 @@ public final class ClientAddressResolver {
     private ProxyHeader header;
     private int maxHeaderLength;
     private int maxHops;
+    private int cacheSize = -1;
 
     private Builder() {}
+
+    /**
+     * How many address literals to remember, so that a repeated caller or proxy is resolved without
+     * parsing or allocating (and the same {@link ClientAddress} is returned). Rounded up to a power
+     * of two, at most 1,048,576; 0 turns the cache off. Default: {@value
+     * ClientAddressResolver#DEFAULT_CACHE_SIZE}.
+     *
+     * @throws IllegalArgumentException if {@code entries} is negative
+     */
+    public Builder cacheSize(int entries) {
+      if (entries < 0) {
+        throw new IllegalArgumentException(
+            "cacheSize " + entries + " is negative; expected 0 (no cache) or more, such as 4096.");
+      }
+      requireUnset(this.cacheSize < 0, "cacheSize", this.cacheSize);
+      this.cacheSize = entries;
+      return this;
+    }
 
     /**
      * The proxies whose header is believed. Default: none, so the caller is always the TCP peer.

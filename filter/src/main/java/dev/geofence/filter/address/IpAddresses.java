@@ -1,5 +1,6 @@
 package dev.geofence.filter.address;
 
+import dev.geofence.filter.internal.Printable;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -84,6 +85,29 @@ public final class IpAddresses {
     return format(high(b), low(b));
   }
 
+  /**
+   * Formats an address given as its 4 or 16 bytes: dotted quad for 4, RFC 5952 for 16 (always in
+   * hexadecimal groups, also for an IPv4-mapped value). No look-up.
+   *
+   * @throws IllegalArgumentException if {@code bytes} is not 4 or 16 bytes long
+   */
+  public static String format(byte[] bytes) {
+    Objects.requireNonNull(bytes, "bytes");
+    if (bytes.length == 4) {
+      return (bytes[0] & 0xff)
+          + "."
+          + (bytes[1] & 0xff)
+          + "."
+          + (bytes[2] & 0xff)
+          + "."
+          + (bytes[3] & 0xff);
+    }
+    if (bytes.length != 16) {
+      throw new IllegalArgumentException("An address has 4 or 16 bytes; got " + bytes.length + ".");
+    }
+    return formatIpv6(toLong(bytes, 0), toLong(bytes, 8));
+  }
+
   static String format(long hi, long lo) {
     if (AddressParser.isMapped(hi, lo)) {
       return ((lo >>> 24) & 0xff)
@@ -94,6 +118,11 @@ public final class IpAddresses {
           + "."
           + (lo & 0xff);
     }
+    return formatIpv6(hi, lo);
+  }
+
+  /** RFC 5952: lower case, no leading zeros, the longest run of 2+ zero groups as {@code ::}. */
+  private static String formatIpv6(long hi, long lo) {
     int[] g = new int[8];
     for (int i = 0; i < 4; i++) {
       g[i] = (int) ((hi >>> (48 - 16 * i)) & 0xffff);
@@ -179,15 +208,9 @@ public final class IpAddresses {
     return c == ' ' || c == '\t';
   }
 
-  /** Text safe to put in a message or a log line: control characters (CR, LF, ...) become '?'. */
+  /** Text safe to put in a message or a log line: control characters become '?'. */
   static String printable(CharSequence text) {
-    int max = Math.min(text.length(), 200);
-    StringBuilder out = new StringBuilder(max + 3);
-    for (int i = 0; i < max; i++) {
-      char c = text.charAt(i);
-      out.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return max < text.length() ? out.append("...").toString() : out.toString();
+    return Printable.of(text, 200);
   }
 
   private static long toUnsignedInt(byte[] b, int offset) {

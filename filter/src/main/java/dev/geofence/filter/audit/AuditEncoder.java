@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonEncoding;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.geofence.filter.internal.Printable;
 import dev.geofence.policy.ModelIds;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,10 +40,6 @@ final class AuditEncoder {
   // No separator between root values: one generator writes line after line into the reset buffer.
   private static final JsonFactory JSON =
       new JsonFactoryBuilder().rootValueSeparator((String) null).build();
-  private static final String[] ALLOWED = {"access", "allowed"};
-  private static final String[] CHANGED = {"access", "allowed", "change"};
-  private static final String[] DENIED = {"access", "denied"};
-  private static final String[] ERROR = {"error"};
 
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
   private final UtcMillis millis = new UtcMillis();
@@ -68,12 +65,12 @@ final class AuditEncoder {
       g.writeString("web");
       g.writeEndArray();
       g.writeArrayFieldStart("type");
-      for (String type : eventTypes(r.action())) {
+      for (String type : r.action().eventTypes()) {
         g.writeString(type);
       }
       g.writeEndArray();
-      g.writeStringField("action", r.action());
-      g.writeStringField("outcome", outcome(r.action()));
+      g.writeStringField("action", r.action().label());
+      g.writeStringField("outcome", r.action().outcome());
       text(g, "reason", r.reason(), MAX_REASON);
       g.writeStringField("dataset", "geofence.audit");
       g.writeEndObject();
@@ -193,7 +190,7 @@ final class AuditEncoder {
   byte[] encodeRecordsLost(
       Instant now,
       long count,
-      Map<String, Long> byAction,
+      Map<AuditAction, Long> byAction,
       Instant since,
       String reason,
       Optional<Chain> chain) {
@@ -210,8 +207,8 @@ final class AuditEncoder {
       g.writeObjectFieldStart("geofence");
       g.writeObjectFieldStart("lost");
       g.writeNumberField("count", count);
-      for (Map.Entry<String, Long> e : byAction.entrySet()) {
-        g.writeNumberField(e.getKey(), e.getValue());
+      for (Map.Entry<AuditAction, Long> e : byAction.entrySet()) {
+        g.writeNumberField(e.getKey().label(), e.getValue());
       }
       writeTime(g, "since", since);
       g.writeEndObject();
@@ -376,32 +373,6 @@ final class AuditEncoder {
     }
   }
 
-  /** The ECS event types of an action; a shared array, not to be modified. */
-  static String[] eventTypes(String action) {
-    switch (action) {
-      case AuditRecord.ALLOW:
-        return ALLOWED;
-      case AuditRecord.SUBSTITUTE:
-        return CHANGED;
-      case AuditRecord.BLOCK:
-        return DENIED;
-      default:
-        return ERROR;
-    }
-  }
-
-  static String outcome(String action) {
-    switch (action) {
-      case AuditRecord.ALLOW:
-      case AuditRecord.SUBSTITUTE:
-        return "success";
-      case AuditRecord.BLOCK:
-        return "failure";
-      default:
-        return "unknown";
-    }
-  }
-
   /** The path without query string, fragment or path parameters (which may hold session ids). */
   static String pathOnly(String path) {
     for (int i = 0; i < path.length(); i++) {
@@ -419,29 +390,6 @@ final class AuditEncoder {
    * is nothing to change, which is the common case.
    */
   static String clean(String value, int max) {
-    int length = value.length();
-    boolean dirty = length > max;
-    for (int i = 0; i < length && !dirty; i++) {
-      dirty = isControl(value.charAt(i));
-    }
-    if (!dirty) {
-      return value;
-    }
-    StringBuilder out = new StringBuilder(Math.min(length, max));
-    for (int i = 0; i < length && out.length() < max; i++) {
-      char c = value.charAt(i);
-      if (isControl(c)) {
-        continue;
-      }
-      if (Character.isHighSurrogate(c) && out.length() + 1 >= max) {
-        break;
-      }
-      out.append(c);
-    }
-    return out.toString();
-  }
-
-  private static boolean isControl(char c) {
-    return c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == '\u2028' || c == '\u2029';
+    return Printable.withoutControls(value, max);
   }
 }

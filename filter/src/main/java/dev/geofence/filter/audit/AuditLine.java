@@ -38,7 +38,7 @@ record AuditLine(
   }
 
   boolean isDecision() {
-    return AuditRecord.ACTIONS.contains(action);
+    return AuditAction.fromLabel(action).isPresent();
   }
 
   boolean isRestart() {

@@ -2,7 +2,7 @@ package dev.geofence.filter.audit;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,14 +33,14 @@ public final class AuditLog implements AutoCloseable {
   private final List<AuditSink> sinks;
   private final IpPrivacy privacy;
   private final AuditScope scope;
-  private final Map<String, OverflowPolicy> overflow;
+  private final Map<AuditAction, OverflowPolicy> overflow;
   private final Duration waitTimeout;
 
   private AuditLog(Builder b) {
     this.sinks = List.copyOf(b.sinks);
     this.privacy = b.privacy;
     this.scope = b.scope;
-    this.overflow = Map.copyOf(b.overflow);
+    this.overflow = new EnumMap<>(b.overflow);
     this.waitTimeout = b.waitTimeout;
   }
 
@@ -89,7 +89,7 @@ public final class AuditLog implements AutoCloseable {
    * Whether a record of this action and monitor flag would be kept; lets a caller skip building a
    * record the scope drops anyway. {@link #record} checks the scope again, so asking is optional.
    */
-  public boolean keeps(String action, boolean monitor) {
+  public boolean keeps(AuditAction action, boolean monitor) {
     return scope.includes(action, monitor);
   }
 
@@ -103,13 +103,8 @@ public final class AuditLog implements AutoCloseable {
   }
 
   /** The overflow policy in force for an action. */
-  public OverflowPolicy overflow(String action) {
-    OverflowPolicy policy = overflow.get(action);
-    if (policy == null) {
-      throw new IllegalArgumentException(
-          "action '" + action + "' is not known; expected one of allow, substitute, block, error");
-    }
-    return policy;
+  public OverflowPolicy overflow(AuditAction action) {
+    return overflow.get(Objects.requireNonNull(action, "action"));
   }
 
   /** Closes every sink, each flushing what it has queued. */
@@ -132,13 +127,13 @@ public final class AuditLog implements AutoCloseable {
     private final List<AuditSink> sinks = new ArrayList<>();
     private IpPrivacy privacy = IpPrivacy.full();
     private AuditScope scope = AuditScope.ALL;
-    private final Map<String, OverflowPolicy> overflow =
-        new HashMap<>(
+    private final Map<AuditAction, OverflowPolicy> overflow =
+        new EnumMap<>(
             Map.of(
-                AuditRecord.ALLOW, OverflowPolicy.DROP,
-                AuditRecord.SUBSTITUTE, OverflowPolicy.WAIT,
-                AuditRecord.BLOCK, OverflowPolicy.WAIT,
-                AuditRecord.ERROR, OverflowPolicy.WAIT));
+                AuditAction.ALLOW, OverflowPolicy.DROP,
+                AuditAction.SUBSTITUTE, OverflowPolicy.WAIT,
+                AuditAction.BLOCK, OverflowPolicy.WAIT,
+                AuditAction.ERROR, OverflowPolicy.WAIT));
     private Duration waitTimeout = Duration.ofSeconds(2);
 
     private Builder() {}
@@ -165,18 +160,10 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
-    /**
-     * The overflow policy for one action ({@code allow}, {@code substitute}, {@code block}, {@code
-     * error}). Defaults: DROP for allow, WAIT for the others.
-     */
-    public Builder overflow(String action, OverflowPolicy policy) {
+    /** The overflow policy for one action. Defaults: DROP for allow, WAIT for the others. */
+    public Builder overflow(AuditAction action, OverflowPolicy policy) {
+      Objects.requireNonNull(action, "action");
       Objects.requireNonNull(policy, "policy");
-      if (!AuditRecord.ACTIONS.contains(action)) {
-        throw new IllegalArgumentException(
-            "action '"
-                + action
-                + "' is not known; expected one of allow, substitute, block, error");
-      }
       overflow.put(action, policy);
       return this;
     }
@@ -184,7 +171,7 @@ public final class AuditLog implements AutoCloseable {
     /** The same overflow policy for every action. */
     public Builder overflowAll(OverflowPolicy policy) {
       Objects.requireNonNull(policy, "policy");
-      for (String action : AuditRecord.ACTIONS) {
+      for (AuditAction action : AuditAction.values()) {
         overflow.put(action, policy);
       }
       return this;

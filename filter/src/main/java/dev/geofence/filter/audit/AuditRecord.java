@@ -18,14 +18,14 @@ import java.util.Set;
  *
  * <pre>{@code
  * AuditRecord record = AuditRecord.builder()
- *     .timestamp(now).action(AuditRecord.BLOCK).reason("country is sanctioned")
+ *     .timestamp(now).action(AuditAction.BLOCK).reason("country is sanctioned")
  *     .ruleName("sanctioned").sourceIp(client).country("IR")
  *     .httpMethod("POST").urlPath("/v1/chat/completions").statusCode(451)
  *     .build();
  * }</pre>
  *
  * @param timestamp when the request was decided
- * @param action one of {@link #ALLOW}, {@link #SUBSTITUTE}, {@link #BLOCK}, {@link #ERROR}
+ * @param action what the geo-fence did with the request
  * @param reason a sentence saying why, for people reading the trail
  * @param ruleName the policy rule that decided
  * @param sourceIp the client address the decision was made for; empty when unknown
@@ -57,7 +57,7 @@ import java.util.Set;
  */
 public record AuditRecord(
     Instant timestamp,
-    String action,
+    AuditAction action,
     String reason,
     String ruleName,
     Optional<InetAddress> sourceIp,
@@ -86,25 +86,10 @@ public record AuditRecord(
     boolean monitor,
     String addressUnresolvable) {
 
-  /** The request went through unchanged. */
-  public static final String ALLOW = "allow";
-
-  /** The request went through with a smaller model than the one asked for. */
-  public static final String SUBSTITUTE = "substitute";
-
-  /** The request was refused. */
-  public static final String BLOCK = "block";
-
-  /** No decision could be made (for example the database or policy failed). */
-  public static final String ERROR = "error";
-
-  /** The four decision actions, in the order reports list them. */
-  static final java.util.List<String> ACTIONS = java.util.List.of(ALLOW, SUBSTITUTE, BLOCK, ERROR);
-
   /** Normalises nulls to empty values and checks the action, status code and duration. */
   public AuditRecord {
     Objects.requireNonNull(timestamp, "timestamp");
-    action = checkAction(action);
+    Objects.requireNonNull(action, "action");
     reason = orEmpty(reason);
     ruleName = orEmpty(ruleName);
     sourceIp = Objects.requireNonNullElse(sourceIp, Optional.empty());
@@ -157,20 +142,8 @@ public record AuditRecord(
     return isNotable(action, monitor);
   }
 
-  static boolean isNotable(String action, boolean monitor) {
-    return monitor || !ALLOW.equals(action);
-  }
-
-  private static String checkAction(String action) {
-    if (action != null) {
-      for (String known : ACTIONS) {
-        if (known.equals(action)) {
-          return known;
-        }
-      }
-    }
-    throw new IllegalArgumentException(
-        "action '" + action + "' is not known; expected one of allow, substitute, block, error");
+  static boolean isNotable(AuditAction action, boolean monitor) {
+    return monitor || action.isNotable();
   }
 
   private static int checkStatus(int statusCode) {
@@ -201,7 +174,7 @@ public record AuditRecord(
    */
   public static final class Builder {
     private Instant timestamp = Instant.now();
-    private String action;
+    private AuditAction action;
     private String reason;
     private String ruleName;
     private InetAddress sourceIp;
@@ -270,9 +243,9 @@ public record AuditRecord(
       return this;
     }
 
-    /** One of {@code allow}, {@code substitute}, {@code block}, {@code error}; required. */
-    public Builder action(String action) {
-      this.action = checkAction(action);
+    /** What the geo-fence did with the request; required. */
+    public Builder action(AuditAction action) {
+      this.action = Objects.requireNonNull(action, "action");
       return this;
     }
 

@@ -70,17 +70,13 @@ public final class AuditReport {
       return allow + substitute + block + error;
     }
 
-    Row plus(String action) {
-      switch (action) {
-        case AuditRecord.ALLOW:
-          return new Row(key, allow + 1, substitute, block, error);
-        case AuditRecord.SUBSTITUTE:
-          return new Row(key, allow, substitute + 1, block, error);
-        case AuditRecord.BLOCK:
-          return new Row(key, allow, substitute, block + 1, error);
-        default:
-          return new Row(key, allow, substitute, block, error + 1);
-      }
+    Row plus(AuditAction action) {
+      return switch (action) {
+        case ALLOW -> new Row(key, allow + 1, substitute, block, error);
+        case SUBSTITUTE -> new Row(key, allow, substitute + 1, block, error);
+        case BLOCK -> new Row(key, allow, substitute, block + 1, error);
+        case ERROR -> new Row(key, allow, substitute, block, error + 1);
+      };
     }
   }
 
@@ -144,14 +140,13 @@ public final class AuditReport {
             if (AuditEncoder.RECORDS_LOST.equals(line.action())) {
               lost[0] += line.lostCount();
             }
-            if (!line.isDecision()) {
+            Optional<AuditAction> decided = AuditAction.fromLabel(line.action());
+            if (decided.isEmpty()) {
               return;
             }
+            AuditAction action = decided.get();
             String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
-            rows.merge(
-                key,
-                new Row(key, 0, 0, 0, 0).plus(line.action()),
-                (old, one) -> old.plus(line.action()));
+            rows.merge(key, new Row(key, 0, 0, 0, 0).plus(action), (old, one) -> old.plus(action));
             range[0] = range[0] == null || time.get().isBefore(range[0]) ? time.get() : range[0];
             range[1] = range[1] == null || time.get().isAfter(range[1]) ? time.get() : range[1];
           });

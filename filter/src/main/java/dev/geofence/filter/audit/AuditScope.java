@@ -11,7 +11,7 @@ public enum AuditScope {
     return includes(record.action(), record.monitor());
   }
 
-  boolean includes(String action, boolean monitor) {
+  boolean includes(AuditAction action, boolean monitor) {
     return this == ALL || AuditRecord.isNotable(action, monitor);
   }
 }

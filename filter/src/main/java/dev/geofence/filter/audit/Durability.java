@@ -1,5 +1,6 @@
 package dev.geofence.filter.audit;
 
+import dev.geofence.filter.internal.Durations;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -46,12 +47,32 @@ public final class Durability {
     return new Durability(interval);
   }
 
-  boolean isEachRecord() {
+  /**
+   * Reads a durability as settings write it: {@code each-record}, or an interval between forces
+   * such as {@code 1s}, {@code 250ms} or {@code PT1S}.
+   *
+   * @throws IllegalArgumentException saying what is accepted
+   */
+  public static Durability parse(String text) {
+    Objects.requireNonNull(text, "text");
+    if (text.trim().equalsIgnoreCase("each-record")) {
+      return eachRecord();
+    }
+    try {
+      return every(Durations.parse(text));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "'" + text + "' is not a durability; expected each-record or an interval such as 1s.", e);
+    }
+  }
+
+  /** Whether every record is forced before its waiting request is released. */
+  public boolean isEachRecord() {
     return interval.isZero();
   }
 
   /** The interval between forces; zero for {@link #eachRecord()}. */
-  Duration interval() {
+  public Duration interval() {
     return interval;
   }
 

@@ -1,5 +1,6 @@
 package dev.geofence.filter.audit;
 
+import dev.geofence.filter.address.IpAddresses;
 import java.net.InetAddress;
 import java.security.GeneralSecurityException;
 import java.util.HexFormat;
@@ -102,59 +103,16 @@ public final class IpPrivacy {
     byte[] bytes = address.getAddress();
     switch (mode) {
       case FULL:
-        return format(bytes);
+        return IpAddresses.format(bytes);
       case TRUNCATED:
         int keep = bytes.length == 4 ? 3 : 6;
         for (int i = keep; i < bytes.length; i++) {
           bytes[i] = 0;
         }
-        return format(bytes);
+        return IpAddresses.format(bytes);
       default:
         return HexFormat.of().formatHex(mac.get().doFinal(bytes));
     }
-  }
-
-  /** Dotted quad for IPv4, RFC 5952 text (lower case, longest zero run compressed) for IPv6. */
-  static String format(byte[] bytes) {
-    if (bytes.length == 4) {
-      return (bytes[0] & 0xff)
-          + "."
-          + (bytes[1] & 0xff)
-          + "."
-          + (bytes[2] & 0xff)
-          + "."
-          + (bytes[3] & 0xff);
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-    }
-    int bestStart = -1;
-    int bestLength = 1; // RFC 5952 4.2.2: a single zero group is not compressed
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > bestLength) {
-        bestStart = i;
-        bestLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder(39);
-    for (int i = 0; i < 8; i++) {
-      if (i == bestStart) {
-        text.append("::");
-        i += bestLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.toString();
   }
 
   private static Mac newMac(SecretKeySpec spec) {

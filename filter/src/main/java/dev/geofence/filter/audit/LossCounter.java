@@ -1,7 +1,7 @@
 package dev.geofence.filter.audit;
 
 import java.time.Instant;
-import java.util.LinkedHashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,9 +12,9 @@ import java.util.Optional;
 final class LossCounter {
 
   /** Losses not yet reported: how many, per action, since when, and why the first one happened. */
-  record Pending(long count, Map<String, Long> byAction, Instant since, String reason) {}
+  record Pending(long count, Map<AuditAction, Long> byAction, Instant since, String reason) {}
 
-  private final long[] byAction = new long[AuditRecord.ACTIONS.size()];
+  private final long[] byAction = new long[AuditAction.values().length];
   private long pending;
   private long total;
   private Instant since;
@@ -25,8 +25,8 @@ final class LossCounter {
    *
    * @return true when this loss starts a new episode (nothing was pending), so it should be logged
    */
-  synchronized boolean add(String action, Instant now, String why) {
-    byAction[AuditRecord.ACTIONS.indexOf(action)]++;
+  synchronized boolean add(AuditAction action, Instant now, String why) {
+    byAction[action.ordinal()]++;
     total++;
     if (pending++ == 0) {
       since = now;
@@ -40,10 +40,10 @@ final class LossCounter {
     if (pending == 0) {
       return Optional.empty();
     }
-    Map<String, Long> counts = new LinkedHashMap<>();
+    Map<AuditAction, Long> counts = new EnumMap<>(AuditAction.class);
     for (int i = 0; i < byAction.length; i++) {
       if (byAction[i] > 0) {
-        counts.put(AuditRecord.ACTIONS.get(i), byAction[i]);
+        counts.put(AuditAction.values()[i], byAction[i]);
       }
     }
     return Optional.of(new Pending(pending, counts, since, reason));
@@ -53,7 +53,7 @@ final class LossCounter {
   synchronized void reported(Pending reported) {
     pending -= reported.count();
     for (int i = 0; i < byAction.length; i++) {
-      byAction[i] -= reported.byAction().getOrDefault(AuditRecord.ACTIONS.get(i), 0L);
+      byAction[i] -= reported.byAction().getOrDefault(AuditAction.values()[i], 0L);
     }
     if (pending == 0) {
       since = null;

@@ -28,4 +28,12 @@ public enum AnonymizerFlag {
   public String field() {
     return field;
   }
+
+  /**
+   * The name the audit trail, the {@code lookup} command and {@code explain} write: the field
+   * without {@code is_}, e.g. {@code tor_exit_node}.
+   */
+  public String label() {
+    return field.substring(3);
+  }
 }

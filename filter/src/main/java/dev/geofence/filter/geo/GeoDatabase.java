@@ -7,7 +7,7 @@ import com.maxmind.db.ClosedDatabaseException;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabaseException.Reason;
 import dev.geofence.filter.geo.OpenDatabase.Role;
-import dev.geofence.filter.reload.FileWatcher;
+import dev.geofence.filter.internal.reload.FileWatcher;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.geofence.filter.geo;
 
+import dev.geofence.policy.Origin;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
@@ -7,25 +8,14 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The answer to one lookup. Immutable; collections are unmodifiable copies and never null.
+ * The answer to one lookup, and the {@link Origin} the region policy is given for it. Immutable;
+ * collections are unmodifiable copies and never null.
  *
- * @param status whether the address was found, not found, or the data was unavailable
- * @param country where the address is used, ISO 3166-1 alpha-2 upper case ({@code "DE"}); may be
- *     empty even when found (some networks only have a registered country)
- * @param registeredCountry where the network is registered, ISO 3166-1 alpha-2
- * @param representedCountry the country its users represent (e.g. a military base abroad)
- * @param subdivisions ISO 3166-2 codes in full ({@code "UA-43"}), most general first
- * @param anonymizer anonymizer flags from the anonymous-IP database or the record's traits
- * @param network the matched network in CIDR form, e.g. {@code "192.0.2.0/24"}
+ * <p>The origin is computed once, when the result is made: a cached result costs nothing more per
+ * request. An {@link Status#UNAVAILABLE} result has an unknown origin; so does a result without any
+ * country.
  */
-public record GeoResult(
-    Status status,
-    Optional<String> country,
-    Optional<String> registeredCountry,
-    Optional<String> representedCountry,
-    List<String> subdivisions,
-    Set<AnonymizerFlag> anonymizer,
-    Optional<String> network) {
+public final class GeoResult {
 
   /** Outcome of a lookup. */
   public enum Status {
@@ -56,15 +46,51 @@ public record GeoResult(
           Set.of(),
           Optional.empty());
 
-  /** Validates and copies; a null collection or Optional is rejected. */
-  public GeoResult {
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(country, "country");
-    Objects.requireNonNull(registeredCountry, "registeredCountry");
-    Objects.requireNonNull(representedCountry, "representedCountry");
-    Objects.requireNonNull(network, "network");
-    subdivisions = List.copyOf(subdivisions);
-    anonymizer = anonymizer.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(anonymizer));
+  private final Status status;
+  private final Optional<String> country;
+  private final Optional<String> registeredCountry;
+  private final Optional<String> representedCountry;
+  private final List<String> subdivisions;
+  private final Set<AnonymizerFlag> anonymizer;
+  private final Optional<String> network;
+  private final Origin origin;
+
+  /**
+   * Validates and copies; a null collection or Optional is rejected.
+   *
+   * @param status whether the address was found, not found, or the data was unavailable
+   * @param country where the address is used, ISO 3166-1 alpha-2 upper case ({@code "DE"}); may be
+   *     empty even when found (some networks only have a registered country)
+   * @param registeredCountry where the network is registered, ISO 3166-1 alpha-2
+   * @param representedCountry the country its users represent (e.g. a military base abroad)
+   * @param subdivisions ISO 3166-2 codes in full ({@code "UA-43"}), most general first
+   * @param anonymizer anonymizer flags from the anonymous-IP database or the record's traits
+   * @param network the matched network in CIDR form, e.g. {@code "192.0.2.0/24"}
+   */
+  public GeoResult(
+      Status status,
+      Optional<String> country,
+      Optional<String> registeredCountry,
+      Optional<String> representedCountry,
+      List<String> subdivisions,
+      Set<AnonymizerFlag> anonymizer,
+      Optional<String> network) {
+    this.status = Objects.requireNonNull(status, "status");
+    this.country = Objects.requireNonNull(country, "country");
+    this.registeredCountry = Objects.requireNonNull(registeredCountry, "registeredCountry");
+    this.representedCountry = Objects.requireNonNull(representedCountry, "representedCountry");
+    this.network = Objects.requireNonNull(network, "network");
+    this.subdivisions = List.copyOf(subdivisions);
+    this.anonymizer = anonymizer.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(anonymizer));
+    this.origin =
+        status == Status.UNAVAILABLE
+            ? Origin.unknown()
+            : new Origin(
+                country.orElse(null),
+                registeredCountry.orElse(null),
+                representedCountry.orElse(null),
+                this.subdivisions,
+                !this.anonymizer.isEmpty());
   }
 
   /** The shared result for an address the database has no record for. */
@@ -75,6 +101,46 @@ public record GeoResult(
   /** The shared result for when no database can answer. */
   public static GeoResult unavailable() {
     return UNAVAILABLE;
+  }
+
+  /** Whether the address was found, not found, or the data was unavailable. */
+  public Status status() {
+    return status;
+  }
+
+  /** Where the address is used, ISO 3166-1 alpha-2 upper case; may be empty even when found. */
+  public Optional<String> country() {
+    return country;
+  }
+
+  /** Where the network is registered, ISO 3166-1 alpha-2. */
+  public Optional<String> registeredCountry() {
+    return registeredCountry;
+  }
+
+  /** The country the address's users represent (e.g. a military base abroad). */
+  public Optional<String> representedCountry() {
+    return representedCountry;
+  }
+
+  /** ISO 3166-2 codes in full ({@code "UA-43"}), most general first. */
+  public List<String> subdivisions() {
+    return subdivisions;
+  }
+
+  /** Anonymizer flags from the anonymous-IP database or the record's traits. */
+  public Set<AnonymizerFlag> anonymizer() {
+    return anonymizer;
+  }
+
+  /** The matched network in CIDR form, e.g. {@code "192.0.2.0/24"}. */
+  public Optional<String> network() {
+    return network;
+  }
+
+  /** What the region policy is given for this result. */
+  public Origin origin() {
+    return origin;
   }
 
   /** Returns true if the status is {@link Status#FOUND}. */
@@ -91,5 +157,42 @@ public record GeoResult(
   GeoResult withAnonymizer(Set<AnonymizerFlag> flags) {
     return new GeoResult(
         status, country, registeredCountry, representedCountry, subdivisions, flags, network);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GeoResult other
+        && status == other.status
+        && country.equals(other.country)
+        && registeredCountry.equals(other.registeredCountry)
+        && representedCountry.equals(other.representedCountry)
+        && subdivisions.equals(other.subdivisions)
+        && anonymizer.equals(other.anonymizer)
+        && network.equals(other.network);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(
+        status, country, registeredCountry, representedCountry, subdivisions, anonymizer, network);
+  }
+
+  @Override
+  public String toString() {
+    return "GeoResult[status="
+        + status
+        + ", country="
+        + country
+        + ", registeredCountry="
+        + registeredCountry
+        + ", representedCountry="
+        + representedCountry
+        + ", subdivisions="
+        + subdivisions
+        + ", anonymizer="
+        + anonymizer
+        + ", network="
+        + network
+        + "]";
   }
 }

@@ -8,6 +8,7 @@ import com.maxmind.db.Metadata;
 import com.maxmind.db.Network;
 import com.maxmind.db.Networks;
 import com.maxmind.db.Reader;
+import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabaseException.Reason;
 import java.io.Closeable;
@@ -348,44 +349,7 @@ final class OpenDatabase implements Closeable {
       int keep = Math.max(0, Math.min(8, prefix - 8 * i));
       bytes[i] &= (byte) (0xFF00 >>> keep);
     }
-    if (bytes.length == 4) {
-      StringBuilder text = new StringBuilder(18);
-      for (int i = 0; i < 4; i++) {
-        text.append(bytes[i] & 0xFF).append(i < 3 ? '.' : '/');
-      }
-      return text.append(prefix).toString();
-    }
-    int[] groups = new int[8];
-    for (int i = 0; i < 8; i++) {
-      groups[i] = ((bytes[2 * i] & 0xFF) << 8) | (bytes[2 * i + 1] & 0xFF);
-    }
-    // RFC 5952: the longest run of two or more zero groups becomes "::".
-    int runStart = -1;
-    int runLength = 1;
-    for (int i = 0; i < 8; ) {
-      int j = i;
-      while (j < 8 && groups[j] == 0) {
-        j++;
-      }
-      if (j - i > runLength) {
-        runStart = i;
-        runLength = j - i;
-      }
-      i = j == i ? i + 1 : j;
-    }
-    StringBuilder text = new StringBuilder(44);
-    for (int i = 0; i < 8; i++) {
-      if (i == runStart) {
-        text.append("::");
-        i += runLength - 1;
-        continue;
-      }
-      if (text.length() > 0 && text.charAt(text.length() - 1) != ':') {
-        text.append(':');
-      }
-      text.append(Integer.toHexString(groups[i]));
-    }
-    return text.append('/').append(prefix).toString();
+    return IpAddresses.format(bytes) + '/' + prefix;
   }
 
   private static Object field(Map<?, ?> map, String[] path) {

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -78,7 +79,10 @@ class AuditEncoderTest {
     AuditEncoder reused = new AuditEncoder();
     AuditRecord block = full();
     AuditRecord allow =
-        block.toBuilder().action("allow").timestamp(AuditFixtures.T0.plusSeconds(86_400)).build();
+        block.toBuilder()
+            .action(AuditAction.ALLOW)
+            .timestamp(AuditFixtures.T0.plusSeconds(86_400))
+            .build();
     Optional<AuditEncoder.Chain> chain = Optional.of(new AuditEncoder.Chain(7, "c".repeat(64)));
 
     for (AuditRecord r : new AuditRecord[] {block, allow, block}) {
@@ -110,7 +114,8 @@ class AuditEncoderTest {
 
   @Test
   void leavesOutWhatIsNotKnown() {
-    AuditRecord bare = AuditRecord.builder().timestamp(AuditFixtures.T0).action("allow").build();
+    AuditRecord bare =
+        AuditRecord.builder().timestamp(AuditFixtures.T0).action(AuditAction.ALLOW).build();
     JsonNode j = parse(bare.toJson(IpPrivacy.full()));
 
     assertThat(j.has("rule")).isFalse();
@@ -168,21 +173,22 @@ class AuditEncoderTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"allow", "substitute", "block", "error"})
-  void everyActionValidatesAgainstTheSchema(String action) {
+  @EnumSource(AuditAction.class)
+  void everyActionValidatesAgainstTheSchema(AuditAction action) {
     String line =
         full().toBuilder().action(action).monitor(true).build().toJson(IpPrivacy.truncated());
     assertThat(violations(line)).isEmpty();
-    assertThat(parse(line).at("/event/outcome").asText()).isEqualTo(AuditEncoder.outcome(action));
+    assertThat(parse(line).at("/event/action").asText()).isEqualTo(action.label());
+    assertThat(parse(line).at("/event/outcome").asText()).isEqualTo(action.outcome());
   }
 
   @Test
   void chainedAndMetaLinesValidateAgainstTheSchema() {
     AuditEncoder encoder = new AuditEncoder();
     AuditEncoder.Chain chain = new AuditEncoder.Chain(7, "c".repeat(64));
-    Map<String, Long> byAction = new LinkedHashMap<>();
-    byAction.put("allow", 3L);
-    byAction.put("block", 1L);
+    Map<AuditAction, Long> byAction = new LinkedHashMap<>();
+    byAction.put(AuditAction.ALLOW, 3L);
+    byAction.put(AuditAction.BLOCK, 1L);
 
     String chained =
         new String(

@@ -64,7 +64,7 @@ final class AuditFixtures {
   static AuditRecord full() {
     return AuditRecord.builder()
         .timestamp(T0)
-        .action(AuditRecord.BLOCK)
+        .action(AuditAction.BLOCK)
         .reason("country is sanctioned")
         .ruleName("sanctioned")
         .sourceIp(ip("203.0.113.77"))
@@ -97,7 +97,7 @@ final class AuditFixtures {
   static AuditRecord simple(String action, String requestId) {
     return AuditRecord.builder()
         .timestamp(T0)
-        .action(action)
+        .action(AuditAction.fromLabel(action).orElseThrow())
         .ruleName("r")
         .country("DE")
         .sourceIp(ip("198.51.100.9"))

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.geofence.filter.audit.AuditSink.Delivery;
+import dev.geofence.filter.micrometer.AuditMetrics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +30,7 @@ class AuditLogTest {
 
     @Override
     public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
-      seen.add(record.action() + (wait.isZero() ? ":drop" : ":wait"));
+      seen.add(record.action().label() + (wait.isZero() ? ":drop" : ":wait"));
       return Delivery.WRITTEN;
     }
 
@@ -46,12 +47,12 @@ class AuditLogTest {
   void defaultsHoldBlocksSubstitutionsAndErrorsButNotAllows() {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).build();
-    for (String action : AuditRecord.ACTIONS) {
-      log.record(simple(action, "x"));
+    for (AuditAction action : AuditAction.values()) {
+      log.record(simple(action.label(), "x"));
     }
     assertThat(sink.seen)
         .containsExactly("allow:drop", "substitute:wait", "block:wait", "error:wait");
-    assertThat(log.overflow("allow")).isEqualTo(OverflowPolicy.DROP);
+    assertThat(log.overflow(AuditAction.ALLOW)).isEqualTo(OverflowPolicy.DROP);
   }
 
   @Test
@@ -60,8 +61,8 @@ class AuditLogTest {
     AuditLog log =
         AuditLog.builder()
             .sink(sink)
-            .overflow("allow", OverflowPolicy.WAIT)
-            .overflow("block", OverflowPolicy.DROP)
+            .overflow(AuditAction.ALLOW, OverflowPolicy.WAIT)
+            .overflow(AuditAction.BLOCK, OverflowPolicy.DROP)
             .build();
     log.record(simple("allow", "x"));
     log.record(simple("block", "x"));
@@ -70,19 +71,19 @@ class AuditLogTest {
 
   @ParameterizedTest
   @CsvSource({
-    "allow, false, SKIPPED",
-    "allow, true, WRITTEN",
-    "substitute, false, WRITTEN",
-    "block, false, WRITTEN",
-    "error, false, WRITTEN",
+    "ALLOW, false, SKIPPED",
+    "ALLOW, true, WRITTEN",
+    "SUBSTITUTE, false, WRITTEN",
+    "BLOCK, false, WRITTEN",
+    "ERROR, false, WRITTEN",
   })
   void notableScopeKeepsBlocksSubstitutionsErrorsAndMonitorRules(
-      String action, boolean monitor, Delivery expected) {
+      AuditAction action, boolean monitor, Delivery expected) {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).scope(AuditScope.NOTABLE).build();
 
     assertThat(log.keeps(action, monitor)).isEqualTo(expected != Delivery.SKIPPED);
-    assertThat(log.record(simple(action, "x").toBuilder().monitor(monitor).build()))
+    assertThat(log.record(simple(action.label(), "x").toBuilder().monitor(monitor).build()))
         .isEqualTo(expected);
     assertThat(sink.seen).hasSize(expected == Delivery.SKIPPED ? 0 : 1);
   }
@@ -133,11 +134,12 @@ class AuditLogTest {
   }
 
   @Test
-  void metricsPublishTheCounters() {
+  void metricsPublishTheCountersAndCloseRemovesEveryMeter() {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).build();
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    AuditMetrics.of(log).bindTo(registry);
+    AuditMetrics metrics = AuditMetrics.of(log);
+    metrics.bindTo(registry);
 
     log.record(simple("block", "x"));
 
@@ -145,6 +147,10 @@ class AuditLogTest {
         .isEqualTo(1.0);
     assertThat(registry.get("geofence.audit.records.lost").functionCounter().count()).isZero();
     assertThat(registry.get("geofence.audit.queue.depth").gauge().value()).isZero();
+
+    metrics.close();
+
+    assertThat(registry.getMeters()).isEmpty();
   }
 
   @Test
@@ -153,8 +159,8 @@ class AuditLogTest {
     assertThatThrownBy(() -> AuditLog.builder().build()).hasMessageContaining("at least one sink");
     assertThatThrownBy(() -> AuditLog.builder().sink(sink).sink(sink))
         .hasMessageContaining("already added");
-    assertThatThrownBy(() -> AuditLog.builder().overflow("deny", OverflowPolicy.WAIT))
-        .hasMessageContaining("'deny'");
+    assertThatThrownBy(() -> AuditLog.builder().overflow(null, OverflowPolicy.WAIT))
+        .hasMessageContaining("action");
     assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ZERO))
         .hasMessageContaining("PT0S");
     assertThatThrownBy(() -> AuditLog.builder().waitTimeout(Duration.ofMinutes(2)))

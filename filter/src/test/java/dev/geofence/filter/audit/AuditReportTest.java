@@ -27,7 +27,7 @@ class AuditReportTest {
       String time, String action, String country, String rule, String model) {
     return AuditRecord.builder()
         .timestamp(Instant.parse(time))
-        .action(action)
+        .action(AuditAction.fromLabel(action).orElseThrow())
         .country(country)
         .ruleName(rule)
         .requestedModel(model)
@@ -100,7 +100,7 @@ class AuditReportTest {
                 .encodeRecordsLost(
                     Instant.parse("2026-11-29T00:00:00Z"),
                     7,
-                    java.util.Map.of("allow", 7L),
+                    java.util.Map.of(AuditAction.ALLOW, 7L),
                     Instant.parse("2026-11-28T23:00:00Z"),
                     "queue full",
                     Optional.empty()),

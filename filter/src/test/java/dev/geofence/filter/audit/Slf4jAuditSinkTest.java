@@ -30,7 +30,10 @@ class Slf4jAuditSinkTest {
     logger.failing = true;
     assertThat(sink.write(full(), IpPrivacy.full(), Duration.ZERO)).isEqualTo(Delivery.LOST);
     assertThat(
-            sink.write(full().toBuilder().action("allow").build(), IpPrivacy.full(), Duration.ZERO))
+            sink.write(
+                full().toBuilder().action(AuditAction.ALLOW).build(),
+                IpPrivacy.full(),
+                Duration.ZERO))
         .isEqualTo(Delivery.LOST);
     assertThat(sink.stats().lost()).isEqualTo(2);
     assertThat(sink.stats().lastError()).contains("appender failed");

@@ -1,0 +1,255 @@
+package dev.geofence.filter.internal;
+
+import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.Screening;
+import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.address.ClientAddress.UnresolvableReason;
+import dev.geofence.filter.audit.AuditAction;
+import dev.geofence.filter.audit.AuditLog;
+import dev.geofence.filter.audit.AuditRecord;
+import dev.geofence.filter.audit.AuditSink;
+import dev.geofence.filter.audit.FileAuditSink;
+import dev.geofence.filter.audit.OverflowPolicy;
+import dev.geofence.filter.audit.Slf4jAuditSink;
+import dev.geofence.filter.geo.AnonymizerFlag;
+import dev.geofence.filter.geo.DatabaseInfo;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.policy.Decision;
+import dev.geofence.policy.Origin;
+import dev.geofence.policy.Policy;
+import java.io.UncheckedIOException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one {@link AuditRecord} per {@link Exchange} to the audit log: built from the settings
+ * (SLF4J by default, or the chained file sink), or the one the application gave, which it keeps
+ * owning. Everything a record needs is in the exchange; the sentence for people ({@code
+ * event.reason}) is only made for records the scope keeps. Thread-safe.
+ */
+final class AuditRecorder implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
+
+  private final AuditLog log;
+  private final boolean owned;
+  private final Supplier<Optional<DatabaseInfo>> database;
+
+  private AuditRecorder(AuditLog log, boolean owned, Supplier<Optional<DatabaseInfo>> database) {
+    this.log = log;
+    this.owned = owned;
+    this.database = database;
+  }
+
+  /**
+   * The recorder the settings ask for.
+   *
+   * @param database the provenance of the country database in use, read per record
+   * @throws IllegalArgumentException naming {@code audit-directory} when the file sink cannot start
+   */
+  static AuditRecorder start(GeofenceSettings settings, Supplier<Optional<DatabaseInfo>> database) {
+    if (settings.auditLog().isPresent()) {
+      return new AuditRecorder(settings.auditLog().get(), false, database);
+    }
+    AuditSink sink;
+    if (settings.auditDirectory().isPresent()) {
+      try {
+        sink =
+            FileAuditSink.builder(settings.auditDirectory().get())
+                .durability(settings.auditDurability())
+                .maxFileSize(settings.auditMaxFileSize())
+                .rotateEvery(settings.auditRotateEvery())
+                .clock(settings.clock())
+                .build();
+      } catch (UncheckedIOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException("audit-directory: " + e.getMessage(), e);
+      }
+    } else {
+      sink = Slf4jAuditSink.create();
+    }
+    AuditLog log =
+        AuditLog.builder()
+            .sink(sink)
+            .ipPrivacy(settings.auditIpPrivacy())
+            .scope(settings.auditScope())
+            .build();
+    return new AuditRecorder(log, true, database);
+  }
+
+  AuditLog log() {
+    return log;
+  }
+
+  /** Whether a request like this one must be held until its record is written. */
+  boolean holds(Exchange exchange) {
+    return log.overflow(exchange.action()) == OverflowPolicy.WAIT;
+  }
+
+  /**
+   * Records one request. Never throws: auditing must not turn a decided request into a failure; the
+   * log counts its own losses.
+   *
+   * @param status the status the caller was answered with; 500 when the application threw
+   */
+  void record(Exchange x, int status) {
+    AuditAction action = x.action();
+    if (!log.keeps(action, x.monitor())) {
+      return; // out of scope (an allowed request under audit-scope=notable): build nothing
+    }
+    try {
+      Policy policy = x.policy();
+      AuditRecord.Builder r =
+          AuditRecord.builder()
+              .timestamp(x.at())
+              .action(action)
+              .reason(reason(x))
+              .httpMethod(x.method())
+              .urlPath(x.uri())
+              .statusCode(status)
+              .requestId(x.requestId())
+              .decisionMicros(Math.max(0, (x.decidedNanos() - x.startNanos()) / 1000));
+      database.get().ifPresent(info -> database(r, info));
+      if (x.screening() != null) {
+        decided(r, x.screening());
+      } else {
+        if (x.model() != null) {
+          r.requestedModel(x.model());
+        }
+        if (x.caller() != null) {
+          located(r, x.caller(), x.geo(), x.geo().origin());
+        }
+      }
+      r.policyId(policy.id()).policyVersion(policy.version()).policySha256(policy.sha256());
+      log.record(r.build());
+    } catch (RuntimeException e) {
+      LOG.error("Could not audit request {}", x.requestId(), e);
+    }
+  }
+
+  private static void decided(AuditRecord.Builder r, Screening s) {
+    Decision d = s.decision();
+    r.ruleName(d.ruleName())
+        .basis(d.basis().orElse(null))
+        .monitor(d.monitor())
+        .requestedModel(d.requestedModel().orElse(null))
+        .requestedTier(d.requestedTier().orElse(null))
+        .effectiveModel(d.effectiveModel().orElse(null))
+        .effectiveTier(d.effectiveTier().orElse(null));
+    located(r, s.caller(), s.geo(), s.origin());
+  }
+
+  private static void located(
+      AuditRecord.Builder r, ClientAddress client, GeoResult geo, Origin origin) {
+    r.sourceIp(client.address().orElse(null))
+        .peerAddress(client.peer().orElse(null))
+        .addressSource(
+            switch (client.source()) {
+              case PEER -> "peer";
+              case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
+              case UNRESOLVABLE ->
+                  client.header().map(h -> h.toLowerCase(Locale.ROOT)).orElse("peer");
+            })
+        .addressUnresolvable(client.reason().map(UnresolvableReason::code).orElse(null))
+        .country(origin.country())
+        .regionIsoCode(origin.subdivisions().isEmpty() ? null : origin.subdivisions().get(0))
+        .registeredCountry(origin.registeredCountry())
+        .anonymizerFlags(flagNames(geo.anonymizer()));
+  }
+
+  /** The anonymizer flags as the trail writes them: {@code vpn}-style names, sorted. */
+  static Set<String> flagNames(Set<AnonymizerFlag> flags) {
+    if (flags.isEmpty()) {
+      return Set.of();
+    }
+    Set<String> names = new TreeSet<>();
+    for (AnonymizerFlag flag : flags) {
+      names.add(flag.label());
+    }
+    return names;
+  }
+
+  private static void database(AuditRecord.Builder r, DatabaseInfo info) {
+    r.databaseType(info.databaseType())
+        .databaseBuildTime(info.buildTime())
+        .databaseSha256(info.sha256());
+  }
+
+  /** The sentence for people reading the trail ({@code event.reason}). */
+  static String reason(Exchange x) {
+    if (x.failure() != null) {
+      return "internal error: " + x.failure().getClass().getSimpleName();
+    }
+    Screening s = x.screening();
+    if (x.refused()) {
+      if (s == null) {
+        return "request rejected ("
+            + x.refusal().reason().map(reason -> reason.code()).orElse("-")
+            + "): "
+            + x.refusal().detail();
+      }
+      return blockReason(s);
+    }
+    return passReason(s.decision());
+  }
+
+  private static String blockReason(Screening s) {
+    Decision d = s.decision();
+    if (d.reason() == Decision.Reason.MODEL_INVALID) {
+      return "model invalid: "
+          + s.policy().checkModelId(d.requestedModel().orElse("")).orElse("not accepted");
+    }
+    if (d.reason() == Decision.Reason.UNRESOLVABLE) {
+      UnresolvableReason why = s.caller().reason().orElseThrow();
+      return "address unresolvable ("
+          + why.code()
+          + "): "
+          + why.description()
+          + s.caller().header().map(h -> " in " + h).orElse("");
+    }
+    return "blocked by rule "
+        + d.ruleName()
+        + " ("
+        + d.reason().name().toLowerCase(Locale.ROOT)
+        + ")"
+        + d.matched().map(m -> ": " + m).orElse("")
+        + unreadable(d);
+  }
+
+  private static String passReason(Decision d) {
+    String what =
+        d.action() == dev.geofence.policy.Action.SUBSTITUTE
+            ? "substituted "
+                + d.requestedModel().orElse("-")
+                + " with "
+                + d.effectiveModel().orElse("-")
+            : "allowed";
+    return what
+        + " by rule "
+        + d.ruleName()
+        + d.matched().map(m -> " for " + m).orElse("")
+        + unreadable(d);
+  }
+
+  /**
+   * The note on a decision by tier (a request naming no model has no requested tier either): the
+   * model could not be read, so the request was decided as the tier.
+   */
+  private static String unreadable(Decision d) {
+    return d.requestedModel().isEmpty() && d.requestedTier().isPresent()
+        ? "; model unreadable, decided as tier " + d.requestedTier().get()
+        : "";
+  }
+
+  /** Closes the log if the filter built it; a given log belongs to the application. */
+  @Override
+  public void close() {
+    if (owned) {
+      log.close();
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.geofence.filter.internal;
+
+import dev.geofence.filter.Screening;
+import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.audit.AuditAction;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.DecisionCounts.Ending;
+import dev.geofence.filter.internal.response.Refusal;
+import dev.geofence.policy.Action;
+import dev.geofence.policy.Decision;
+import dev.geofence.policy.Policy;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * One request as the filter examined it, made once before the filter acts on it: what the request
+ * asked for, who asked, the {@link Screening} when the request was decided, and the {@link Refusal}
+ * when it is refused. The audit recorder, the decision counts, the decision headers and the request
+ * attribute all read this one value; none of them calls back into the request path.
+ *
+ * <p>Immutable. Fields are null, not {@code Optional}, where a stage was not reached, so that
+ * making one allocates nothing but itself: {@code caller} and {@code geo} when the request failed
+ * before its caller was located, {@code screening} when it was refused before any decision, {@code
+ * model} when no model was read, {@code refusal} when it passes, {@code forwarded} when it is
+ * refused, {@code forwardTo} unless a path model was rewritten, {@code failure} unless the filter
+ * failed.
+ *
+ * @param requestId the request id: a trusted proxy's, or a generated one
+ * @param policy the policy snapshot read when the request arrived: it decides and is recorded
+ * @param at when the request was decided
+ * @param startNanos {@link System#nanoTime()} when the filter began
+ * @param decidedNanos {@link System#nanoTime()} when it had decided
+ * @param method the request method, as sent
+ * @param uri the request URI, as sent (query strings are never recorded)
+ * @param caller who called, as far as could be told
+ * @param geo where the look-up places the caller
+ * @param screening the decision, when the request got that far
+ * @param model the model the request asked for, as read
+ * @param refusal the answer when the request is refused
+ * @param allow the methods a 405 answer lists in {@code Allow}; empty otherwise
+ * @param forwarded the request the application gets (rewritten or not) when it passes
+ * @param forwardTo the path to forward to when a path model was rewritten
+ * @param failure what went wrong when the filter failed and answered 503
+ */
+record Exchange(
+    String requestId,
+    Policy policy,
+    Instant at,
+    long startNanos,
+    long decidedNanos,
+    String method,
+    String uri,
+    ClientAddress caller,
+    GeoResult geo,
+    Screening screening,
+    String model,
+    Refusal refusal,
+    Set<String> allow,
+    HttpServletRequest forwarded,
+    String forwardTo,
+    Throwable failure) {
+
+  /** Whether the request is refused rather than passed on. */
+  boolean refused() {
+    return refusal != null;
+  }
+
+  /** What the audit record says was done. */
+  AuditAction action() {
+    if (failure != null) {
+      return AuditAction.ERROR;
+    }
+    if (refusal != null) {
+      return AuditAction.BLOCK;
+    }
+    return screening != null && screening.action() == Action.SUBSTITUTE
+        ? AuditAction.SUBSTITUTE
+        : AuditAction.ALLOW;
+  }
+
+  /** How the request ended, for the counts: a refusal by the policy or of a malformed request. */
+  Ending ending() {
+    if (failure != null) {
+      return Ending.ERROR;
+    }
+    if (refusal != null) {
+      return screening != null && !beforeAnyRule(screening.decision())
+          ? Ending.BLOCKED
+          : Ending.REJECTED;
+    }
+    return screening != null && screening.action() == Action.SUBSTITUTE
+        ? Ending.SUBSTITUTED
+        : Ending.ALLOWED;
+  }
+
+  /** Whether the rule of a monitor-marked rule decided, which keeps the record in scope. */
+  boolean monitor() {
+    return screening != null && screening.decision().monitor();
+  }
+
+  /** A decision made before any rule: the request, not the caller's country, was at fault. */
+  static boolean beforeAnyRule(Decision decision) {
+    return decision.reason() == Decision.Reason.UNRESOLVABLE
+        || decision.reason() == Decision.Reason.MODEL_INVALID;
+  }
+}

@@ -1,0 +1,387 @@
+package dev.geofence.filter.internal;
+
+import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.GeofenceStatus;
+import dev.geofence.filter.Screening;
+import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.geo.GeoDatabase;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.RequestReader.Asked;
+import dev.geofence.filter.internal.RequestReader.Target;
+import dev.geofence.filter.internal.body.ReplayingRequest;
+import dev.geofence.filter.internal.model.ModelRewriter;
+import dev.geofence.filter.internal.response.Checked;
+import dev.geofence.filter.internal.response.Refusal;
+import dev.geofence.filter.internal.response.RefusalReason;
+import dev.geofence.filter.internal.response.RefusalWriter;
+import dev.geofence.policy.Action;
+import dev.geofence.policy.Decision;
+import dev.geofence.policy.Policy;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.Enumeration;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request, from arrival to audit record: read what it asks for → resolve and locate the caller
+ * → decide → act (refuse, or pass it on, rewritten where the policy substitutes) → record. Each
+ * step is one call on a part that knows nothing of the others; what a step learns goes into the one
+ * immutable {@link Exchange} the later steps read.
+ *
+ * <p>The policy is read once per request, so a request is decided, refused and recorded under
+ * exactly one policy version. A request is never let through unexamined: a failure answers 503.
+ * Thread-safe: one instance serves every request thread; only final, thread-safe parts.
+ */
+public final class RequestPath implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RequestPath.class);
+
+  private final Engine engine;
+  private final GeofenceSettings settings;
+  private final RequestReader reader;
+  private final AuditRecorder recorder;
+  private final DecisionCounts counts = new DecisionCounts();
+  private final RequestIds requestIds = new RequestIds();
+  private final RefusalWriter refusals;
+
+  private RequestPath(Engine engine, AuditRecorder recorder) {
+    this.engine = engine;
+    this.settings = engine.settings();
+    this.reader = new RequestReader(settings);
+    this.recorder = recorder;
+    this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
+  }
+
+  /**
+   * Starts the engine and the audit trail.
+   *
+   * @throws IllegalArgumentException naming the setting that failed
+   */
+  public static RequestPath start(GeofenceSettings settings) {
+    Engine engine = Engine.start(settings);
+    try {
+      return new RequestPath(
+          engine,
+          AuditRecorder.start(settings, () -> engine.database().flatMap(GeoDatabase::info)));
+    } catch (RuntimeException e) {
+      engine.close();
+      throw e;
+    }
+  }
+
+  /** The engine, for {@code explain} and status pages. */
+  public Engine engine() {
+    return engine;
+  }
+
+  /** The current state with the audit counters and request counts. */
+  public GeofenceStatus status() {
+    return engine.status(Optional.of(recorder.log().stats()), counts.snapshot());
+  }
+
+  /** Examines, acts on and records one request. */
+  public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    long start = System.nanoTime();
+    Instant at = settings.clock().instant();
+    Policy policy = engine.policy();
+    Target target = reader.target(request);
+    if (target.refused() == null
+        && target.route() == null
+        && settings.unmatched() == GeofenceSettings.Unmatched.PASS) {
+      // Not a model path and not the geo-fence's business: neither decided nor audited.
+      ReplayingRequest.Builder stripped = withoutForgedHeaders(request, null);
+      chain.doFilter(stripped == null ? request : stripped.build(), response);
+      return;
+    }
+    String requestId = requestId(request);
+    Exchange exchange;
+    try {
+      exchange = examine(request, target, requestId, policy, at, start);
+    } catch (RuntimeException e) {
+      LOG.error(
+          "The geo-fence failed on request {} ({} {}); answering 503",
+          requestId,
+          Printable.of(request.getMethod(), 200),
+          Printable.of(request.getRequestURI(), 200),
+          e);
+      exchange = failed(request, requestId, policy, at, start, e);
+    }
+    counts.count(exchange.ending(), exchange.decidedNanos() - exchange.startNanos());
+    if (exchange.refused()) {
+      refuse(exchange, response);
+    } else {
+      pass(exchange, response, chain);
+    }
+  }
+
+  /** Resolve and locate the caller, read the model, decide: the one {@link Exchange}. */
+  private Exchange examine(
+      HttpServletRequest request,
+      Target target,
+      String requestId,
+      Policy policy,
+      Instant at,
+      long start) {
+    ClientAddress caller =
+        engine
+            .resolver()
+            .resolve(request.getRemoteAddr(), request.getHeaders(engine.resolver().headerName()));
+    GeoResult geo = engine.locate(caller);
+    if (target.refused() != null) {
+      return refused(request, requestId, policy, at, start, caller, geo, null, target);
+    }
+    Screening screening;
+    Asked asked = null;
+    if (!caller.isResolved()) {
+      // Refused before the body is read: nothing in it could make the caller any less anonymous.
+      screening = engine.screen(policy, caller, geo, null, at);
+    } else if (target.route() == null) {
+      screening =
+          settings.unmatched() == GeofenceSettings.Unmatched.HIGHEST
+              ? engine.screenHighest(policy, caller, geo, at)
+              : engine.screen(policy, caller, geo, null, at);
+    } else {
+      Checked<Asked> read = reader.asked(request, target.route(), target.path());
+      if (read.isRefused()) {
+        return refused(request, requestId, policy, at, start, caller, geo, read.refusal(), target);
+      }
+      asked = read.value();
+      screening =
+          asked.highest()
+              ? engine.screenHighest(policy, caller, geo, at)
+              : engine.screen(
+                  policy, caller, geo, asked.model() == null ? null : asked.model().value(), at);
+    }
+    return decided(request, requestId, policy, at, start, screening, asked);
+  }
+
+  /** The exchange of a decided request: refused by the decision, or passed (maybe rewritten). */
+  private Exchange decided(
+      HttpServletRequest request,
+      String requestId,
+      Policy policy,
+      Instant at,
+      long start,
+      Screening s,
+      Asked asked) {
+    Decision d = s.decision();
+    String model = d.requestedModel().orElse(null);
+    if (d.action() == Action.BLOCK) {
+      Refusal refusal = Refusal.of(s, settings.blockStatus(), settings.policyUrl());
+      return new Exchange(
+          requestId,
+          policy,
+          at,
+          start,
+          System.nanoTime(),
+          request.getMethod(),
+          request.getRequestURI(),
+          s.caller(),
+          s.geo(),
+          s,
+          model,
+          refusal,
+          Set.of(),
+          null,
+          null,
+          null);
+    }
+    ReplayingRequest.Builder rewritten = null;
+    if (asked != null && asked.body() != null) {
+      rewritten = ReplayingRequest.builder(request).body(asked.body());
+    }
+    String forwardTo = null;
+    if (d.action() == Action.SUBSTITUTE) {
+      rewritten = rewritten != null ? rewritten : ReplayingRequest.builder(request);
+      // Replaces the body set above when the model was in it; a path model gives a path to
+      // forward to.
+      forwardTo =
+          ModelRewriter.apply(
+                  asked.model(),
+                  d.effectiveModel().orElseThrow(),
+                  Optional.ofNullable(asked.body()),
+                  rewritten)
+              .orElse(null);
+    }
+    rewritten = withoutForgedHeaders(request, rewritten);
+    if (settings.decisionHeaders()) {
+      rewritten = rewritten != null ? rewritten : ReplayingRequest.builder(request);
+      DecisionHeaders.add(rewritten, s, requestId);
+    }
+    HttpServletRequest forwarded = rewritten == null ? request : rewritten.build();
+    return new Exchange(
+        requestId,
+        policy,
+        at,
+        start,
+        System.nanoTime(),
+        request.getMethod(),
+        request.getRequestURI(),
+        s.caller(),
+        s.geo(),
+        s,
+        model,
+        null,
+        Set.of(),
+        forwarded,
+        forwardTo,
+        null);
+  }
+
+  /** The exchange of a request refused before any decision: unreadable, wrong method, ... */
+  private static Exchange refused(
+      HttpServletRequest request,
+      String requestId,
+      Policy policy,
+      Instant at,
+      long start,
+      ClientAddress caller,
+      GeoResult geo,
+      Refusal refusal,
+      Target target) {
+    Refusal answer = refusal != null ? refusal : target.refused().refusal();
+    return new Exchange(
+        requestId,
+        policy,
+        at,
+        start,
+        System.nanoTime(),
+        request.getMethod(),
+        request.getRequestURI(),
+        caller,
+        geo,
+        null,
+        null,
+        answer,
+        target.allow(),
+        null,
+        null,
+        null);
+  }
+
+  private static Exchange failed(
+      HttpServletRequest request,
+      String requestId,
+      Policy policy,
+      Instant at,
+      long start,
+      RuntimeException e) {
+    Refusal refusal =
+        Refusal.of(RefusalReason.INTERNAL_ERROR, "The geo-fence could not examine the request.");
+    return new Exchange(
+        requestId,
+        policy,
+        at,
+        start,
+        System.nanoTime(),
+        request.getMethod(),
+        request.getRequestURI(),
+        null,
+        null,
+        null,
+        null,
+        refusal,
+        Set.of(),
+        null,
+        null,
+        e);
+  }
+
+  /** Records the refusal, then answers: a WAIT overflow policy holds the answer for the record. */
+  private void refuse(Exchange x, HttpServletResponse response) throws IOException {
+    recorder.record(x, x.refusal().status());
+    if (!x.allow().isEmpty() && !x.allow().contains("*")) {
+      response.setHeader("Allow", String.join(", ", x.allow()));
+    }
+    refusals.write(response, x.refusal());
+  }
+
+  /**
+   * Hands the request to the application and records it when the application returns. When the
+   * record must be written before the caller has the whole answer, the response is held.
+   */
+  private void pass(Exchange x, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    HttpServletRequest request = x.forwarded();
+    Screening s = x.screening();
+    request.setAttribute(Screening.ATTRIBUTE, s);
+    request.setAttribute(Screening.REQUEST_ID_ATTRIBUTE, x.requestId());
+    Decision d = s.decision();
+    if (d.action() == Action.SUBSTITUTE) {
+      response.setHeader(
+          settings.requestedModelHeader(), Printable.headerValue(d.requestedModel().orElse("")));
+      response.setHeader(
+          settings.servedModelHeader(), Printable.headerValue(d.effectiveModel().orElse("")));
+    }
+    HttpServletResponse held = recorder.holds(x) ? new HeldResponse(response) : response;
+    // Stays 500 if the application throws: the container answers 500, and the decision is still
+    // on record.
+    int status = 500;
+    try {
+      if (x.forwardTo() != null) {
+        request.getRequestDispatcher(x.forwardTo()).forward(request, held);
+      } else {
+        chain.doFilter(request, held);
+      }
+      status = held.getStatus();
+    } finally {
+      recorder.record(x, status);
+    }
+  }
+
+  /**
+   * Removes caller-sent {@code X-Geofence-*} headers, before the filter adds its own: returns a
+   * builder holding {@code builder}'s changes (may be null) and the removals, or {@code builder}
+   * itself when the caller sent none.
+   */
+  private static ReplayingRequest.Builder withoutForgedHeaders(
+      HttpServletRequest request, ReplayingRequest.Builder builder) {
+    Enumeration<String> names = request.getHeaderNames();
+    while (names != null && names.hasMoreElements()) {
+      String name = names.nextElement();
+      if (DecisionHeaders.isDecisionHeader(name)) {
+        builder = builder != null ? builder : ReplayingRequest.builder(request);
+        builder.removeHeader(name);
+      }
+    }
+    return builder;
+  }
+
+  /**
+   * The request id: a trusted proxy's request-id header when configured and sane, else a new one.
+   */
+  private String requestId(HttpServletRequest request) {
+    if (settings.requestIdHeader().isPresent()) {
+      String value = request.getHeader(settings.requestIdHeader().get());
+      if (value != null
+          && value.length() <= 128
+          && !value.isEmpty()
+          && value.chars().allMatch(c -> c > 0x20 && c < 0x7F)
+          && fromTrustedProxy(request)) {
+        return value;
+      }
+    }
+    return requestIds.next();
+  }
+
+  private boolean fromTrustedProxy(HttpServletRequest request) {
+    return engine.resolver().trusts(request.getRemoteAddr());
+  }
+
+  @Override
+  public void close() {
+    try {
+      recorder.close();
+    } finally {
+      engine.close();
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.geofence.filter.internal;
+
+import dev.geofence.filter.Screening;
+import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.policy.Policy;
+import java.util.Objects;
+
+/**
+ * Screenings already made, so that the next request of the same caller for the same model under the
+ * same policy gets the same immutable {@link Screening} without evaluating or allocating.
+ *
+ * <p>An entry is found by the identity of its inputs: the {@link ClientAddress} and {@link
+ * GeoResult} (the address resolver and the look-up cache hand out the same objects for a repeated
+ * caller, and new ones once a database or cache entry changes), the policy snapshot (a reload makes
+ * a new one), the model id by value, and the stretch of time in which no rule of the policy starts
+ * or ends. Whatever changes any of them misses, so a hit is always the answer a fresh evaluation
+ * would give.
+ *
+ * <p>Direct-mapped and bounded, like {@code KnownAddresses}: a new entry overwrites its slot.
+ * Thread-safe without locks: entries are immutable and a slot is one reference write.
+ */
+final class Screenings {
+
+  private record Entry(
+      ClientAddress caller,
+      GeoResult geo,
+      Policy policy,
+      String model,
+      boolean highest,
+      long from,
+      long until,
+      Screening screening) {}
+
+  private final Entry[] slots;
+  private final int mask;
+
+  /**
+   * @param size the number of slots, rounded up to a power of two; at least 1
+   */
+  Screenings(int size) {
+    int n = Integer.highestOneBit(Math.max(1, size - 1)) << 1;
+    this.slots = new Entry[Math.max(1, Math.min(n, 1 << 20))];
+    this.mask = slots.length - 1;
+  }
+
+  /**
+   * The screening made earlier for exactly these inputs at a time that decides the same, or null.
+   *
+   * @param model the model id, or null for a request that names none
+   * @param highest whether the request is decided as one for the policy's highest tier
+   */
+  Screening get(
+      ClientAddress caller,
+      GeoResult geo,
+      Policy policy,
+      String model,
+      boolean highest,
+      long epochSecond) {
+    Entry e = slots[index(caller, model)];
+    if (e != null
+        && e.caller == caller
+        && e.geo == geo
+        && e.policy == policy
+        && e.highest == highest
+        && epochSecond >= e.from
+        && epochSecond < e.until
+        && Objects.equals(e.model, model)) {
+      return e.screening;
+    }
+    return null;
+  }
+
+  void put(String model, boolean highest, Screening screening) {
+    ClientAddress caller = screening.caller();
+    Policy policy = screening.policy();
+    slots[index(caller, model)] =
+        new Entry(
+            caller,
+            screening.geo(),
+            policy,
+            model,
+            highest,
+            policy.unchangedFrom(screening.at()),
+            policy.unchangedUntil(screening.at()),
+            screening);
+  }
+
+  private int index(ClientAddress caller, String model) {
+    int h = System.identityHashCode(caller) * 31 + (model == null ? 0 : model.hashCode());
+    return (h ^ (h >>> 16)) & mask;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.geofence.filter.internal.response;
+
+/**
+ * Why a request was refused before any policy was consulted: the request itself was malformed, too
+ * large, ambiguous or could not be examined. Each reason has a fixed HTTP status and a stable
+ * machine-readable code that appears in refusal bodies.
+ */
+public enum RefusalReason {
+  /** The request path is malformed or uses an encoding that could dodge URL patterns. */
+  MALFORMED_PATH(400, "malformed_path", "Malformed request path"),
+  /** The query string has broken percent-encoding. */
+  MALFORMED_QUERY(400, "malformed_query", "Malformed query string"),
+  /** The body of a JSON route is not a single well-formed JSON object. */
+  MALFORMED_JSON(400, "malformed_json", "Malformed JSON body"),
+  /** The compressed body is corrupt or truncated. */
+  MALFORMED_ENCODING(400, "malformed_content_encoding", "Malformed compressed body"),
+  /** The body could not be read from the connection. */
+  BODY_UNREADABLE(400, "body_unreadable", "Request body could not be read"),
+  /**
+   * The model is given more than once (duplicate keys, headers or parameters), so readers may
+   * disagree.
+   */
+  AMBIGUOUS_MODEL(400, "ambiguous_model", "Ambiguous model"),
+  /**
+   * The model is not a string, or not a model id the policy accepts ({@code
+   * dev.geofence.policy.ModelIds} grammar and the policy's {@code model-id-pattern}).
+   */
+  MODEL_INVALID(400, "model_invalid", "Invalid model"),
+  /** A model route was called without naming a model. */
+  MODEL_MISSING(400, "model_missing", "Model missing"),
+  /**
+   * A trusted proxy's forwarding header cannot be resolved where it matters (or the peer is not an
+   * IP address), so the caller could be anywhere.
+   */
+  ADDRESS_UNRESOLVABLE(400, "address_unresolvable", "Caller address unresolvable"),
+  /** The method is not one of those configured for the route. */
+  METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method Not Allowed"),
+  /** The body, as sent or once decompressed, is larger than the configured limit. */
+  BODY_TOO_LARGE(413, "body_too_large", "Content Too Large"),
+  /** The body uses a Content-Encoding that cannot be decoded for inspection. */
+  UNSUPPORTED_ENCODING(415, "unsupported_content_encoding", "Unsupported Media Type"),
+  /** The filter failed internally; the request was not let through unexamined. */
+  INTERNAL_ERROR(503, "internal_error", "Service Unavailable");
+
+  private final int status;
+  private final String code;
+  private final String title;
+
+  RefusalReason(int status, String code, String title) {
+    this.status = status;
+    this.code = code;
+    this.title = title;
+  }
+
+  /** The HTTP status this reason is answered with. */
+  public int status() {
+    return status;
+  }
+
+  /** The stable snake_case code shown to clients, e.g. {@code body_too_large}. */
+  public String code() {
+    return code;
+  }
+
+  /** A short human-readable summary, used as the problem title. */
+  public String title() {
+    return title;
+  }
+}
