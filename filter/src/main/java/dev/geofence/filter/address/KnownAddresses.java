@@ -8,9 +8,10 @@ import java.net.InetAddress;
  * InetAddress} and {@link ClientAddress} objects every time, which also lets the caches behind the
  * resolver (the country look-up, the decisions) find them by identity.
  *
- * <p>Direct-mapped and bounded: each text hashes to one slot and a new text overwrites what was
- * there, so a caller that sends ever new addresses costs a parse each, as without the cache, and
- * memory stays at the slot count. Only texts that parsed as addresses are kept.
+ * <p>Two-way set-associative and bounded: each text hashes to a pair of slots and a new text takes
+ * an empty one or overwrites one of them, so two texts that share a pair do not evict each other, a
+ * caller that sends ever new addresses costs a parse each, as without the cache, and memory stays
+ * at the slot count. Only texts that parsed as addresses are kept.
  *
  * <p>Why not Caffeine: its keys are objects, and making one from a substring of a header is the
  * allocation this avoids. Caffeine still bounds the country look-ups behind it.
@@ -61,25 +62,36 @@ final class KnownAddresses {
    * @param size the number of slots, rounded up to a power of two; at least 1
    */
   KnownAddresses(int size) {
-    int n = Integer.highestOneBit(Math.max(1, size - 1)) << 1;
-    this.slots = new Known[Math.max(1, Math.min(n, 1 << 20))];
+    int n = Integer.highestOneBit(Math.max(2, size - 1)) << 1;
+    this.slots = new Known[Math.min(n, 1 << 20)];
     this.mask = slots.length - 1;
   }
 
   /** The entry for {@code text[from, to)} parsed with {@code flags}, or null. */
   Known get(String text, int from, int to, int flags) {
-    Known known = slots[index(text, from, to)];
-    if (known != null
-        && known.flags == flags
-        && known.text.length() == to - from
-        && known.text.regionMatches(0, text, from, to - from)) {
+    int i = index(text, from, to);
+    Known known = slots[i];
+    if (matches(known, text, from, to, flags)) {
       return known;
     }
-    return null;
+    known = slots[i ^ 1];
+    return matches(known, text, from, to, flags) ? known : null;
+  }
+
+  private static boolean matches(Known known, String text, int from, int to, int flags) {
+    return known != null
+        && known.flags == flags
+        && known.text.length() == to - from
+        && known.text.regionMatches(0, text, from, to - from);
   }
 
   void put(Known known) {
-    slots[index(known.text, 0, known.text.length())] = known;
+    int i = index(known.text, 0, known.text.length());
+    // The first slot of the pair if it is free, else the second; when both are taken, the one
+    // the text's hash picks, so that no slot of a busy pair is favoured.
+    int slot =
+        slots[i] == null ? i : slots[i ^ 1] == null ? i ^ 1 : i ^ (known.text.hashCode() & 1);
+    slots[slot] = known;
   }
 
   private int index(String text, int from, int to) {

@@ -17,8 +17,9 @@ import java.util.Objects;
  * or ends. Whatever changes any of them misses, so a hit is always the answer a fresh evaluation
  * would give.
  *
- * <p>Direct-mapped and bounded, like {@code KnownAddresses}: a new entry overwrites its slot.
- * Thread-safe without locks: entries are immutable and a slot is one reference write.
+ * <p>Two-way set-associative and bounded, like {@code KnownAddresses}: a new entry takes a free
+ * slot of its pair or overwrites one. Thread-safe without locks: entries are immutable and a slot
+ * is one reference write.
  */
 final class Screenings {
 
@@ -39,8 +40,8 @@ final class Screenings {
    * @param size the number of slots, rounded up to a power of two; at least 1
    */
   Screenings(int size) {
-    int n = Integer.highestOneBit(Math.max(1, size - 1)) << 1;
-    this.slots = new Entry[Math.max(1, Math.min(n, 1 << 20))];
+    int n = Integer.highestOneBit(Math.max(2, size - 1)) << 1;
+    this.slots = new Entry[Math.min(n, 1 << 20)];
     this.mask = slots.length - 1;
   }
 
@@ -57,24 +58,42 @@ final class Screenings {
       String model,
       boolean highest,
       long epochSecond) {
-    Entry e = slots[index(caller, model)];
-    if (e != null
+    int i = index(caller, model);
+    Entry e = slots[i];
+    if (matches(e, caller, geo, policy, model, highest, epochSecond)) {
+      return e.screening;
+    }
+    e = slots[i ^ 1];
+    return matches(e, caller, geo, policy, model, highest, epochSecond) ? e.screening : null;
+  }
+
+  private static boolean matches(
+      Entry e,
+      ClientAddress caller,
+      GeoResult geo,
+      Policy policy,
+      String model,
+      boolean highest,
+      long epochSecond) {
+    return e != null
         && e.caller == caller
         && e.geo == geo
         && e.policy == policy
         && e.highest == highest
         && epochSecond >= e.from
         && epochSecond < e.until
-        && Objects.equals(e.model, model)) {
-      return e.screening;
-    }
-    return null;
+        && Objects.equals(e.model, model);
   }
 
   void put(String model, boolean highest, Screening screening) {
     ClientAddress caller = screening.caller();
     Policy policy = screening.policy();
-    slots[index(caller, model)] =
+    int i = index(caller, model);
+    int slot =
+        slots[i] == null
+            ? i
+            : slots[i ^ 1] == null ? i ^ 1 : i ^ (System.identityHashCode(screening) & 1);
+    slots[slot] =
         new Entry(
             caller,
             screening.geo(),
