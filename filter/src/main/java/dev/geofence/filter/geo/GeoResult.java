@@ -52,7 +52,8 @@ public final class GeoResult {
   private final Optional<String> representedCountry;
   private final List<String> subdivisions;
   private final Set<AnonymizerFlag> anonymizer;
-  private final Optional<String> network;
+  private final Optional<String> network; // null while only the network's parts are known
+  private final Network networkParts; // set instead of network on the look-up path
   private final Origin origin;
 
   /**
@@ -75,11 +76,55 @@ public final class GeoResult {
       List<String> subdivisions,
       Set<AnonymizerFlag> anonymizer,
       Optional<String> network) {
+    this(
+        status,
+        country,
+        registeredCountry,
+        representedCountry,
+        subdivisions,
+        anonymizer,
+        Objects.requireNonNull(network, "network"),
+        null);
+  }
+
+  /**
+   * A result whose network text is made only when asked for: the look-up path, where only {@code
+   * explain} and the {@code lookup} command read it.
+   */
+  GeoResult(
+      Status status,
+      Optional<String> country,
+      Optional<String> registeredCountry,
+      Optional<String> representedCountry,
+      List<String> subdivisions,
+      Set<AnonymizerFlag> anonymizer,
+      Network network) {
+    this(
+        status,
+        country,
+        registeredCountry,
+        representedCountry,
+        subdivisions,
+        anonymizer,
+        null,
+        Objects.requireNonNull(network, "network"));
+  }
+
+  private GeoResult(
+      Status status,
+      Optional<String> country,
+      Optional<String> registeredCountry,
+      Optional<String> representedCountry,
+      List<String> subdivisions,
+      Set<AnonymizerFlag> anonymizer,
+      Optional<String> network,
+      Network networkParts) {
     this.status = Objects.requireNonNull(status, "status");
     this.country = Objects.requireNonNull(country, "country");
     this.registeredCountry = Objects.requireNonNull(registeredCountry, "registeredCountry");
     this.representedCountry = Objects.requireNonNull(representedCountry, "representedCountry");
-    this.network = Objects.requireNonNull(network, "network");
+    this.network = network;
+    this.networkParts = networkParts;
     this.subdivisions = List.copyOf(subdivisions);
     this.anonymizer = anonymizer.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(anonymizer));
     this.origin =
@@ -135,7 +180,14 @@ public final class GeoResult {
 
   /** The matched network in CIDR form, e.g. {@code "192.0.2.0/24"}. */
   public Optional<String> network() {
-    return network;
+    return network != null ? network : Optional.of(networkParts.text());
+  }
+
+  /** A matched network as the database gives it: its address bytes and prefix length. */
+  record Network(byte[] address, int prefixLength) {
+    String text() {
+      return OpenDatabase.cidr(address.clone(), prefixLength);
+    }
   }
 
   /** What the region policy is given for this result. */
@@ -156,7 +208,14 @@ public final class GeoResult {
   /** Returns this result with the anonymizer flags replaced. */
   GeoResult withAnonymizer(Set<AnonymizerFlag> flags) {
     return new GeoResult(
-        status, country, registeredCountry, representedCountry, subdivisions, flags, network);
+        status,
+        country,
+        registeredCountry,
+        representedCountry,
+        subdivisions,
+        flags,
+        network,
+        networkParts);
   }
 
   @Override
@@ -168,7 +227,7 @@ public final class GeoResult {
         && representedCountry.equals(other.representedCountry)
         && subdivisions.equals(other.subdivisions)
         && anonymizer.equals(other.anonymizer)
-        && network.equals(other.network);
+        && network().equals(other.network());
   }
 
   @Override
@@ -192,7 +251,7 @@ public final class GeoResult {
         + ", anonymizer="
         + anonymizer
         + ", network="
-        + network
+        + network()
         + "]";
   }
 }

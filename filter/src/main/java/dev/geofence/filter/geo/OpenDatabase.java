@@ -290,7 +290,7 @@ final class OpenDatabase implements Closeable {
         code(data.representedCountry()),
         subdivisions,
         flags(data.traits()),
-        Optional.of(cidr(record.network())));
+        network(record.network()));
   }
 
   private GeoResult lookupFlat(InetAddress address) throws IOException {
@@ -308,7 +308,7 @@ final class OpenDatabase implements Closeable {
         Optional.empty(),
         List.of(),
         Set.of(),
-        Optional.of(cidr(record.network())));
+        network(record.network()));
   }
 
   /** Looks up anonymizer flags; empty if the address is not listed. */
@@ -338,13 +338,21 @@ final class OpenDatabase implements Closeable {
   }
 
   /**
-   * Formats the matched network, IPv6 in the compressed form people write ({@code 2001:db8::/32}).
-   * Runs on every cache miss, so it masks the looked-up address's bytes itself rather than through
-   * {@link Network#networkAddress()}, which builds a new {@code InetAddress} per call.
+   * The matched network for a result: its parts only, formatted when someone asks ({@code explain},
+   * the {@code lookup} command). {@link Network#networkAddress()} would build a new {@code
+   * InetAddress} per call.
    */
+  static GeoResult.Network network(Network network) {
+    return new GeoResult.Network(network.ipAddress().getAddress(), network.prefixLength());
+  }
+
+  /** Formats a network, IPv6 in the compressed form people write ({@code 2001:db8::/32}). */
   static String cidr(Network network) {
-    byte[] bytes = network.ipAddress().getAddress(); // a fresh copy: masked in place
-    int prefix = network.prefixLength();
+    return cidr(network.ipAddress().getAddress(), network.prefixLength());
+  }
+
+  /** Masks {@code bytes} (a fresh copy: masked in place) to the prefix and formats the network. */
+  static String cidr(byte[] bytes, int prefix) {
     for (int i = 0; i < bytes.length; i++) {
       int keep = Math.max(0, Math.min(8, prefix - 8 * i));
       bytes[i] &= (byte) (0xFF00 >>> keep);
