@@ -105,14 +105,14 @@ final class AuditRecorder implements AutoCloseable {
       Policy policy = x.policy();
       AuditRecord.Builder r =
           AuditRecord.builder()
-              .timestamp(x.at())
+              .timestamp(x.arrival().at())
               .action(action)
               .reason(reason(x))
-              .httpMethod(x.method())
-              .urlPath(x.uri())
+              .httpMethod(x.arrival().method())
+              .urlPath(x.arrival().uri())
               .statusCode(status)
               .requestId(x.requestId())
-              .decisionMicros(Math.max(0, (x.decidedNanos() - x.startNanos()) / 1000));
+              .decisionMicros(Math.max(0, (x.decidedNanos() - x.arrival().startNanos()) / 1000));
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {
         decided(r, x.screening());

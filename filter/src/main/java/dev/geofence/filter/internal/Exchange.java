@@ -26,13 +26,8 @@ import java.util.Set;
  * refused, {@code forwardTo} unless a path model was rewritten, {@code failure} unless the filter
  * failed.
  *
- * @param requestId the request id: a trusted proxy's, or a generated one
- * @param policy the policy snapshot read when the request arrived: it decides and is recorded
- * @param at when the request was decided
- * @param startNanos {@link System#nanoTime()} when the filter began
- * @param decidedNanos {@link System#nanoTime()} when it had decided
- * @param method the request method, as sent
- * @param uri the request URI, as sent (query strings are never recorded)
+ * @param arrival what is known of the request from the moment it arrived
+ * @param decidedNanos {@link System#nanoTime()} when the filter had decided
  * @param caller who called, as far as could be told
  * @param geo where the look-up places the caller
  * @param screening the decision, when the request got that far
@@ -44,13 +39,8 @@ import java.util.Set;
  * @param failure what went wrong when the filter failed and answered 503
  */
 record Exchange(
-    String requestId,
-    Policy policy,
-    Instant at,
-    long startNanos,
+    Arrival arrival,
     long decidedNanos,
-    String method,
-    String uri,
     ClientAddress caller,
     GeoResult geo,
     Screening screening,
@@ -60,6 +50,73 @@ record Exchange(
     HttpServletRequest forwarded,
     String forwardTo,
     Throwable failure) {
+
+  /**
+   * What is known of a request from the moment it arrives.
+   *
+   * @param requestId the request id: a trusted proxy's, or a generated one
+   * @param policy the policy snapshot read when the request arrived: it decides and is recorded
+   * @param at when the request is decided
+   * @param startNanos {@link System#nanoTime()} when the filter began
+   * @param method the request method, as sent
+   * @param uri the request URI, as sent (query strings are never recorded)
+   */
+  record Arrival(
+      String requestId, Policy policy, Instant at, long startNanos, String method, String uri) {}
+
+  /** A request decided and passed on, as {@code forwarded}, to {@code forwardTo} if not null. */
+  static Exchange passed(
+      Arrival arrival, Screening screening, HttpServletRequest forwarded, String forwardTo) {
+    return decided(arrival, screening, null, forwarded, forwardTo);
+  }
+
+  /** A request decided and refused: by a rule, or before any rule. */
+  static Exchange blocked(Arrival arrival, Screening screening, Refusal refusal) {
+    return decided(arrival, screening, refusal, null, null);
+  }
+
+  private static Exchange decided(
+      Arrival arrival,
+      Screening screening,
+      Refusal refusal,
+      HttpServletRequest forwarded,
+      String forwardTo) {
+    return new Exchange(
+        arrival,
+        System.nanoTime(),
+        screening.caller(),
+        screening.geo(),
+        screening,
+        screening.decision().requestedModel().orElse(null),
+        refusal,
+        Set.of(),
+        forwarded,
+        forwardTo,
+        null);
+  }
+
+  /** A request refused before it could be decided; {@code allow} for a 405 answer. */
+  static Exchange refused(
+      Arrival arrival, ClientAddress caller, GeoResult geo, Refusal refusal, Set<String> allow) {
+    return new Exchange(
+        arrival, System.nanoTime(), caller, geo, null, null, refusal, allow, null, null, null);
+  }
+
+  /** A request the filter failed to examine: answered 503. */
+  static Exchange failed(Arrival arrival, Refusal refusal, Throwable failure) {
+    return new Exchange(
+        arrival, System.nanoTime(), null, null, null, null, refusal, Set.of(), null, null, failure);
+  }
+
+  /** The request id. */
+  String requestId() {
+    return arrival.requestId();
+  }
+
+  /** The policy snapshot the request was decided under. */
+  Policy policy() {
+    return arrival.policy();
+  }
 
   /** Whether the request is refused rather than passed on. */
   boolean refused() {

@@ -6,6 +6,7 @@ import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.Exchange.Arrival;
 import dev.geofence.filter.internal.RequestReader.Asked;
 import dev.geofence.filter.internal.RequestReader.Target;
 import dev.geofence.filter.internal.body.ReplayingRequest;
@@ -101,20 +102,27 @@ public final class RequestPath implements AutoCloseable {
       chain.doFilter(stripped == null ? request : stripped.build(), response);
       return;
     }
-    String requestId = requestId(request);
+    Arrival arrival =
+        new Arrival(
+            requestId(request), policy, at, start, request.getMethod(), request.getRequestURI());
     Exchange exchange;
     try {
-      exchange = examine(request, target, requestId, policy, at, start);
+      exchange = examine(request, target, arrival);
     } catch (RuntimeException e) {
       LOG.error(
           "The geo-fence failed on request {} ({} {}); answering 503",
-          requestId,
+          arrival.requestId(),
           Printable.of(request.getMethod(), 200),
           Printable.of(request.getRequestURI(), 200),
           e);
-      exchange = failed(request, requestId, policy, at, start, e);
+      exchange =
+          Exchange.failed(
+              arrival,
+              Refusal.of(
+                  RefusalReason.INTERNAL_ERROR, "The geo-fence could not examine the request."),
+              e);
     }
-    counts.count(exchange.ending(), exchange.decidedNanos() - exchange.startNanos());
+    counts.count(exchange.ending(), exchange.decidedNanos() - start);
     if (exchange.refused()) {
       refuse(exchange, response);
     } else {
@@ -123,21 +131,17 @@ public final class RequestPath implements AutoCloseable {
   }
 
   /** Resolve and locate the caller, read the model, decide: the one {@link Exchange}. */
-  private Exchange examine(
-      HttpServletRequest request,
-      Target target,
-      String requestId,
-      Policy policy,
-      Instant at,
-      long start) {
+  private Exchange examine(HttpServletRequest request, Target target, Arrival arrival) {
     ClientAddress caller =
         engine
             .resolver()
             .resolve(request.getRemoteAddr(), request.getHeaders(engine.resolver().headerName()));
     GeoResult geo = engine.locate(caller);
     if (target.refused() != null) {
-      return refused(request, requestId, policy, at, start, caller, geo, null, target);
+      return Exchange.refused(arrival, caller, geo, target.refused().refusal(), target.allow());
     }
+    Policy policy = arrival.policy();
+    Instant at = arrival.at();
     Screening screening;
     Asked asked = null;
     if (!caller.isResolved()) {
@@ -151,7 +155,7 @@ public final class RequestPath implements AutoCloseable {
     } else {
       Checked<Asked> read = reader.asked(request, target.route(), target.path());
       if (read.isRefused()) {
-        return refused(request, requestId, policy, at, start, caller, geo, read.refusal(), target);
+        return Exchange.refused(arrival, caller, geo, read.refusal(), Set.of());
       }
       asked = read.value();
       screening =
@@ -160,39 +164,18 @@ public final class RequestPath implements AutoCloseable {
               : engine.screen(
                   policy, caller, geo, asked.model() == null ? null : asked.model().value(), at);
     }
-    return decided(request, requestId, policy, at, start, screening, asked);
+    return act(request, arrival, screening, asked);
   }
 
-  /** The exchange of a decided request: refused by the decision, or passed (maybe rewritten). */
-  private Exchange decided(
-      HttpServletRequest request,
-      String requestId,
-      Policy policy,
-      Instant at,
-      long start,
-      Screening s,
-      Asked asked) {
+  /**
+   * What becomes of a decided request: refused, or passed on with the body it was read from, the
+   * model rewritten where the policy substitutes, and the decision headers when configured.
+   */
+  private Exchange act(HttpServletRequest request, Arrival arrival, Screening s, Asked asked) {
     Decision d = s.decision();
-    String model = d.requestedModel().orElse(null);
     if (d.action() == Action.BLOCK) {
-      Refusal refusal = Refusal.of(s, settings.blockStatus(), settings.policyUrl());
-      return new Exchange(
-          requestId,
-          policy,
-          at,
-          start,
-          System.nanoTime(),
-          request.getMethod(),
-          request.getRequestURI(),
-          s.caller(),
-          s.geo(),
-          s,
-          model,
-          refusal,
-          Set.of(),
-          null,
-          null,
-          null);
+      return Exchange.blocked(
+          arrival, s, Refusal.of(s, settings.blockStatus(), settings.policyUrl()));
     }
     ReplayingRequest.Builder rewritten = null;
     if (asked != null && asked.body() != null) {
@@ -214,85 +197,9 @@ public final class RequestPath implements AutoCloseable {
     rewritten = withoutForgedHeaders(request, rewritten);
     if (settings.decisionHeaders()) {
       rewritten = rewritten != null ? rewritten : ReplayingRequest.builder(request);
-      DecisionHeaders.add(rewritten, s, requestId);
+      DecisionHeaders.add(rewritten, s, arrival.requestId());
     }
-    HttpServletRequest forwarded = rewritten == null ? request : rewritten.build();
-    return new Exchange(
-        requestId,
-        policy,
-        at,
-        start,
-        System.nanoTime(),
-        request.getMethod(),
-        request.getRequestURI(),
-        s.caller(),
-        s.geo(),
-        s,
-        model,
-        null,
-        Set.of(),
-        forwarded,
-        forwardTo,
-        null);
-  }
-
-  /** The exchange of a request refused before any decision: unreadable, wrong method, ... */
-  private static Exchange refused(
-      HttpServletRequest request,
-      String requestId,
-      Policy policy,
-      Instant at,
-      long start,
-      ClientAddress caller,
-      GeoResult geo,
-      Refusal refusal,
-      Target target) {
-    Refusal answer = refusal != null ? refusal : target.refused().refusal();
-    return new Exchange(
-        requestId,
-        policy,
-        at,
-        start,
-        System.nanoTime(),
-        request.getMethod(),
-        request.getRequestURI(),
-        caller,
-        geo,
-        null,
-        null,
-        answer,
-        target.allow(),
-        null,
-        null,
-        null);
-  }
-
-  private static Exchange failed(
-      HttpServletRequest request,
-      String requestId,
-      Policy policy,
-      Instant at,
-      long start,
-      RuntimeException e) {
-    Refusal refusal =
-        Refusal.of(RefusalReason.INTERNAL_ERROR, "The geo-fence could not examine the request.");
-    return new Exchange(
-        requestId,
-        policy,
-        at,
-        start,
-        System.nanoTime(),
-        request.getMethod(),
-        request.getRequestURI(),
-        null,
-        null,
-        null,
-        null,
-        refusal,
-        Set.of(),
-        null,
-        null,
-        e);
+    return Exchange.passed(arrival, s, rewritten == null ? request : rewritten.build(), forwardTo);
   }
 
   /** Records the refusal, then answers: a WAIT overflow policy holds the answer for the record. */
