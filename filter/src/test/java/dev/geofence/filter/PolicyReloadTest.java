@@ -53,17 +53,17 @@ class PolicyReloadTest {
               }));
     }
     try {
-      Fixtures.await("v1 answers", () -> outcomes.contains("v1"));
+      Await.until("v1 answers", () -> outcomes.contains("v1"));
       // when: a good new version
       Fixtures.write(jetty.files.policy(), Fixtures.POLICY_V2);
-      Fixtures.await(
+      Await.until(
           "v2 answers",
           () -> jetty.filter.policy().version().equals("2") && outcomes.contains("v2"));
       // when: a bad file
       Fixtures.write(jetty.files.policy(), "policy: broken\nrules: [");
-      Fixtures.await("the refusal", () -> jetty.filter.status().policyError().isPresent());
+      Await.until("the refusal", () -> jetty.filter.status().policyError().isPresent());
       int before = outcomes.size();
-      Fixtures.await("requests after the refusal", () -> outcomes.size() > before + 20);
+      Await.until("requests after the refusal", () -> outcomes.size() > before + 20);
     } finally {
       running.set(false);
       for (Future<?> client : clients) {
@@ -91,10 +91,10 @@ class PolicyReloadTest {
   void goodFileAfterABadOneClearsTheError() throws Exception {
     jetty = new JettyFixture(dir, b -> b.policyWatchInterval(Duration.ofMillis(20)));
     Fixtures.write(jetty.files.policy(), "not: a: policy");
-    Fixtures.await("the refusal", () -> jetty.filter.status().policyError().isPresent());
+    Await.until("the refusal", () -> jetty.filter.status().policyError().isPresent());
 
     Fixtures.write(jetty.files.policy(), Fixtures.POLICY_V2);
-    Fixtures.await("v2", () -> jetty.filter.policy().version().equals("2"));
+    Await.until("v2", () -> jetty.filter.policy().version().equals("2"));
 
     assertThat(jetty.filter.status().policyError()).isEmpty();
     assertThat(jetty.filter.status().policyErrorAt()).isEmpty();
