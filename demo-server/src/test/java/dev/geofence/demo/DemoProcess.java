@@ -10,9 +10,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 
 /**
  * The packaged demo jar running as a child JVM on a free loopback port, its output in a file. For
@@ -60,7 +60,7 @@ final class DemoProcess implements AutoCloseable {
             .start();
     DemoProcess demo = new DemoProcess(process, port, output);
     try {
-      demo.awaitPort();
+      awaitListening("the demo", process, port, output, START_TIMEOUT);
     } catch (Exception | Error e) {
       process.destroyForcibly();
       throw e;
@@ -106,20 +106,45 @@ final class DemoProcess implements AutoCloseable {
     }
   }
 
-  private void awaitPort() throws Exception {
-    Instant deadline = Instant.now().plus(START_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new AssertionError("the demo exited with " + process.exitValue() + ":\n" + log());
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(50);
-      }
+  /**
+   * Waits until {@code process} listens on the loopback {@code port}; fails at once if it exits,
+   * and after {@code timeout} otherwise, either way with its output.
+   *
+   * @param name the process in messages ("the demo")
+   */
+  static void awaitListening(
+      String name, Process process, int port, Path output, Duration timeout) {
+    Awaitility.await(name + " listening on port " + port)
+        .atMost(timeout)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast(
+            name + " exited",
+            () ->
+                assertThat(process.isAlive())
+                    .as(() -> name + " exited with " + process.exitValue() + ":\n" + read(output))
+                    .isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(listens(port))
+                    .as(() -> name + " listens on port " + port + "; its output:\n" + read(output))
+                    .isTrue());
+  }
+
+  private static boolean listens(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException notYet) {
+      return false;
     }
-    throw new AssertionError(
-        "the demo did not listen on port " + port + " within " + START_TIMEOUT + ":\n" + log());
+  }
+
+  private static String read(Path output) {
+    try {
+      return Files.readString(output);
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
   }
 }

@@ -131,6 +131,8 @@ class KilledUnderLoadIT {
             }
           });
     }
+    // Not a wait for a condition: the load runs until enough answers or LOAD_TIME, whichever comes
+    // first, and the kill lands mid-load either way.
     enough.await(LOAD_TIME.toMillis(), TimeUnit.MILLISECONDS);
     int sentBeforeKill = next.get();
     demo.kill();

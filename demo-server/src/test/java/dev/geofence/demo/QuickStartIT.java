@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geofence.filter.audit.AuditChainVerifier;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +73,7 @@ class QuickStartIT {
             .redirectErrorStream(true)
             .redirectOutput(output.toFile())
             .start();
-    awaitPort(port, output);
+    DemoProcess.awaitListening("bin/demo", demo, port, output, START_TIMEOUT);
 
     // and a caller from Brazil asks for a frontier model
     HttpResponse<String> response =
@@ -165,29 +162,6 @@ class QuickStartIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
-  }
-
-  private void awaitPort(int port, Path output) throws Exception {
-    Instant deadline = Instant.now().plus(START_TIMEOUT);
-    while (Instant.now().isBefore(deadline)) {
-      if (!demo.isAlive()) {
-        throw new AssertionError(
-            "bin/demo exited with " + demo.exitValue() + ":\n" + Files.readString(output));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        Thread.sleep(100);
-      }
-    }
-    throw new AssertionError(
-        "bin/demo did not listen on port "
-            + port
-            + " within "
-            + START_TIMEOUT
-            + ":\n"
-            + Files.readString(output));
   }
 
   private static List<Path> trailFiles(Path audit) throws IOException {

@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 
 /**
  * Shared by the filter tests: a small policy in two versions, GeoIP databases written with the
@@ -150,24 +149,6 @@ public final class Fixtures {
         .databaseWatchInterval(Duration.ZERO)
         .noDatabaseMaxAge()
         .trustedProxies(TrustedProxies.parse("127.0.0.1/32, ::1/128"));
-  }
-
-  /**
-   * Polls until the condition holds; fails after a generous bound so a broken reload cannot hang.
-   */
-  static void await(String what, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("Timed out waiting for " + what);
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
   }
 
   /** Keeps each record and its JSON line (full addresses). */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.geofence.filter.Await;
 import dev.geofence.filter.audit.AuditFixtures.FailingOpener;
 import dev.geofence.filter.audit.AuditFixtures.MutableClock;
 import dev.geofence.filter.audit.AuditSink.Delivery;
@@ -349,14 +350,10 @@ class FileAuditSinkTest {
     assertThatThrownBy(() -> Durability.every(Duration.ZERO)).hasMessageContaining("PT0S");
   }
 
-  /** Waits (bounded, no fixed sleep) until the writer has hit the failing disk. */
-  private static void awaitFailures(FailingOpener disk, FileAuditSink sink)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while ((disk.failures == 0 || sink.stats().lastError().isEmpty())
-        && System.nanoTime() < deadline) {
-      Thread.sleep(2);
-    }
-    assertThat(disk.failures).as("the writer reached the failing disk").isPositive();
+  /** Waits until the writer has hit the failing disk and recorded the error. */
+  private static void awaitFailures(FailingOpener disk, FileAuditSink sink) {
+    Await.until(
+        "the writer to reach the failing disk",
+        () -> disk.failures > 0 && sink.stats().lastError().isPresent());
   }
 }

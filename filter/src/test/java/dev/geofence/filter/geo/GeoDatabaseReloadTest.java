@@ -1,9 +1,9 @@
 package dev.geofence.filter.geo;
 
-import static dev.geofence.filter.geo.TestDatabases.await;
 import static dev.geofence.filter.geo.TestDatabases.replaceByRename;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.geofence.filter.Await;
 import dev.geofence.filter.geo.GeoDatabaseException.Reason;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -75,7 +75,7 @@ class GeoDatabaseReloadTest {
       for (String country : countries) {
         replaceByRename(db, country);
         geo.reload();
-        await("lookups on " + country, () -> seen.contains(country));
+        Await.until("lookups on " + country, () -> seen.contains(country));
       }
       running.set(false);
       for (Future<?> worker : workers) {
@@ -95,7 +95,7 @@ class GeoDatabaseReloadTest {
     try (GeoDatabase geo = GeoDatabase.builder().database(db).watch(POLL).noMaxAge().build()) {
       assertThat(countryOf(geo, "192.0.2.1")).contains("DE");
       replaceByRename(db, "PL");
-      await("reload to PL", () -> "PL".equals(country(geo)));
+      Await.until("reload to PL", () -> "PL".equals(country(geo)));
       assertThat(geo.lastReloadError()).isEmpty();
     }
   }
@@ -122,7 +122,7 @@ class GeoDatabaseReloadTest {
       Path link = Files.createSymbolicLink(dir.resolve("..data_tmp"), second.getFileName());
       Files.move(link, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-      await("reload to UA", () -> "UA".equals(country(geo)));
+      Await.until("reload to UA", () -> "UA".equals(country(geo)));
       assertThat(geo.info().orElseThrow().path()).isEqualTo(db);
     }
   }
@@ -134,12 +134,12 @@ class GeoDatabaseReloadTest {
       Path temp = Files.write(dir.resolve("bad.tmp"), "truncated download".getBytes());
       Files.move(temp, db, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-      await("the reload error", () -> geo.lastReloadError().isPresent());
+      Await.until("the reload error", () -> geo.lastReloadError().isPresent());
       assertThat(geo.lastReloadError().get().reason()).isEqualTo(Reason.CORRUPT);
       assertThat(country(geo)).isEqualTo("DE");
 
       replaceByRename(db, "FR");
-      await("reload to FR", () -> "FR".equals(country(geo)));
+      Await.until("reload to FR", () -> "FR".equals(country(geo)));
       assertThat(geo.lastReloadError()).isEmpty();
     }
   }
@@ -149,7 +149,7 @@ class GeoDatabaseReloadTest {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     try (GeoDatabase geo = GeoDatabase.builder().database(db).watch(POLL).noMaxAge().build()) {
       Files.delete(db);
-      await("the reload error", () -> geo.lastReloadError().isPresent());
+      Await.until("the reload error", () -> geo.lastReloadError().isPresent());
       assertThat(geo.lastReloadError().get().reason()).isEqualTo(Reason.MISSING);
       assertThat(country(geo)).isEqualTo("DE");
     }
@@ -167,7 +167,7 @@ class GeoDatabaseReloadTest {
             .build()) {
       assertThat(geo.lookup(InetAddress.getByName("192.0.2.1"))).isEqualTo(GeoResult.unavailable());
       replaceByRename(db, "SE");
-      await("the database to appear", () -> "SE".equals(country(geo)));
+      Await.until("the database to appear", () -> "SE".equals(country(geo)));
     }
   }
 
@@ -194,7 +194,7 @@ class GeoDatabaseReloadTest {
       Files.move(
           temp, anonymous, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 
-      await("the proxy flag", () -> geo.lookup(address).is(AnonymizerFlag.PUBLIC_PROXY));
+      Await.until("the proxy flag", () -> geo.lookup(address).is(AnonymizerFlag.PUBLIC_PROXY));
       assertThat(geo.lookup(address).country()).contains("DE");
     }
   }

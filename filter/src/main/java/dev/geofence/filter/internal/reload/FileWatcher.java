@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -40,22 +38,18 @@ public final class FileWatcher implements AutoCloseable {
 
   private final Path path;
   private final Consumer<Path> onChange;
-  private final ScheduledExecutorService executor;
-  // Touched only on the watcher thread after construction.
+  // Touched only by the polls after construction, which the scheduler runs one at a time.
   private Fingerprint reported;
   private Fingerprint pending;
+  private final PollScheduler.Cancellable polls;
 
-  private FileWatcher(Path path, Consumer<Path> onChange) {
+  private FileWatcher(
+      Path path, Duration interval, PollScheduler scheduler, Consumer<Path> onChange) {
     this.path = path;
     this.onChange = onChange;
     this.reported = Fingerprint.of(path);
-    this.executor =
-        Executors.newSingleThreadScheduledExecutor(
-            runnable -> {
-              Thread thread = new Thread(runnable, "geofence-watch-" + path.getFileName());
-              thread.setDaemon(true);
-              return thread;
-            });
+    // Last, so that the first poll sees every field above.
+    this.polls = scheduler.schedule("geofence-watch-" + path.getFileName(), interval, this::poll);
   }
 
   /**
@@ -69,17 +63,21 @@ public final class FileWatcher implements AutoCloseable {
    * @throws IllegalArgumentException if the interval is shorter than 10 ms
    */
   public static FileWatcher watch(Path path, Duration interval, Consumer<Path> onChange) {
+    return watch(path, interval, PollScheduler.daemonThreads(), onChange);
+  }
+
+  /** As {@link #watch(Path, Duration, Consumer)}, with the polls run by {@code scheduler}. */
+  static FileWatcher watch(
+      Path path, Duration interval, PollScheduler scheduler, Consumer<Path> onChange) {
     Objects.requireNonNull(path, "path");
     Objects.requireNonNull(interval, "interval");
+    Objects.requireNonNull(scheduler, "scheduler");
     Objects.requireNonNull(onChange, "onChange");
     if (interval.compareTo(MINIMUM_INTERVAL) < 0) {
       throw new IllegalArgumentException(
           "Poll interval " + interval + " is too short; expected at least 10 ms.");
     }
-    FileWatcher watcher = new FileWatcher(path, onChange);
-    long millis = interval.toMillis();
-    watcher.executor.scheduleWithFixedDelay(watcher::poll, millis, millis, TimeUnit.MILLISECONDS);
-    return watcher;
+    return new FileWatcher(path, interval, scheduler, onChange);
   }
 
   /** Returns the watched path as given. */
@@ -108,7 +106,7 @@ public final class FileWatcher implements AutoCloseable {
   /** Stops polling; a callback already running finishes. */
   @Override
   public void close() {
-    executor.shutdownNow();
+    polls.cancel();
   }
 
   /** What a file looked like at one poll; MISSING for no file. */
