@@ -100,7 +100,8 @@ final class DemoProcess implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  /** A free port on loopback, for a process the test starts. */
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

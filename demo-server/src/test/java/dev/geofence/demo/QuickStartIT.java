@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geofence.filter.audit.AuditChainVerifier;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,7 +58,7 @@ class QuickStartIT {
     assertThat(copy.resolve("bin/demo")).isExecutable();
 
     // when bin/demo starts in the background
-    int port = freePort();
+    int port = DemoProcess.freePort();
     Path audit = temp.resolve("audit");
     Path output = temp.resolve("demo.out");
     demo =
@@ -156,12 +155,6 @@ class QuickStartIT {
       return List.of();
     }
     return Stream.of(listing.split("\0")).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static List<Path> trailFiles(Path audit) throws IOException {
