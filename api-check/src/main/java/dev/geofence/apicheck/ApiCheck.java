@@ -175,10 +175,11 @@ public final class ApiCheck {
         + diff.excerpt(MAX_SHOWN)
         + "If the change is intended, accept it with: "
         + UPDATE_COMMAND
-        + "\n(add -DskipTests to skip the tests), which rewrites "
+        + " (add -DskipTests to skip the tests).\n"
+        + "That rewrites "
         + shown(listing)
-        + "; commit that file with the change. Otherwise undo the change to the API."
-        + " The listing just built is "
+        + "; commit it with the change. Otherwise undo the change to the API.\n"
+        + "The listing just built is "
         + shown(output)
         + ".";
   }

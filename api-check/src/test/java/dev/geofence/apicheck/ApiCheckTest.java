@@ -91,7 +91,7 @@ class ApiCheckTest {
                 + " (1 line added, 0 removed):\n")
         .hasMessageContaining("@@ public final class lib.api.Client\n+  public void flush()\n")
         .hasMessageContaining("accept it with: mvn verify -Dgeofence.api.update")
-        .hasMessageContaining("rewrites lib/api/geofence-lib.api")
+        .hasMessageContaining("That rewrites lib/api/geofence-lib.api; commit it with the change.")
         .hasMessageContaining("The listing just built is lib/target/api/geofence-lib.api");
   }
 
