@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -267,30 +268,34 @@ class ApiListingTest {
         protected void resize(double)
       """;
 
+  /** The sample, compiled once: javac is the slow part of these tests. */
+  @TempDir static Path sampleDir;
+
+  static Path sample;
+
   @TempDir Path dir;
+
+  @BeforeAll
+  static void compileSample() throws IOException {
+    sample = Fixture.compile(sampleDir, SAMPLE);
+  }
 
   @Test
   void listsEveryPublicAndProtectedDeclarationOfTheExportedPackages() throws IOException {
-    Path classes = Fixture.compile(dir, SAMPLE);
-
-    assertThat(Fixture.listing(classes)).isEqualTo(SAMPLE_LISTING);
+    assertThat(Fixture.listing(sample)).isEqualTo(SAMPLE_LISTING);
   }
 
   @Test
   void isTheSameTextEveryTime() throws IOException {
-    Path classes = Fixture.compile(dir, SAMPLE);
-
-    String first = Fixture.listing(classes);
-    String second = Fixture.listing(classes);
+    String first = Fixture.listing(sample);
+    String second = Fixture.listing(sample);
 
     assertThat(second).isEqualTo(first);
   }
 
   @Test
   void leavesOutWhatTheDescriptorDoesNotExportToEveryone() throws IOException {
-    Path classes = Fixture.compile(dir, SAMPLE);
-
-    String listing = Fixture.listing(classes);
+    String listing = Fixture.listing(sample);
 
     assertThat(listing)
         .doesNotContain("sample.internal")
@@ -301,9 +306,7 @@ class ApiListingTest {
 
   @Test
   void leavesOutTypesAndMembersThatCallersCannotReach() throws IOException {
-    Path classes = Fixture.compile(dir, SAMPLE);
-
-    String listing = Fixture.listing(classes);
+    String listing = Fixture.listing(sample);
 
     assertThat(listing)
         .doesNotContain("class sample.api.Base")
