@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       LookupCommand.class,
       ExplainCommand.class,
       AuditCommand.class,
+      DbCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -6,9 +6,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Imports IP ranges from CSV lines {@code start,end,country[,subdivision]} (the shape of DB-IP Lite
@@ -75,10 +80,79 @@ public final class RangeCsv {
    */
   public static int importInto(
       MmdbWriter writer, Reader csv, String sourceName, RecordFactory factory) throws IOException {
+    Objects.requireNonNull(factory, "factory");
+    return importLines(
+        writer,
+        csv,
+        sourceName,
+        fields -> {
+          if (fields.length < 3 || fields.length > 4) {
+            throw new IllegalArgumentException(
+                "expected 3 or 4 fields (start,end,country[,subdivision]) but found "
+                    + fields.length);
+          }
+          Optional<String> subdivision =
+              fields.length == 4 && !fields[3].isEmpty()
+                  ? Optional.of(fields[3])
+                  : Optional.empty();
+          return factory.record(GeoIp2Records.countryCode(fields[2]), subdivision);
+        });
+  }
+
+  /**
+   * Imports GeoIP2 Anonymous IP ranges from CSV lines {@code start,end,flag[|flag...]}, the flags
+   * by their field names without {@code is_}: {@code anonymous_vpn}, {@code hosting_provider},
+   * {@code public_proxy}, {@code residential_proxy}, {@code tor_exit_node}. Every record also gets
+   * {@code is_anonymous}, as MaxMind's databases have it.
+   *
+   * @return the number of ranges imported
+   * @throws IllegalArgumentException for a malformed line or an unknown flag, naming the source and
+   *     line number
+   */
+  public static int importAnonymousInto(MmdbWriter writer, Reader csv, String sourceName)
+      throws IOException {
+    return importLines(
+        writer,
+        csv,
+        sourceName,
+        fields -> {
+          if (fields.length != 3) {
+            throw new IllegalArgumentException(
+                "expected 3 fields (start,end,flag[|flag...]) but found " + fields.length);
+          }
+          Set<GeoIp2Records.AnonymousFlag> flags =
+              EnumSet.noneOf(GeoIp2Records.AnonymousFlag.class);
+          for (String name : fields[2].split("\\|", -1)) {
+            flags.add(anonymousFlag(name.strip()));
+          }
+          return GeoIp2Records.anonymousIp(flags.toArray(new GeoIp2Records.AnonymousFlag[0]));
+        });
+  }
+
+  private static GeoIp2Records.AnonymousFlag anonymousFlag(String name) {
+    for (GeoIp2Records.AnonymousFlag flag : GeoIp2Records.AnonymousFlag.values()) {
+      if (flag.key().equals("is_" + name)) {
+        return flag;
+      }
+    }
+    List<String> known = new ArrayList<>();
+    for (GeoIp2Records.AnonymousFlag flag : GeoIp2Records.AnonymousFlag.values()) {
+      known.add(flag.key().substring(3));
+    }
+    throw new IllegalArgumentException(
+        "Anonymizer flag '" + name + "' is not known; expected " + String.join(", ", known));
+  }
+
+  /** The lines of a range file, each turned into a record by {@code record}. */
+  private static int importLines(
+      MmdbWriter writer,
+      Reader csv,
+      String sourceName,
+      Function<String[], Map<String, Object>> record)
+      throws IOException {
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(csv, "csv");
     Objects.requireNonNull(sourceName, "sourceName");
-    Objects.requireNonNull(factory, "factory");
     BufferedReader lines = csv instanceof BufferedReader b ? b : new BufferedReader(csv);
     int imported = 0;
     int lineNumber = 0;
@@ -97,16 +171,7 @@ public final class RangeCsv {
         continue; // header
       }
       try {
-        if (fields.length < 3 || fields.length > 4) {
-          throw new IllegalArgumentException(
-              "expected 3 or 4 fields (start,end,country[,subdivision]) but found "
-                  + fields.length);
-        }
-        Optional<String> subdivision =
-            fields.length == 4 && !fields[3].isEmpty() ? Optional.of(fields[3]) : Optional.empty();
-        Map<String, Object> record =
-            factory.record(GeoIp2Records.countryCode(fields[2]), subdivision);
-        writer.insertRange(fields[0], fields[1], record);
+        writer.insertRange(fields[0], fields[1], record.apply(fields));
         imported++;
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
