@@ -175,6 +175,7 @@ public final class GeofenceSettings {
   private final Duration auditRotateEvery;
   private final IpPrivacy auditIpPrivacy;
   private final AuditScope auditScope;
+  private final boolean auditEnabled;
   private final Optional<String> requestIdHeader;
   private final boolean decisionHeaders;
   private final String requestedModelHeader;
@@ -213,6 +214,7 @@ public final class GeofenceSettings {
     this.auditRotateEvery = b.auditRotateEvery;
     this.auditIpPrivacy = b.auditIpPrivacy;
     this.auditScope = b.auditScope;
+    this.auditEnabled = b.auditEnabled;
     this.requestIdHeader = Optional.ofNullable(b.requestIdHeader);
     this.decisionHeaders = b.decisionHeaders;
     this.requestedModelHeader = b.requestedModelHeader;
@@ -382,6 +384,11 @@ public final class GeofenceSettings {
     return auditScope;
   }
 
+  /** Whether there is an audit trail at all; false only when explicitly turned off. */
+  public boolean auditEnabled() {
+    return auditEnabled;
+  }
+
   /** The trusted request-id header, if set. */
   public Optional<String> requestIdHeader() {
     return requestIdHeader;
@@ -443,6 +450,7 @@ public final class GeofenceSettings {
     private Duration auditRotateEvery = Duration.ofDays(1);
     private IpPrivacy auditIpPrivacy = IpPrivacy.full();
     private AuditScope auditScope = AuditScope.ALL;
+    private boolean auditEnabled = true;
     private String requestIdHeader;
     private boolean decisionHeaders;
     private String requestedModelHeader = DEFAULT_REQUESTED_MODEL_HEADER;
@@ -727,6 +735,18 @@ public final class GeofenceSettings {
     /** Which decisions are audited: ALL (default) or NOTABLE. */
     public Builder auditScope(AuditScope scope) {
       this.auditScope = Objects.requireNonNull(scope, "scope");
+      return this;
+    }
+
+    /**
+     * Whether the filter keeps an audit trail. Default true. {@code false} means no record of any
+     * decision is written anywhere: only for development and tests, never where the trail is a
+     * compliance record. Without it, a filter whose audit records would be discarded (the SLF4J
+     * logger {@code geofence.audit} with no SLF4J provider, or not enabled at INFO) refuses to
+     * start.
+     */
+    public Builder auditEnabled(boolean enabled) {
+      this.auditEnabled = enabled;
       return this;
     }
 

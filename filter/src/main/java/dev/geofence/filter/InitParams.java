@@ -79,6 +79,7 @@ final class InitParams {
     PARAMS.put("audit-hmac-key-file", (b, v) -> {});
     PARAMS.put(
         "audit-scope", (b, v) -> b.auditScope(choice(v, AuditScope.class, "all or notable")));
+    PARAMS.put("audit-enabled", (b, v) -> b.auditEnabled(bool(v)));
     PARAMS.put("request-id-header", (b, v) -> b.requestIdHeader(v.trim()));
     PARAMS.put("decision-headers", (b, v) -> b.decisionHeaders(bool(v)));
     PARAMS.put("requested-model-header", (b, v) -> b.requestedModelHeader(v.trim()));

@@ -25,6 +25,7 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * Writes one {@link AuditRecord} per {@link Exchange} to the audit log: built from the settings
@@ -53,6 +54,11 @@ final class AuditRecorder implements AutoCloseable {
    * @throws IllegalArgumentException naming {@code audit-directory} when the file sink cannot start
    */
   static AuditRecorder start(GeofenceSettings settings, Supplier<Optional<DatabaseInfo>> database) {
+    if (!settings.auditEnabled()) {
+      LOG.warn(
+          "The geo-fence keeps no audit trail (audit-enabled=false): no decision is recorded.");
+      return new AuditRecorder(null, false, database);
+    }
     if (settings.auditLog().isPresent()) {
       return new AuditRecorder(settings.auditLog().get(), false, database);
     }
@@ -70,6 +76,7 @@ final class AuditRecorder implements AutoCloseable {
         throw new IllegalArgumentException("audit-directory: " + e.getMessage(), e);
       }
     } else {
+      requireSlf4jKeepsRecords();
       sink = Slf4jAuditSink.create();
     }
     AuditLog log =
@@ -81,13 +88,42 @@ final class AuditRecorder implements AutoCloseable {
     return new AuditRecorder(log, true, database);
   }
 
-  AuditLog log() {
-    return log;
+  /**
+   * Refuses the SLF4J sink when its records would be dropped without a word: with no SLF4J provider
+   * bound (SLF4J falls back to a logger that discards everything), or with the logger {@code
+   * geofence.audit} off at INFO. For a compliance trail that looks like it works, this is the worst
+   * failure there is.
+   */
+  private static void requireSlf4jKeepsRecords() {
+    String instead =
+        " Set audit-directory to write the trail to files, or set audit-enabled=false to run"
+            + " with no audit trail at all.";
+    if (LoggerFactory.getILoggerFactory() instanceof NOPLoggerFactory) {
+      throw new IllegalArgumentException(
+          "audit-directory: no SLF4J provider is bound (such as Logback or slf4j-simple), so"
+              + " every audit record sent to the logger "
+              + Slf4jAuditSink.LOGGER_NAME
+              + " would be discarded."
+              + instead);
+    }
+    if (!LoggerFactory.getLogger(Slf4jAuditSink.LOGGER_NAME).isInfoEnabled()) {
+      throw new IllegalArgumentException(
+          "audit-directory: the logger "
+              + Slf4jAuditSink.LOGGER_NAME
+              + " is not enabled at INFO, so the logging configuration would discard every audit"
+              + " record; enable it at INFO."
+              + instead);
+    }
+  }
+
+  /** The audit log; empty when the trail is turned off. */
+  Optional<AuditLog> log() {
+    return Optional.ofNullable(log);
   }
 
   /** Whether a request like this one must be held until its record is written. */
   boolean holds(Exchange exchange) {
-    return log.overflow(exchange.action()) == OverflowPolicy.WAIT;
+    return log != null && log.overflow(exchange.action()) == OverflowPolicy.WAIT;
   }
 
   /**
@@ -98,7 +134,7 @@ final class AuditRecorder implements AutoCloseable {
    */
   void record(Exchange x, int status) {
     AuditAction action = x.action();
-    if (!log.keeps(action, x.monitor())) {
+    if (log == null || !log.keeps(action, x.monitor())) {
       return; // out of scope (an allowed request under audit-scope=notable): build nothing
     }
     try {
@@ -248,7 +284,7 @@ final class AuditRecorder implements AutoCloseable {
   /** Closes the log if the filter built it; a given log belongs to the application. */
   @Override
   public void close() {
-    if (owned) {
+    if (owned && log != null) {
       log.close();
     }
   }

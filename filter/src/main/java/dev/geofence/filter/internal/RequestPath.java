@@ -4,6 +4,7 @@ import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.internal.Exchange.Arrival;
@@ -84,7 +85,7 @@ public final class RequestPath implements AutoCloseable {
 
   /** The current state with the audit counters and request counts. */
   public GeofenceStatus status() {
-    return engine.status(Optional.of(recorder.log().stats()), counts.snapshot());
+    return engine.status(recorder.log().map(AuditLog::stats), counts.snapshot());
   }
 
   /** Examines, acts on and records one request. */
