@@ -15,8 +15,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
-    description = "Validate, test and compare region policy files.",
-    subcommands = {PolicyValidateCommand.class, PolicyTestCommand.class, PolicyDiffCommand.class})
+    description = "Validate, test, compare and render region policy files.",
+    subcommands = {
+      PolicyValidateCommand.class,
+      PolicyTestCommand.class,
+      PolicyDiffCommand.class,
+      PolicyRenderCommand.class
+    })
 final class PolicyCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -25,7 +30,7 @@ final class PolicyCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing command: validate, test or diff; see 'geofence policy --help'.");
+        "Missing command: validate, test, diff or render; see 'geofence policy --help'.");
   }
 
   /** Prints diagnostics in compiler form, one per line. */
