@@ -33,6 +33,20 @@ final class EqualEarth {
     return 2 * HALF_HEIGHT * scale;
   }
 
+  /**
+   * Projects a point into {@code xy[0]} and {@code xy[1]}; cheaper than {@link #x} and {@link #y}.
+   */
+  void project(double lon, double lat, double[] xy) {
+    double t = theta(lat);
+    double t2 = t * t;
+    double t6 = t2 * t2 * t2;
+    xy[0] =
+        (Math.toRadians(lon) * Math.cos(t) / (M * (A1 + 3 * A2 * t2 + t6 * (7 * A3 + 9 * A4 * t2)))
+                + HALF_WIDTH)
+            * scale;
+    xy[1] = (HALF_HEIGHT - t * (A1 + A2 * t2 + t6 * (A3 + A4 * t2))) * scale;
+  }
+
   double x(double lon, double lat) {
     return (unitX(lon, lat) + HALF_WIDTH) * scale;
   }

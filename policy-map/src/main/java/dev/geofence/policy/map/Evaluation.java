@@ -26,6 +26,7 @@ final class Evaluation {
 
   private final Policy policy;
   private final Instant at;
+  private final List<String> namedCodes;
   private final Set<String> named;
   private final String otherCountry;
   private final Optional<String> fallbackRule;
@@ -35,7 +36,8 @@ final class Evaluation {
   Evaluation(Policy policy, Instant at) {
     this.policy = policy;
     this.at = at;
-    this.named = Set.copyOf(policy.namedCodes());
+    this.namedCodes = policy.namedCodes();
+    this.named = Set.copyOf(namedCodes);
     this.otherCountry = someCountryOtherThan(named);
     this.fallbackRule =
         otherCountry.isEmpty()
@@ -92,7 +94,7 @@ final class Evaluation {
 
   /** The codes the rules name, sorted. */
   List<String> namedCodes() {
-    return policy.namedCodes();
+    return namedCodes;
   }
 
   /** A country the policy does not name, standing for all of them; empty if there is none. */

@@ -1,7 +1,5 @@
 package dev.geofence.policy.map;
 
-import java.util.Locale;
-
 /**
  * The report's colours: Okabe and Ito's palette, chosen to stay distinct with the common forms of
  * colour blindness, with a lighter tint of each colour for countries decided only by the fallback
@@ -35,7 +33,8 @@ final class Palette {
     StringBuilder s = new StringBuilder("#");
     for (int i = 1; i < 7; i += 2) {
       int c = Integer.parseInt(hex.substring(i, i + 2), 16);
-      s.append(String.format(Locale.ROOT, "%02x", Math.round(c * 0.45 + 255 * 0.55)));
+      int mixed = (int) Math.round(c * 0.45 + 255 * 0.55);
+      s.append(Character.forDigit(mixed >> 4, 16)).append(Character.forDigit(mixed & 15, 16));
     }
     return s.toString();
   }

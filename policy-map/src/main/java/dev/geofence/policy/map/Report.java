@@ -34,6 +34,8 @@ final class Report {
   private final Evaluation eval;
   private final Optional<Comparison> comparison;
   private final Map<String, Map<String, Decision>> decisions = new HashMap<>();
+  private final Map<String, Map<String, Key>> keys = new HashMap<>();
+  private final Map<String, List<String>> subdivisionsByCountry = new HashMap<>();
   private final List<String> substitutes = new ArrayList<>();
   private final Set<String> drawn = new TreeSet<>();
   private final StringBuilder out = new StringBuilder(1 << 20);
@@ -55,6 +57,18 @@ final class Report {
         }
       }
       decisions.put(column, byCountry);
+    }
+    for (String column : eval.columns()) {
+      Map<String, Key> byCountry = new HashMap<>();
+      decisions.get(column).forEach((code, d) -> byCountry.put(code, keyOf(code, d)));
+      keys.put(column, byCountry);
+    }
+    for (String code : eval.namedCodes()) {
+      if (code.length() > 2) {
+        subdivisionsByCountry
+            .computeIfAbsent(code.substring(0, 2), c -> new ArrayList<>())
+            .add(code);
+      }
     }
     for (World.Shape shape : world.shapes()) {
       if (!shape.path().isEmpty()) {
@@ -286,13 +300,14 @@ final class Report {
 
   private void tierMap(String column) {
     Map<String, Decision> byCountry = decisions.get(column);
+    Map<String, Key> keyByCountry = keys.get(column);
     Map<String, Integer> counts = new LinkedHashMap<>();
-    Map<String, Key> keys = new LinkedHashMap<>();
+    Map<String, Key> legend = new LinkedHashMap<>();
     int[] actions = new int[3];
     for (String code : Evaluation.COUNTRIES) {
       Decision d = byCountry.get(code);
-      Key k = keyOf(code, d);
-      keys.putIfAbsent(k.key(), k);
+      Key k = keyByCountry.get(code);
+      legend.putIfAbsent(k.key(), k);
       counts.merge(k.key(), 1, Integer::sum);
       actions[d.action().ordinal()]++;
     }
@@ -324,10 +339,11 @@ final class Report {
         continue;
       }
       Decision d = byCountry.get(code);
+      Key k = keyByCountry.get(code);
       if (d == null) {
         d = eval.country(code, column); // a code the JDK does not list; not expected
+        k = keyOf(code, d);
       }
-      Key k = keyOf(code, d);
       Optional<PolicyDiff.Change> change = comparison.flatMap(c -> c.changeFor(code, column));
       out.append("<g class=\"")
           .append(k.cls())
@@ -362,7 +378,7 @@ final class Report {
       out.append("</g>\n");
     }
     out.append("</svg>\n<ul class=\"legend\">");
-    keys.values().stream()
+    legend.values().stream()
         .sorted(java.util.Comparator.comparingInt(k -> legendOrder(k.cls())))
         .forEach(k -> legendItem(k.cls(), k.key(), k.colour(), k.label(), counts.get(k.key())));
     legendItem("n", "no-code", Palette.NO_CODE, "no ISO code of its own (see below)", -1);
@@ -425,8 +441,7 @@ final class Report {
   }
 
   private void subdivisionNote(String country) {
-    List<String> subs =
-        eval.namedCodes().stream().filter(c -> c.startsWith(country + "-")).toList();
+    List<String> subs = subdivisionsByCountry.getOrDefault(country, List.of());
     if (!subs.isEmpty()) {
       out.append(" Subdivisions with their own rule: ")
           .append(String.join(", ", subs))

@@ -216,6 +216,7 @@ final class World {
     double my = 0;
     int[] xs = new int[256];
     int[] ys = new int[256];
+    double[] xy = new double[2];
     for (List<double[]> polygon : polygons) {
       for (double[] lonLat : polygon) {
         for (double[] ring : Antimeridian.cut(lonLat)) {
@@ -225,8 +226,9 @@ final class World {
           }
           int n = 0;
           for (int i = 0; i < ring.length; i += 2) {
-            int x = (int) Math.round(projection.x(ring[i], ring[i + 1]));
-            int y = (int) Math.round(projection.y(ring[i + 1]));
+            projection.project(ring[i], ring[i + 1], xy);
+            int x = (int) Math.round(xy[0]);
+            int y = (int) Math.round(xy[1]);
             if (n == 0 || x != xs[n - 1] || y != ys[n - 1]) {
               xs[n] = x;
               ys[n] = y;
