@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -115,15 +116,23 @@ final class PolicyRenderCommand implements Callable<Integer> {
     Path absolute = target.toAbsolutePath();
     Path temp = null;
     try {
-      temp = Files.createTempFile(absolute.getParent(), ".geofence-render-", ".tmp");
-      try (Writer writer = Files.newBufferedWriter(temp, StandardCharsets.UTF_8)) {
+      // Created like any new file (the umask decides its mode), unlike createTempFile's 0600.
+      temp =
+          absolute.resolveSibling(
+              "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".tmp");
+      try (Writer writer =
+          Files.newBufferedWriter(
+              temp,
+              StandardCharsets.UTF_8,
+              StandardOpenOption.CREATE_NEW,
+              StandardOpenOption.WRITE)) {
         map.writeHtml(writer);
       }
       long size = Files.size(temp);
       Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
       return size;
     } catch (IOException e) {
-      if (temp != null) {
+      if (temp != null && !(e instanceof java.nio.file.FileAlreadyExistsException)) {
         try {
           Files.deleteIfExists(temp);
         } catch (IOException ignored) {
