@@ -194,10 +194,10 @@ final class Report {
   private void hatch(String id, String base) {
     out.append("<pattern id=\"")
         .append(id)
-        .append("\" width=\"9\" height=\"9\" patternUnits=\"userSpaceOnUse\"")
-        .append(" patternTransform=\"rotate(45)\"><rect width=\"9\" height=\"9\" fill=\"")
+        .append("\" width=\"12\" height=\"12\" patternUnits=\"userSpaceOnUse\"")
+        .append(" patternTransform=\"rotate(45)\"><rect width=\"12\" height=\"12\" fill=\"")
         .append(base)
-        .append("\"/><rect width=\"2.5\" height=\"9\" fill=\"#fff\"/></pattern>\n");
+        .append("\"/><rect width=\"3\" height=\"12\" fill=\"#fff\"/></pattern>\n");
   }
 
   // ---- header ----
