@@ -147,7 +147,8 @@ final class Report {
         ul.timeline{padding-left:1.2em}ul.timeline li.now{list-style:none;margin:6px 0 6px -1.2em;font-weight:600;color:#0b5}
         .upcoming{color:#7a5300}
         @page{margin:12mm}
-        @media print{main{max-width:none;padding:0}.layout{display:block}nav{display:none}body{font-size:11pt}
+        @media print{main{max-width:none;padding:0}.layout{display:block}nav{display:none}body{font-size:10pt}
+        svg.m{height:80mm}figure.map{margin-bottom:4mm}figure.map h2{margin-top:0}
         *{-webkit-print-color-adjust:exact;print-color-adjust:exact}h2,h3{break-after:avoid}tr{break-inside:avoid}}
         """);
     out.append(".a{fill:").append(Palette.ALLOW).append("}");
@@ -221,7 +222,7 @@ final class Report {
                   + c.before().id()
                   + " version "
                   + c.before().version()
-                  + ", as of the same");
+                  + ", evaluated at the same instant");
           metaCode("Its SHA-256", c.before().sha256());
         });
     meta("Tiers", String.join(", ", policy.tierNames()) + " (highest first)");
@@ -653,16 +654,10 @@ final class Report {
   private void callersWithoutCountry() {
     out.append("<h3>Callers without a country, and every other country</h3>\n");
     List<Row> rows = new ArrayList<>();
-    rows.add(
-        new Row(
-            "unknown", "no country: private address, no record, no database", Origin.unknown()));
-    rows.add(
-        new Row("anonymous", "flagged as anonymiser, VPN, Tor exit or hosting", eval.anonymous()));
+    rows.add(new Row("unknown", "no country (private address, no record)", Origin.unknown()));
+    rows.add(new Row("anonymous", "VPN, Tor, hosting", eval.anonymous()));
     eval.otherCountry()
-        .ifPresent(
-            c ->
-                rows.add(
-                    new Row("*", "every country the policy does not name", Evaluation.country(c))));
+        .ifPresent(c -> rows.add(new Row("*", "every other country", Evaluation.country(c))));
     outcomeTable("Caller", rows, false);
     Decision anonymous = eval.decide(eval.anonymous(), eval.columns().get(0));
     if (anonymous.reason() != Decision.Reason.ANONYMOUS) {
