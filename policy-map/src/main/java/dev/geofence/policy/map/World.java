@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The world map's shapes: Natural Earth admin-0 countries from the vendored world-atlas TopoJSON,
@@ -37,6 +40,9 @@ final class World {
 
   /** The map's width in SVG units; coordinates are rounded to whole units. */
   static final double WIDTH = 2000;
+
+  /** Shapes smaller than this (square map units) are too small to see; named ones get a circle. */
+  static final double TINY = 25;
 
   /** Shapes without an ISO numeric code that geolocation databases report under a code. */
   private static final Map<String, String> CODE_BY_NAME =
@@ -83,11 +89,19 @@ final class World {
 
   private final EqualEarth projection;
   private final List<Shape> shapes;
+  private final Set<String> drawnCodes;
   private final String sphere;
 
   private World(EqualEarth projection, List<Shape> shapes, String sphere) {
     this.projection = projection;
     this.shapes = List.copyOf(shapes);
+    Set<String> drawn = new TreeSet<>();
+    for (Shape shape : shapes) {
+      if (!shape.path().isEmpty()) {
+        shape.iso().ifPresent(drawn::add);
+      }
+    }
+    this.drawnCodes = Collections.unmodifiableSet(drawn);
     this.sphere = sphere;
   }
 
@@ -103,6 +117,11 @@ final class World {
   /** Shapes with a code, by code, then neutral shapes by name. */
   List<Shape> shapes() {
     return shapes;
+  }
+
+  /** The codes of the shapes that are drawn (not too small to draw), sorted. */
+  Set<String> drawnCodes() {
+    return drawnCodes;
   }
 
   /** The outline of the whole projected globe, as SVG path data: the sea. */

@@ -150,10 +150,10 @@ class PolicyMapTest {
         .contains("<tr data-code=\"anonymous\">")
         .contains("<b>from 2027-01-15</b>")
         .contains(
-            "AE frontier substitute(claude-sonnet-4) → substitute(claude-haiku-4) (rule"
-                + " rest-of-world → gulf-cap-2027)")
+            "AE frontier substitute(claude-sonnet-4) &#x2192; substitute(claude-haiku-4) (rule"
+                + " rest-of-world &#x2192; gulf-cap-2027)")
         .contains("<b>from 2028-01-01</b>")
-        .contains("◆ the maps show 2026-12-15T00:00:00Z")
+        .contains("&#x25c6; the maps show 2026-12-15T00:00:00Z")
         .contains(load(example()).sha256());
   }
 
@@ -230,6 +230,15 @@ class PolicyMapTest {
         .matcher(html)
         .results()
         .forEach(m -> assertThat(ids).as("reference #" + m.group(1)).contains(m.group(1)));
+  }
+
+  @Test
+  void theReportIsAscii_otherCharactersAsReferences() throws Exception {
+    String html = render(load(example()), AT);
+
+    assertThat(html.chars()).allMatch(c -> c < 0x80);
+    // Names keep their letters: Côte d'Ivoire, Réunion.
+    assertThat(html).contains("C&#xf4;te d&#x2019;Ivoire (CI)").contains("R&#xe9;union (RE)");
   }
 
   @Test

@@ -66,7 +66,7 @@ class WorldTest {
     assertThat(monaco).isNotNull();
     EqualEarth p = world.projection();
     assertThat(monaco.x()).isCloseTo(p.x(7.4, 43.7), org.assertj.core.api.Assertions.within(5.0));
-    assertThat(monaco.area()).isLessThan(Report.TINY);
+    assertThat(monaco.area()).isLessThan(World.TINY);
   }
 
   @Test
