@@ -2,10 +2,13 @@ package dev.geofence.cli;
 
 import dev.geofence.policy.Diagnostic;
 import dev.geofence.policy.Policy;
+import dev.geofence.policy.ValidationReport;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +39,20 @@ final class PolicyCommand implements Runnable {
   /** Prints diagnostics in compiler form, one per line. */
   static void print(PrintWriter out, List<Diagnostic> diagnostics) {
     diagnostics.forEach(out::println);
+  }
+
+  /**
+   * Loads a policy for a command that needs a valid one; when it is invalid, prints every
+   * diagnostic and "FILE: invalid, N errors; {@code consequence}", and returns empty.
+   */
+  static Optional<Policy> load(PrintWriter out, Path file, String consequence) {
+    ValidationReport report = Policy.validate(file);
+    if (!report.isValid()) {
+      print(out, report.diagnostics());
+      out.println(
+          file + ": invalid, " + plural(report.errors().size(), "error") + "; " + consequence);
+    }
+    return report.policy();
   }
 
   /** "policy ai-export-controls version 2026-11-28.1". */

@@ -1,7 +1,6 @@
 package dev.geofence.cli;
 
 import dev.geofence.policy.Policy;
-import dev.geofence.policy.ValidationReport;
 import dev.geofence.policy.map.PolicyMap;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,8 +63,9 @@ final class PolicyRenderCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Policy> policy = load(out, policyFile);
-    Optional<Policy> before = oldFile == null ? Optional.empty() : load(out, oldFile);
+    Optional<Policy> policy = PolicyCommand.load(out, policyFile, "nothing rendered");
+    Optional<Policy> before =
+        oldFile == null ? Optional.empty() : PolicyCommand.load(out, oldFile, "nothing rendered");
     if (policy.isEmpty() || (oldFile != null && before.isEmpty())) {
       return Main.FINDING;
     }
@@ -93,19 +93,6 @@ final class PolicyRenderCommand implements Callable<Integer> {
             + map.at()
             + before.map(b -> ", compared with version " + b.version()).orElse(""));
     return 0;
-  }
-
-  private static Optional<Policy> load(PrintWriter out, Path file) {
-    ValidationReport report = Policy.validate(file);
-    if (!report.isValid()) {
-      PolicyCommand.print(out, report.diagnostics());
-      out.println(
-          file
-              + ": invalid, "
-              + PolicyCommand.plural(report.errors().size(), "error")
-              + "; nothing rendered");
-    }
-    return report.policy();
   }
 
   /**
