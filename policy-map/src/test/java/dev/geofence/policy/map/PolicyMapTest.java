@@ -43,6 +43,12 @@ class PolicyMapTest {
     return Policy.load(file);
   }
 
+  /** The example policy with its text edited. */
+  private static Policy exampleChanged(java.util.function.UnaryOperator<String> edit)
+      throws Exception {
+    return Policy.parse(edit.apply(Files.readString(example())), "new.yaml");
+  }
+
   private static String render(Policy policy, Instant at) {
     return PolicyMap.builder().policy(policy).at(at).build().html();
   }
@@ -253,19 +259,15 @@ class PolicyMapTest {
 
   @Test
   void aComparison_marksExactlyTheCountriesPolicyDiffLists() throws Exception {
-    Path dir = Files.createTempDirectory("policy-map");
-    String example = Files.readString(example());
     Policy before = load(example());
     Policy after =
-        load(
-            Files.writeString(
-                dir.resolve("new.yaml"),
-                example
-                    .replace("version: 2026-11-28.1", "version: 2026-12-10.1")
+        exampleChanged(
+            text ->
+                text.replace("version: 2026-11-28.1", "version: 2026-12-10.1")
                     .replace(
                         "arms-embargoed: [CN, MO, RU, BY, VE]",
                         "arms-embargoed: [CN, MO, RU, BY, VE, BR]")
-                    .replace("effective-from: 2027-01-15", "effective-from: 2026-12-01")));
+                    .replace("effective-from: 2027-01-15", "effective-from: 2026-12-01"));
     PolicyDiff diff = PolicyDiff.between(before, after, AT);
 
     ReportHtml html =
@@ -293,16 +295,13 @@ class PolicyMapTest {
 
   @Test
   void aComparisonChangingTheCatchAll_marksEveryCountryNeitherPolicyNames() throws Exception {
-    Path dir = Files.createTempDirectory("policy-map");
-    String example = Files.readString(example());
     Policy before = load(example());
     Policy after =
-        load(
-            Files.writeString(
-                dir.resolve("new.yaml"),
-                example.replace(
+        exampleChanged(
+            text ->
+                text.replace(
                     "    where: \"*\"\n    allow: advanced",
-                    "    where: \"*\"\n    allow: standard")));
+                    "    where: \"*\"\n    allow: standard"));
 
     ReportHtml html =
         new ReportHtml(PolicyMap.builder().policy(after).compareWith(before).at(AT).build().html());
