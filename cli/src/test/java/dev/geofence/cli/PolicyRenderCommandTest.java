@@ -138,7 +138,7 @@ class PolicyRenderCommandTest {
     }
     assertThat(listed).containsExactly("AE", "BR", "IN", "MX", "SA");
     String text = Files.readString(html);
-    String changeMap = text.substring(text.indexOf("data-tier=\"changes\""));
+    String changeMap = text.substring(text.indexOf("data-map=\"changes\""));
     changeMap = changeMap.substring(0, changeMap.indexOf("</svg>"));
     Set<String> marked = new TreeSet<>();
     Matcher m = SHAPE.matcher(changeMap);

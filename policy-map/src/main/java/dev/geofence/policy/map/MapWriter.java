@@ -117,7 +117,7 @@ final class MapWriter {
         .append(", blocked in ")
         .append(actions[Action.BLOCK.ordinal()])
         .append(".</p>\n");
-    openSvg(column, "Map of the outcome for tier " + column);
+    openSvg("data-tier", column, "Map of the outcome for tier " + column);
     int neutral = 0;
     for (World.Shape shape : world.shapes()) {
       if (shape.iso().isEmpty()) {
@@ -171,14 +171,19 @@ final class MapWriter {
     out.append("</ul>\n</figure>\n");
   }
 
-  private void openSvg(String tier, String label) {
+  /**
+   * Opens a map's SVG, named for tools by {@code data-tier="TIER"} or {@code data-map="changes"}.
+   */
+  private void openSvg(String attribute, String value, String label) {
     EqualEarth p = world.projection();
     out.append("<svg class=\"m\" viewBox=\"-2 -2 ")
         .append(Math.round(p.width()) + 4)
         .append(' ')
         .append(Math.round(p.height()) + 4)
-        .append("\" data-tier=\"")
-        .append(esc(tier))
+        .append("\" ")
+        .append(attribute)
+        .append("=\"")
+        .append(esc(value))
         .append("\" role=\"img\" aria-label=\"")
         .append(esc(label))
         .append("\">\n<use href=\"#sea\" class=\"sea\"/>\n");
@@ -255,7 +260,7 @@ final class MapWriter {
         .append(codes == 1 ? " code" : " codes")
         .append(", as <code>policy diff</code> lists them; countries coloured by which way")
         .append(" their access moves, for any tier.</p>\n");
-    openSvg("changes", "Map of the countries whose outcome changes");
+    openSvg("data-map", "changes", "Map of the countries whose outcome changes");
     int neutral = 0;
     Map<Comparison.Direction, Integer> counts = new LinkedHashMap<>();
     int unchanged = 0;

@@ -13,12 +13,9 @@ final class Words {
     return column.equals(PolicyDiff.NO_MODEL) ? NO_MODEL_LABEL : column;
   }
 
+  /** The id of a column's map: tier names are letters, digits, '-', '_' and '.', all valid. */
   static String mapId(String column) {
-    return column.equals(PolicyDiff.NO_MODEL) ? "map-no-model" : "map-" + slug(column);
-  }
-
-  private static String slug(String text) {
-    return text.replaceAll("[^A-Za-z0-9_-]", "_");
+    return column.equals(PolicyDiff.NO_MODEL) ? "no-model-map" : "map-" + column;
   }
 
   static String codeName(String code) {

@@ -225,13 +225,15 @@ class PolicyMapTest {
     assertThat(List.of(lower.split(" href=\"", -1)).subList(1, lower.split(" href=\"", -1).length))
         .isNotEmpty()
         .allSatisfy(s -> assertThat(s).startsWith("#"));
-    // Every internal reference resolves.
-    Set<String> ids =
+    // Every id is unique, and every internal reference resolves.
+    List<String> idList =
         java.util.regex.Pattern.compile(" id=\"([^\"]+)\"")
             .matcher(html)
             .results()
             .map(m -> m.group(1))
-            .collect(Collectors.toSet());
+            .toList();
+    Set<String> ids = new TreeSet<>(idList);
+    assertThat(idList).hasSameSizeAs(ids);
     java.util.regex.Pattern.compile("(?:href=\"#|url\\(#)([^\")]+)")
         .matcher(html)
         .results()
@@ -273,8 +275,8 @@ class PolicyMapTest {
     ReportHtml html =
         new ReportHtml(PolicyMap.builder().policy(after).compareWith(before).at(AT).build().html());
 
-    assertThat(changed(html.shapes("changes"))).containsExactly("AE", "BR", "SA");
-    assertThat(changed(html.shapes("changes")))
+    assertThat(changed(html.changeShapes())).containsExactly("AE", "BR", "SA");
+    assertThat(changed(html.changeShapes()))
         .isEqualTo(
             diff.changes().stream().map(PolicyDiff.Change::code).collect(Collectors.toSet()));
     for (String tier : after.tierNames()) {
@@ -286,7 +288,7 @@ class PolicyMapTest {
                   .map(PolicyDiff.Change::code)
                   .collect(Collectors.toCollection(TreeSet::new)));
     }
-    assertThat(html.shapes("changes").get("BR")).containsEntry("data-change", "tighter");
+    assertThat(html.changeShapes().get("BR")).containsEntry("data-change", "tighter");
     assertThat(html.html)
         .contains(
             "<td>substitute(claude-sonnet-4)</td>".replace("<td>", "<td class=\"o-substitute\">"))
@@ -306,7 +308,7 @@ class PolicyMapTest {
     ReportHtml html =
         new ReportHtml(PolicyMap.builder().policy(after).compareWith(before).at(AT).build().html());
 
-    Map<String, Map<String, String>> shapes = html.shapes("changes");
+    Map<String, Map<String, String>> shapes = html.changeShapes();
     Set<String> named = new TreeSet<>(before.namedCodes());
     named.addAll(after.namedCodes());
     // Every country neither policy names (the diff's "*" row), and the named ones the diff lists:
@@ -338,6 +340,35 @@ class PolicyMapTest {
     assertThat(html)
         .doesNotContain("data-tier=\"(no model)\"")
         .contains("has the outcome of a <b>standard</b> request everywhere");
+  }
+
+  @Test
+  void tierNamesLikeOtherNames_getMapsAndIdsOfTheirOwn() throws Exception {
+    Policy before =
+        Policy.parse(
+            """
+            policy: odd-tiers
+            version: "1"
+            tiers:
+              changes: [big*]
+              x.y: [mid*]
+              x_y: [small*]
+            rules:
+              - name: all
+                where: "*"
+                allow: x.y
+                over-limit: block
+            """,
+            "odd.yaml");
+
+    String html = PolicyMap.builder().policy(before).compareWith(before).at(AT).build().html();
+
+    assertSelfContained(html);
+    ReportHtml report = new ReportHtml(html);
+    assertThat(report.shapes("changes").get("FR")).containsEntry("data-outcome", "block");
+    assertThat(report.shapes("x.y").get("FR")).containsEntry("data-outcome", "allow");
+    assertThat(html).contains("id=\"map-x.y\"").contains("id=\"map-x_y\"");
+    assertThat(report.changeShapes().get("FR")).doesNotContainKey("data-changed");
   }
 
   @Test

@@ -10,7 +10,8 @@ import java.util.regex.Pattern;
 /** Reads a rendered report the way a tool would: its maps, shapes and legend, by attribute. */
 final class ReportHtml {
 
-  private static final Pattern SVG = Pattern.compile("<svg class=\"m\"[^>]*data-tier=\"([^\"]+)\"");
+  private static final Pattern SVG =
+      Pattern.compile("<svg class=\"m\"[^>]*(data-(?:tier|map)=\"[^\"]+\")");
   private static final Pattern GROUP = Pattern.compile("<g ([^>]*data-iso=\"[A-Z]{2}\"[^>]*)>");
   private static final Pattern ATTRIBUTE = Pattern.compile("([a-z-]+)=\"([^\"]*)\"");
   private static final Pattern LEGEND =
@@ -34,22 +35,40 @@ final class ReportHtml {
     return dir;
   }
 
-  /** The text of one map's SVG element, by its data-tier ("changes" for the change map). */
+  /** The text of one tier's map, its SVG element. */
   String map(String tier) {
+    return svg("data-tier=\"" + tier + "\"");
+  }
+
+  /** The text of the change map. */
+  String changeMap() {
+    return svg("data-map=\"changes\"");
+  }
+
+  private String svg(String attribute) {
     Matcher m = SVG.matcher(html);
     while (m.find()) {
-      if (m.group(1).equals(tier)) {
+      if (m.group(1).equals(attribute)) {
         int end = html.indexOf("</svg>", m.start());
         return html.substring(m.start(), end);
       }
     }
-    throw new AssertionError("no map for tier " + tier);
+    throw new AssertionError("no map with " + attribute);
   }
 
   /** Every country group of a map: code → its attributes. */
   Map<String, Map<String, String>> shapes(String tier) {
+    return shapesOf(map(tier));
+  }
+
+  /** Every country group of the change map: code → its attributes. */
+  Map<String, Map<String, String>> changeShapes() {
+    return shapesOf(changeMap());
+  }
+
+  private static Map<String, Map<String, String>> shapesOf(String svg) {
     Map<String, Map<String, String>> shapes = new LinkedHashMap<>();
-    Matcher g = GROUP.matcher(map(tier));
+    Matcher g = GROUP.matcher(svg);
     while (g.find()) {
       Map<String, String> attributes = new LinkedHashMap<>();
       Matcher a = ATTRIBUTE.matcher(g.group(1));
@@ -57,7 +76,7 @@ final class ReportHtml {
         attributes.put(a.group(1), a.group(2));
       }
       if (shapes.put(attributes.get("data-iso"), attributes) != null) {
-        throw new AssertionError("two shapes for " + attributes.get("data-iso") + " in " + tier);
+        throw new AssertionError("two shapes for " + attributes.get("data-iso"));
       }
     }
     return shapes;
