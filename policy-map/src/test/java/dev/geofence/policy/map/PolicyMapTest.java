@@ -154,6 +154,7 @@ class PolicyMapTest {
         .contains("<tr data-code=\"UA-43\"><td><span class=\"mono\">UA-43</span> Ukraine</td>")
         .contains("<tr data-code=\"unknown\">")
         .contains("<tr data-code=\"anonymous\">")
+        .contains("is refused before any rule (rule <code>unresolvable</code>)")
         .contains("<b>from 2027-01-15</b>")
         .contains(
             "AE frontier substitute(claude-sonnet-4) &#x2192; substitute(claude-haiku-4) (rule"
@@ -369,6 +370,39 @@ class PolicyMapTest {
     assertThat(report.shapes("x.y").get("FR")).containsEntry("data-outcome", "allow");
     assertThat(html).contains("id=\"map-x.y\"").contains("id=\"map-x_y\"");
     assertThat(report.changeShapes().get("FR")).doesNotContainKey("data-changed");
+  }
+
+  @Test
+  void textFromThePolicy_isEscaped() throws Exception {
+    Policy policy =
+        Policy.parse(
+            """
+            policy: "<b>id</b>"
+            version: "1 & 'two'"
+            tiers:
+              big: ["big*"]
+              small: ["small*"]
+            substitutes:
+              big: "small&'i"
+            rules:
+              - name: all
+                where: "*"
+                allow: small
+                over-limit: substitute
+                basis: "</title><script>alert(1)</script> \\"quoted\\""
+            """,
+            "odd.yaml");
+
+    String html = render(policy, AT);
+
+    assertSelfContained(html);
+    assertThat(html)
+        .doesNotContain("<b>id")
+        .doesNotContain("small&'i")
+        .contains("substituted by small&amp;&#39;i")
+        .contains("&lt;b&gt;id&lt;/b&gt;")
+        .contains("1 &amp; &#39;two&#39;")
+        .contains("basis: &lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot;");
   }
 
   @Test
