@@ -144,6 +144,7 @@ final class Report {
           metaCode("Its SHA-256", c.before().sha256());
         });
     meta("Tiers", String.join(", ", policy.tierNames()) + " (highest first)");
+    policy.modelIdPattern().ifPresent(p -> metaCode("Model ids must match", p));
     out.append("</dl>\n<nav><ul>");
     if (comparison.isPresent()) {
       out.append("<li><a href=\"#changes\">What changes</a></li>");

@@ -94,6 +94,9 @@ final class Tables {
     eval.otherCountry()
         .ifPresent(c -> rows.add(new Row("*", "every other country", Evaluation.country(c))));
     outcomeTable("Caller", rows, false);
+    out.append("<p class=\"note\">A caller whose address cannot be told (a trusted proxy's")
+        .append(" forwarding header broken where it must be read) is refused before any rule")
+        .append(" (rule <code>unresolvable</code>), whatever the policy says.</p>\n");
     Decision anonymous = eval.decide(eval.anonymous(), eval.columns().get(0));
     if (anonymous.reason() != Decision.Reason.ANONYMOUS) {
       out.append("<p class=\"note\">The policy has no <code>anonymous</code> section: anonymous")
