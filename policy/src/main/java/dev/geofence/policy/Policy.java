@@ -404,21 +404,6 @@ public final class Policy {
     return List.copyOf(codes);
   }
 
-  /**
-   * The instants at which a rule comes into force ({@code effective-from}, the start of that UTC
-   * day) or goes out of force (the start of the day after {@code effective-until}), in order and
-   * without repeats: the only instants at which the outcome of {@link #evaluate} can change.
-   * Computed on each call.
-   */
-  public List<Instant> dateBoundaries() {
-    TreeSet<Long> seconds = new TreeSet<>();
-    for (RuleDef rule : model.rules()) {
-      rule.from().ifPresent(d -> seconds.add(rule.fromSecond()));
-      rule.until().ifPresent(d -> seconds.add(rule.endSecond()));
-    }
-    return seconds.stream().map(Instant::ofEpochSecond).toList();
-  }
-
   /** The highest tier's name: the first of {@link #tierNames()}. */
   public String highestTier() {
     return tierNames.get(0);

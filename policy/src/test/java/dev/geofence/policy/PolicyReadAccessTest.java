@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The read-only views for tools that show a whole policy: {@link Policy#evaluateModelOfTier},
- * {@link Policy#namedCodes} and {@link Policy#dateBoundaries}.
+ * {@link Policy#namedCodes}.
  */
 class PolicyReadAccessTest {
 
@@ -73,30 +73,5 @@ class PolicyReadAccessTest {
         .contains("FR", "MT", "US", "UA-43", "AE")
         .doesNotContain("BR", "*")
         .isSorted();
-  }
-
-  @Test
-  void dateBoundaries_areTheStartAndTheDayAfterTheEndOfEachDatedRule() {
-    assertThat(eval.dateBoundaries())
-        .containsExactly(
-            Instant.parse("2027-01-15T00:00:00Z"), Instant.parse("2028-01-01T00:00:00Z"));
-  }
-
-  @Test
-  void dateBoundaries_ofAnUndatedPolicy_areEmpty() {
-    Policy undated =
-        TestPolicies.parse(
-            """
-            policy: p
-            version: "1"
-            tiers:
-              frontier: ["*"]
-            rules:
-              - name: all
-                where: "*"
-                action: allow
-            """);
-
-    assertThat(undated.dateBoundaries()).isEmpty();
   }
 }

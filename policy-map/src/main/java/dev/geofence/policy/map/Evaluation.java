@@ -137,6 +137,21 @@ final class Evaluation {
     return country(otherCountry.isEmpty() ? "ZZ" : otherCountry).withAnonymous(true);
   }
 
+  /**
+   * The instants at which a rule of the policy comes into or goes out of force, in order: the only
+   * instants at which an outcome can change. Walked with {@link Policy#unchangedUntil}.
+   */
+  List<Instant> dateBoundaries() {
+    List<Instant> boundaries = new ArrayList<>();
+    long next = policy.unchangedUntil(Instant.MIN);
+    while (next != Long.MAX_VALUE) {
+      Instant boundary = Instant.ofEpochSecond(next);
+      boundaries.add(boundary);
+      next = policy.unchangedUntil(boundary);
+    }
+    return boundaries;
+  }
+
   /** The decision for an origin in a column, at the report's instant. */
   Decision decide(Origin origin, String column) {
     return decide(origin, column, at);

@@ -141,7 +141,7 @@ final class Tables {
 
   void timeline() {
     out.append("<h3>Dated rules</h3>\n");
-    List<Instant> boundaries = eval.policy().dateBoundaries();
+    List<Instant> boundaries = eval.dateBoundaries();
     if (boundaries.isEmpty()) {
       out.append("<p>No rule has effective dates: the outcomes above hold at any date.</p>\n");
       return;
