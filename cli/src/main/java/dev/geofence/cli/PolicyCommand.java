@@ -2,10 +2,13 @@ package dev.geofence.cli;
 
 import dev.geofence.policy.Diagnostic;
 import dev.geofence.policy.Policy;
+import dev.geofence.policy.ValidationReport;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,8 +18,13 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "policy",
     mixinStandardHelpOptions = true,
-    description = "Validate, test and compare region policy files.",
-    subcommands = {PolicyValidateCommand.class, PolicyTestCommand.class, PolicyDiffCommand.class})
+    description = "Validate, test, compare and render region policy files.",
+    subcommands = {
+      PolicyValidateCommand.class,
+      PolicyTestCommand.class,
+      PolicyDiffCommand.class,
+      PolicyRenderCommand.class
+    })
 final class PolicyCommand implements Runnable {
 
   @Spec CommandSpec spec;
@@ -25,12 +33,26 @@ final class PolicyCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing command: validate, test or diff; see 'geofence policy --help'.");
+        "Missing command: validate, test, diff or render; see 'geofence policy --help'.");
   }
 
   /** Prints diagnostics in compiler form, one per line. */
   static void print(PrintWriter out, List<Diagnostic> diagnostics) {
     diagnostics.forEach(out::println);
+  }
+
+  /**
+   * Loads a policy for a command that needs a valid one; when it is invalid, prints every
+   * diagnostic and "FILE: invalid, N errors; {@code consequence}", and returns empty.
+   */
+  static Optional<Policy> load(PrintWriter out, Path file, String consequence) {
+    ValidationReport report = Policy.validate(file);
+    if (!report.isValid()) {
+      print(out, report.diagnostics());
+      out.println(
+          file + ": invalid, " + plural(report.errors().size(), "error") + "; " + consequence);
+    }
+    return report.policy();
   }
 
   /** "policy ai-export-controls version 2026-11-28.1". */

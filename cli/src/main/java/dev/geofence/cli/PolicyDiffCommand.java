@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.geofence.policy.Policy;
 import dev.geofence.policy.PolicyDiff;
-import dev.geofence.policy.ValidationReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -62,8 +61,8 @@ final class PolicyDiffCommand implements Callable<Integer> {
   @Override
   public Integer call() throws JsonProcessingException {
     PrintWriter out = spec.commandLine().getOut();
-    Optional<Policy> before = load(out, oldFile);
-    Optional<Policy> after = load(out, newFile);
+    Optional<Policy> before = PolicyCommand.load(out, oldFile, "nothing compared");
+    Optional<Policy> after = PolicyCommand.load(out, newFile, "nothing compared");
     if (before.isEmpty() || after.isEmpty()) {
       return Main.FINDING;
     }
@@ -75,19 +74,6 @@ final class PolicyDiffCommand implements Callable<Integer> {
       printText(out, diff, before.get(), after.get());
     }
     return exitCode && !diff.isEmpty() ? Main.FINDING : 0;
-  }
-
-  private static Optional<Policy> load(PrintWriter out, Path file) {
-    ValidationReport report = Policy.validate(file);
-    if (!report.isValid()) {
-      PolicyCommand.print(out, report.diagnostics());
-      out.println(
-          file
-              + ": invalid, "
-              + PolicyCommand.plural(report.errors().size(), "error")
-              + "; nothing compared");
-    }
-    return report.policy();
   }
 
   private void printText(PrintWriter out, PolicyDiff diff, Policy before, Policy after) {

@@ -118,6 +118,7 @@ final class Banner {
         .append(base)
         .append("/v1/models\n");
     out.append("  curl -s ").append(base).append("/geofence/status\n");
+    out.append("  # the policy as a world map: open ").append(base).append("/geofence/policy\n");
     out.append("  tail -f ").append(geofence.auditDirectory()).append("/*.jsonl\n");
     out.append(
         "\nCtrl-C stops the server; requests in flight finish and the audit trail is flushed.\n");

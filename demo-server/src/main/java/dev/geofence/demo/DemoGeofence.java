@@ -160,6 +160,11 @@ final class DemoGeofence implements AutoCloseable {
     return filter.map(GeofenceFilter::status);
   }
 
+  /** The policy the filter serves now; empty without the geofence. */
+  Optional<Policy> policy() {
+    return filter.map(GeofenceFilter::policy);
+  }
+
   String policySource() {
     return policySource;
   }

@@ -2,8 +2,10 @@ package dev.geofence.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The demo: an embedded Jetty 12 server with a small model API ({@code POST /v1/messages}, {@code
- * GET /v1/models}) behind the geofence filter, and {@code GET /geofence/status}.
+ * GET /v1/models}) behind the geofence filter, {@code GET /geofence/status} and the policy as a
+ * world map, {@code GET /geofence/policy}.
  *
  * <p>{@link #start(DemoConfig)} returns a running server; {@link #close()} (or SIGTERM, through
  * Jetty's shutdown hook) lets requests in flight finish, then closes the geofence so the audit
@@ -73,6 +76,12 @@ public final class DemoServer implements AutoCloseable {
       context.addServlet(new ServletHolder("models", new ModelsServlet(json)), "/v1/models");
       context.addServlet(
           new ServletHolder("status", new StatusServlet(json, geofence)), "/geofence/status");
+      // No shadow policy yet: when there is one, its supplier replaces Optional::empty here.
+      context.addServlet(
+          new ServletHolder(
+              "policy-map",
+              new PolicyMapServlet(geofence::policy, Optional::empty, Clock.systemUTC())),
+          "/geofence/policy");
 
       // GracefulHandler makes stop() wait for requests in flight, up to the stop timeout.
       server.setHandler(new GracefulHandler(context));

@@ -212,7 +212,8 @@ class DemoServerTest {
             "X-Forwarded-For: 36.96.0.1",
             "X-Forwarded-For: 152.240.0.1",
             "X-Forwarded-For: 6.0.0.1")
-        .contains(server.uri() + "/v1/messages", server.uri() + "/geofence/status");
+        .contains(server.uri() + "/v1/messages", server.uri() + "/geofence/status")
+        .contains(server.uri() + "/geofence/policy");
   }
 
   // ---- helpers ----

@@ -12,6 +12,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -366,6 +367,41 @@ public final class Policy {
    */
   public long unchangedUntil(Instant at) {
     return table.spanEnd(Objects.requireNonNull(at, "at").getEpochSecond());
+  }
+
+  /**
+   * Decides a request for a model of {@code tier} whose model value can be replaced: as {@link
+   * #evaluate} decides every model id of that tier, substitutes included (where {@link
+   * #evaluateTier} blocks). The decision names no requested model. For tools that show a policy
+   * tier by tier, such as the policy map.
+   *
+   * @param tier one of {@link #tierNames()}, exactly
+   * @throws IllegalArgumentException if the policy has no such tier
+   */
+  public Decision evaluateModelOfTier(Origin origin, String tier, Instant at) {
+    Objects.requireNonNull(origin, "origin");
+    Objects.requireNonNull(tier, "tier");
+    Objects.requireNonNull(at, "at");
+    int slot = tierNames.indexOf(tier);
+    if (slot < 0) {
+      throw new IllegalArgumentException(
+          "Unknown tier '" + tier + "'; expected one of " + String.join(", ", tierNames) + ".");
+    }
+    return evaluateSlot(origin, slot, at);
+  }
+
+  /**
+   * The country and subdivision codes the rules name, regions expanded, sorted. A country not in
+   * this list is decided as every other country the policy does not name (by a {@code "*"} rule,
+   * else blocked as matching no rule). Computed on each call.
+   */
+  public List<String> namedCodes() {
+    TreeSet<String> codes = new TreeSet<>();
+    for (RuleDef rule : model.rules()) {
+      codes.addAll(rule.where().countries());
+      codes.addAll(rule.where().subdivisions());
+    }
+    return List.copyOf(codes);
   }
 
   /** The highest tier's name: the first of {@link #tierNames()}. */
