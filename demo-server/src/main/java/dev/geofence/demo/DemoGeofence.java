@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
@@ -40,6 +42,7 @@ final class DemoGeofence implements AutoCloseable {
   private final String databaseSource;
   private final Optional<AuditLog> audit;
   private final Path auditDirectory;
+  private final List<Path> temporaryFiles;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private DemoGeofence(
@@ -47,12 +50,14 @@ final class DemoGeofence implements AutoCloseable {
       String policySource,
       String databaseSource,
       Optional<AuditLog> audit,
-      Path auditDirectory) {
+      Path auditDirectory,
+      List<Path> temporaryFiles) {
     this.filter = filter;
     this.policySource = policySource;
     this.databaseSource = databaseSource;
     this.audit = audit;
     this.auditDirectory = auditDirectory;
+    this.temporaryFiles = List.copyOf(temporaryFiles);
   }
 
   /** Nothing installed: the {@code --no-geofence} baseline. */
@@ -62,7 +67,8 @@ final class DemoGeofence implements AutoCloseable {
         "none (--no-geofence)",
         "none (--no-geofence)",
         Optional.empty(),
-        config.audit());
+        config.audit(),
+        List.of());
   }
 
   /**
@@ -72,10 +78,31 @@ final class DemoGeofence implements AutoCloseable {
    * @throws PolicyException for a policy with errors, so they can be listed one per line
    */
   static DemoGeofence open(DemoConfig config) throws PolicyException {
+    // The embedded policy and database become files (the filter reads and watches files), deleted
+    // when the demo closes, or at the latest when the JVM exits.
+    List<Path> temporaryFiles = new ArrayList<>();
+    try {
+      return open(config, temporaryFiles);
+    } catch (PolicyException | RuntimeException e) {
+      deleteAll(temporaryFiles);
+      throw e;
+    }
+  }
+
+  private static DemoGeofence open(DemoConfig config, List<Path> temporaryFiles)
+      throws PolicyException {
+    Path policyFile = config.policy().orElse(null);
+    if (policyFile == null) {
+      policyFile = writeEmbeddedPolicy();
+      temporaryFiles.add(policyFile);
+    }
     // Loaded here once only to report every error by line; the filter loads the file again itself.
-    Path policyFile = config.policy().isPresent() ? config.policy().get() : writeEmbeddedPolicy();
     Policy.load(policyFile);
-    Path database = config.geoip().orElseGet(() -> DemoDatabase.writeTemporary(Instant.now()));
+    Path database = config.geoip().orElse(null);
+    if (database == null) {
+      database = DemoDatabase.writeTemporary(Instant.now());
+      temporaryFiles.add(database);
+    }
     AuditLog.Builder auditBuilder = AuditLog.builder();
     if (config.auditSyncInterval().isEmpty()) {
       auditBuilder
@@ -104,7 +131,8 @@ final class DemoGeofence implements AutoCloseable {
           config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME),
           config.geoip().map(Path::toString).orElse(EMBEDDED_DATABASE_NAME),
           Optional.of(audit),
-          config.audit());
+          config.audit(),
+          temporaryFiles);
     } catch (RuntimeException e) {
       audit.close();
       throw e;
@@ -192,5 +220,21 @@ final class DemoGeofence implements AutoCloseable {
     }
     filter.ifPresent(GeofenceFilter::destroy);
     audit.ifPresent(AuditLog::close);
+    deleteAll(temporaryFiles);
+  }
+
+  /** The embedded policy and database written for this demo, deleted by {@link #close()}. */
+  List<Path> temporaryFiles() {
+    return temporaryFiles;
+  }
+
+  private static void deleteAll(List<Path> files) {
+    for (Path file : files) {
+      try {
+        Files.deleteIfExists(file);
+      } catch (IOException e) {
+        // Left to deleteOnExit; a temporary file is no reason to fail a shutdown.
+      }
+    }
   }
 }

@@ -47,6 +47,9 @@ final class DemoProcess implements AutoCloseable {
         new ProcessBuilder(
                 List.of(
                     java.toString(),
+                    // The demo's temporary files go to the test's directory, removed after the
+                    // test even when the demo is killed before it can delete them.
+                    "-Djava.io.tmpdir=" + output.toAbsolutePath().getParent(),
                     "-jar",
                     jar.toString(),
                     "--host",
