@@ -11,6 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,8 +126,11 @@ final class DbCommand implements Runnable {
             switch (kind) {
               case ANONYMOUS -> RangeCsv.importAnonymousInto(writer, reader, ranges.toString());
               case CITY ->
-                  RangeCsv.importInto(writer, reader, ranges.toString(), RangeCsv.geoIp2());
-              case COUNTRY -> RangeCsv.importInto(writer, reader, ranges.toString(), countryOnly());
+                  RangeCsv.importInto(
+                      writer, reader, ranges.toString(), knownCountries(RangeCsv.geoIp2()));
+              case COUNTRY ->
+                  RangeCsv.importInto(
+                      writer, reader, ranges.toString(), knownCountries(countryOnly()));
             };
       } catch (NoSuchFileException e) {
         err.println("geofence: the range file " + ranges + " does not exist.");
@@ -160,11 +166,42 @@ final class DbCommand implements Runnable {
         err.println("geofence: cannot write " + output + ": " + e.getMessage());
         return Main.FINDING;
       }
+      long networks = writer.networkCount();
       out.printf(
-          "Wrote %s: %s, %d range%s as %d networks.%n",
-          output, kind.label, imported, imported == 1 ? "" : "s", writer.networkCount());
+          "Wrote %s: %s, %d range%s as %d network%s.%n",
+          output,
+          kind.label,
+          imported,
+          imported == 1 ? "" : "s",
+          networks,
+          networks == 1 ? "" : "s");
       out.flush();
       return 0;
+    }
+
+    /**
+     * Only codes a policy can name (the JDK's ISO 3166-1 list and {@code XK}, as the policy
+     * accepts): a test database with a made-up code would test nothing a real one can hold.
+     */
+    private static RangeCsv.RecordFactory knownCountries(RangeCsv.RecordFactory records) {
+      return (country, subdivision) -> {
+        if (!KNOWN_COUNTRIES.contains(country)) {
+          throw new IllegalArgumentException(
+              "unknown country code '"
+                  + country
+                  + "'; expected an ISO 3166-1 alpha-2 code such as US (the United Kingdom is"
+                  + " GB)");
+        }
+        return records.record(country, subdivision);
+      };
+    }
+
+    private static final Set<String> KNOWN_COUNTRIES = knownCountryCodes();
+
+    private static Set<String> knownCountryCodes() {
+      Set<String> codes = new HashSet<>(Set.of(Locale.getISOCountries()));
+      codes.add("XK");
+      return Set.copyOf(codes);
     }
 
     /** Country records only: a subdivision belongs in a City database. */

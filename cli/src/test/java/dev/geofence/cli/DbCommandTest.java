@@ -108,6 +108,8 @@ class DbCommandTest {
           an address that is not one            | 203.0.113.0,example.com,IR         | ranges.csv:1:
           too few fields                        | 203.0.113.0,203.0.113.255          | ranges.csv:1: expected 3 or 4 fields
           a subdivision in a Country database   | 192.0.2.0,192.0.2.255,UA,UA-43     | use --type GeoIP2-City
+          a code no country has                 | 192.0.2.0,192.0.2.255,XX           | ranges.csv:1: unknown country code 'XX'
+          the United Kingdom as UK              | 192.0.2.0,192.0.2.255,UK           | the United Kingdom is GB
           """)
   void badLinesAreOneSentenceWithTheFileAndLineAndWriteNothing(
       String description, String line, String message) throws IOException {
