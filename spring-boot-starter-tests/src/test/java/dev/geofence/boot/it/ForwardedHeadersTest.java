@@ -10,7 +10,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -43,7 +42,8 @@ class ForwardedHeadersTest {
         new SpringApplicationBuilder(ModelApplication.class)
             .properties(p.toArray(String[]::new))
             .run();
-    return ((WebServerApplicationContext) context).getWebServer().getPort();
+    // The property, not WebServerApplicationContext: Boot 4 moved that type to another package.
+    return context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
   }
 
   @Test
