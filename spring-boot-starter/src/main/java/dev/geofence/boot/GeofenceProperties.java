@@ -5,8 +5,8 @@ import dev.geofence.filter.RefusalFormat;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoDatabase;
+import java.io.File;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +17,16 @@ import org.springframework.util.unit.DataSize;
  * The {@code geofence.*} properties: one for each setting of the filter, in Boot's naming and
  * types. A property left unset keeps the filter's default (docs/spring-boot.md lists them all).
  * Bound by Boot and read once at startup into {@link GeofenceSettings}; changing this object later
- * changes nothing.
+ * changes nothing. Files are {@link File}s because Boot binds those as plain paths, relative ones
+ * against the working directory ({@code Path} would go through Spring's resource loading).
  */
 @ConfigurationProperties(prefix = "geofence")
 public class GeofenceProperties {
 
   /**
    * Ten ahead of Spring Security's filter chain ({@code spring.security.filter.order}, -100): a
-   * refused caller costs no authentication, and the application's own filters (at 0 and after)
-   * see the substituted model. Boot's request-wrapping filters stay at or below 0.
+   * refused caller costs no authentication, and the application's own filters (at 0 and after) see
+   * the substituted model. Boot's request-wrapping filters stay at or below 0.
    */
   static final int DEFAULT_ORDER = -110;
 
@@ -33,7 +34,7 @@ public class GeofenceProperties {
   private boolean enabled = true;
 
   /** The region policy (YAML); required. Reloaded when it changes. */
-  private Path policyFile;
+  private File policyFile;
 
   /** How often the policy file is checked for changes; 0 turns reloading off. Default 10s. */
   private Duration policyWatchInterval;
@@ -109,10 +110,10 @@ public class GeofenceProperties {
   public static class Geoip {
 
     /** The country database (GeoIP2 or GeoLite2 Country or City, DB-IP, or flat); required. */
-    private Path database;
+    private File database;
 
     /** A GeoIP2 Anonymous IP database; any flag makes the caller anonymous for the policy. */
-    private Path anonymousDatabase;
+    private File anonymousDatabase;
 
     /** How records are read: auto (default), geoip2 or flat. */
     private DatabaseInfo.Schema schema;
@@ -135,19 +136,19 @@ public class GeofenceProperties {
     /** How often the database files are checked for changes; 0 turns reloading off. */
     private Duration watchInterval;
 
-    public Path getDatabase() {
+    public File getDatabase() {
       return database;
     }
 
-    public void setDatabase(Path database) {
+    public void setDatabase(File database) {
       this.database = database;
     }
 
-    public Path getAnonymousDatabase() {
+    public File getAnonymousDatabase() {
       return anonymousDatabase;
     }
 
-    public void setAnonymousDatabase(Path anonymousDatabase) {
+    public void setAnonymousDatabase(File anonymousDatabase) {
       this.anonymousDatabase = anonymousDatabase;
     }
 
@@ -215,7 +216,7 @@ public class GeofenceProperties {
     private boolean enabled = true;
 
     /** Directory of the chained JSON Lines audit files; absent: the SLF4J logger geofence.audit. */
-    private Path directory;
+    private File directory;
 
     /** When records reach the disk: each-record (fsync each) or an interval such as 1s. */
     private String durability;
@@ -233,7 +234,7 @@ public class GeofenceProperties {
     private IpPrivacyMode ipPrivacy;
 
     /** File holding the HMAC key in hex, for ip-privacy=hmac; never logged. */
-    private Path hmacKeyFile;
+    private File hmacKeyFile;
 
     public boolean isEnabled() {
       return enabled;
@@ -243,11 +244,11 @@ public class GeofenceProperties {
       this.enabled = enabled;
     }
 
-    public Path getDirectory() {
+    public File getDirectory() {
       return directory;
     }
 
-    public void setDirectory(Path directory) {
+    public void setDirectory(File directory) {
       this.directory = directory;
     }
 
@@ -291,11 +292,11 @@ public class GeofenceProperties {
       this.ipPrivacy = ipPrivacy;
     }
 
-    public Path getHmacKeyFile() {
+    public File getHmacKeyFile() {
       return hmacKeyFile;
     }
 
-    public void setHmacKeyFile(Path hmacKeyFile) {
+    public void setHmacKeyFile(File hmacKeyFile) {
       this.hmacKeyFile = hmacKeyFile;
     }
   }
@@ -318,11 +319,11 @@ public class GeofenceProperties {
     this.enabled = enabled;
   }
 
-  public Path getPolicyFile() {
+  public File getPolicyFile() {
     return policyFile;
   }
 
-  public void setPolicyFile(Path policyFile) {
+  public void setPolicyFile(File policyFile) {
     this.policyFile = policyFile;
   }
 

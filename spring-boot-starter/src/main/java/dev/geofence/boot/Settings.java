@@ -5,10 +5,10 @@ import dev.geofence.filter.address.ProxyHeader;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.Map;
@@ -58,7 +58,7 @@ final class Settings {
           "Set geofence.geoip.database to a GeoIP2 or GeoLite2 Country or City database (.mmdb).",
           null);
     }
-    set("geofence.policy-file", p.getPolicyFile(), b::policyFile);
+    set("geofence.policy-file", p.getPolicyFile(), f -> b.policyFile(f.toPath()));
     set("geofence.policy-watch-interval", p.getPolicyWatchInterval(), b::policyWatchInterval);
     set("geofence.policy-url", p.getPolicyUrl(), b::policyUrl);
     set(
@@ -80,8 +80,11 @@ final class Settings {
     set("geofence.requested-model-header", p.getRequestedModelHeader(), b::requestedModelHeader);
     set("geofence.served-model-header", p.getServedModelHeader(), b::servedModelHeader);
 
-    set("geofence.geoip.database", geoip.getDatabase(), b::geoipDatabase);
-    set("geofence.geoip.anonymous-database", geoip.getAnonymousDatabase(), b::anonymousDatabase);
+    set("geofence.geoip.database", geoip.getDatabase(), f -> b.geoipDatabase(f.toPath()));
+    set(
+        "geofence.geoip.anonymous-database",
+        geoip.getAnonymousDatabase(),
+        f -> b.anonymousDatabase(f.toPath()));
     set("geofence.geoip.schema", geoip.getSchema(), b::geoSchema);
     set("geofence.geoip.flat-country-field", geoip.getFlatCountryField(), b::flatCountryField);
     set("geofence.geoip.cache-size", geoip.getCacheSize(), b::cacheSize);
@@ -94,7 +97,7 @@ final class Settings {
     set("geofence.geoip.watch-interval", geoip.getWatchInterval(), b::databaseWatchInterval);
 
     set("geofence.audit.enabled", audit.isEnabled(), b::auditEnabled);
-    set("geofence.audit.directory", audit.getDirectory(), b::auditDirectory);
+    set("geofence.audit.directory", audit.getDirectory(), f -> b.auditDirectory(f.toPath()));
     set(
         "geofence.audit.durability",
         audit.getDurability(),
@@ -173,7 +176,7 @@ final class Settings {
     return size.toBytes();
   }
 
-  private static IpPrivacy privacy(GeofenceProperties.IpPrivacyMode mode, Path keyFile) {
+  private static IpPrivacy privacy(GeofenceProperties.IpPrivacyMode mode, File keyFile) {
     if (mode != GeofenceProperties.IpPrivacyMode.HMAC) {
       if (keyFile != null) {
         throw new IllegalArgumentException(
@@ -191,7 +194,7 @@ final class Settings {
     }
     String text;
     try {
-      text = Files.readString(keyFile, StandardCharsets.US_ASCII).strip();
+      text = Files.readString(keyFile.toPath(), StandardCharsets.US_ASCII).strip();
     } catch (IOException e) {
       throw new IllegalArgumentException(
           "the HMAC key file " + keyFile + " cannot be read: " + e.getMessage(), e);
