@@ -39,7 +39,8 @@ class ReadmeExamplesTest {
       Set.of(
           "examples/jetty/src/main/java/example/jetty/JettyWithInitParams.java",
           "examples/jetty/src/main/java/example/jetty/JettyWithBuilder.java",
-          "examples/tomcat/src/main/webapp/WEB-INF/web.xml");
+          "examples/tomcat/src/main/webapp/WEB-INF/web.xml",
+          "examples/spring-boot/src/main/resources/application.properties");
 
   private static final Pattern DEPENDENCY =
       Pattern.compile("<dependency>(.*?)</dependency>", Pattern.DOTALL);
