@@ -28,6 +28,8 @@ final class GeofenceFilterRegistration extends FilterRegistrationBean<GeofenceFi
   protected FilterRegistration.Dynamic addRegistration(
       String description, ServletContext servletContext) {
     GeofenceFilter filter = getFilter();
+    // What the filter's own init would have published, for code that looks it up there.
+    servletContext.setAttribute(GeofenceFilter.CONTEXT_ATTRIBUTE, filter);
     return servletContext.addFilter(getOrDeduceName(filter), new Started(filter));
   }
 
