@@ -12,8 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The files the tests' application starts with: the project's example policy and a country
- * database written by the project's own MMDB writer (Iran, Brazil and the United States on three
+ * The files the tests' application starts with: the project's example policy and a country database
+ * written by the project's own MMDB writer (Iran, Brazil and the United States on three
  * documentation networks), and a client that plays the proxy in front of the application.
  */
 final class Fixtures {
