@@ -19,6 +19,7 @@ import dev.geofence.filter.internal.response.RefusalWriter;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Policy;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -91,6 +92,14 @@ public final class RequestPath implements AutoCloseable {
   /** Examines, acts on and records one request. */
   public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    if (request.getDispatcherType() != DispatcherType.REQUEST
+        && request.getAttribute(Screening.ATTRIBUTE) != null) {
+      // A later dispatch (async, forward, error) of a request this filter already decided, passed
+      // and is recording: deciding it again would count and record it twice. Only the filter sets
+      // the attribute; a caller cannot.
+      chain.doFilter(request, response);
+      return;
+    }
     long start = System.nanoTime();
     Instant at = settings.clock().instant();
     Policy policy = engine.policy();
@@ -213,8 +222,11 @@ public final class RequestPath implements AutoCloseable {
   }
 
   /**
-   * Hands the request to the application and records it when the application returns. When the
-   * record must be written before the caller has the whole answer, the response is held.
+   * Hands the request to the application and records it when the application has answered: when it
+   * returns, or, if it went asynchronous, when the container completes the answer. When the record
+   * must be written before the caller has the whole answer, the response is held. Nothing here
+   * buffers the answer: each write and flush of the application reaches the container as made, so
+   * streamed events leave one by one.
    */
   private void pass(Exchange x, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
@@ -241,7 +253,23 @@ public final class RequestPath implements AutoCloseable {
       }
       status = held.getStatus();
     } finally {
-      recorder.record(x, status);
+      // Also when the application threw after startAsync: the container then ends the
+      // asynchronous cycle with an error, and onComplete has the status it answered.
+      if (!request.isAsyncStarted() || !recordAtCompletion(x, request, response)) {
+        recorder.record(x, status);
+      }
+    }
+  }
+
+  /** Registers the record for when the asynchronous answer completes; false if it cannot be. */
+  private boolean recordAtCompletion(
+      Exchange x, HttpServletRequest request, HttpServletResponse response) {
+    try {
+      request.getAsyncContext().addListener(new AsyncCompletion(recorder, x, response));
+      return true;
+    } catch (IllegalStateException e) {
+      // The cycle ended between the two calls: the answer is complete, so record it now.
+      return false;
     }
   }
 
