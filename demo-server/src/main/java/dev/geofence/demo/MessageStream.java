@@ -73,8 +73,10 @@ final class MessageStream implements WriteListener {
       for (int i = 0; i < 3; i++) {
         stream.due.add(stream.later.poll());
       }
+      // Fixed delay, not fixed rate: a pacer held up by a busy machine goes on at the pace
+      // instead of catching up with a burst of events.
       stream.pacing =
-          pacer.scheduleAtFixedRate(
+          pacer.scheduleWithFixedDelay(
               stream::nextIsDue, pace.toMillis(), pace.toMillis(), TimeUnit.MILLISECONDS);
     }
     stream.out.setWriteListener(stream);
