@@ -75,6 +75,8 @@ public final class DemoServer implements AutoCloseable {
       ServletHolder messages = new ServletHolder("messages", new MessagesServlet(json));
       messages.setAsyncSupported(true); // streamed answers
       context.addServlet(messages, "/v1/messages");
+      context.addServlet(
+          new ServletHolder("batches", new BatchesServlet(json)), "/v1/messages/batches");
       context.addServlet(new ServletHolder("models", new ModelsServlet(json)), "/v1/models");
       context.addServlet(
           new ServletHolder("status", new StatusServlet(json, geofence)), "/geofence/status");
