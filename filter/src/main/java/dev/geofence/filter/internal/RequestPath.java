@@ -294,10 +294,10 @@ public final class RequestPath implements AutoCloseable {
       }
     }
     return "The batch is refused because of "
-        + (count == 1 ? "the entry " : count + " entries, custom_id ")
+        + (count == 1 ? "the entry" : count + " entries")
+        + " with custom_id "
         + String.join(", ", named)
         + (count > named.size() ? " and " + (count - named.size()) + " more" : "")
-        + (count == 1 ? " (custom_id)" : "")
         + ": "
         + refusal.detail();
   }
