@@ -55,7 +55,8 @@ final class BatchesServlet extends HttpServlet {
       return;
     }
     ObjectNode reply = json.createObjectNode();
-    reply.put("id", "msgbatch_demo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
+    reply.put(
+        "id", "msgbatch_demo_" + UUID.randomUUID().toString().replace("-", "").substring(0, 20));
     reply.put("type", "message_batch");
     ArrayNode received = reply.putArray("received_models");
     for (JsonNode entry : requests) {

@@ -124,6 +124,33 @@ class DemoServerTest {
         .isEqualTo(200);
   }
 
+  @Test
+  void aBatchFromBrazil_reachesTheApplicationWithItsFrontierEntrySubstituted() throws Exception {
+    start();
+    String batch =
+        "{\"requests\":["
+            + "{\"custom_id\":\"a\",\"params\":"
+            + Banner.messageBody("claude-haiku-4")
+            + "},{\"custom_id\":\"b\",\"params\":"
+            + Banner.messageBody("claude-opus-4")
+            + "}]}";
+
+    HttpResponse<String> brazil = post("/v1/messages/batches", "152.240.0.1", batch);
+    HttpResponse<String> us = post("/v1/messages/batches", "6.0.0.1", batch);
+    HttpResponse<String> china = post("/v1/messages/batches", "36.96.0.1", batch);
+
+    assertThat(brazil.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(brazil.body());
+    assertThat(answer.path("type").asText()).isEqualTo("message_batch");
+    assertThat(answer.path("received_models").toString())
+        .isEqualTo("[\"claude-haiku-4\",\"claude-sonnet-4\"]");
+    assertThat(brazil.headers().firstValue("Geofence-Batch-Substituted")).contains("1");
+    assertThat(JSON.readTree(us.body()).path("received_models").toString())
+        .isEqualTo("[\"claude-haiku-4\",\"claude-opus-4\"]");
+    assertThat(china.statusCode()).isEqualTo(451);
+    assertThat(china.body()).contains("custom_id 'a', 'b'");
+  }
+
   private static JsonNode read(String json) {
     try {
       return JSON.readTree(json);
