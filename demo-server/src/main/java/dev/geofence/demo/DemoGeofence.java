@@ -179,6 +179,8 @@ final class DemoGeofence implements AutoCloseable {
         f -> {
           FilterHolder holder = new FilterHolder(f);
           holder.setName("geofence");
+          // Streamed answers are asynchronous; a filter without async support would refuse them.
+          holder.setAsyncSupported(true);
           context.addFilter(holder, "/v1/*", EnumSet.of(DispatcherType.REQUEST));
         });
   }

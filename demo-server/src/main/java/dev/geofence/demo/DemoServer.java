@@ -72,7 +72,11 @@ public final class DemoServer implements AutoCloseable {
       ServletContextHandler context = new ServletContextHandler();
       context.setContextPath("/");
       geofence.install(context);
-      context.addServlet(new ServletHolder("messages", new MessagesServlet(json)), "/v1/messages");
+      ServletHolder messages = new ServletHolder("messages", new MessagesServlet(json));
+      messages.setAsyncSupported(true); // streamed answers
+      context.addServlet(messages, "/v1/messages");
+      context.addServlet(
+          new ServletHolder("batches", new BatchesServlet(json)), "/v1/messages/batches");
       context.addServlet(new ServletHolder("models", new ModelsServlet(json)), "/v1/models");
       context.addServlet(
           new ServletHolder("status", new StatusServlet(json, geofence)), "/geofence/status");

@@ -75,6 +75,91 @@ class DemoServerTest {
   }
 
   @Test
+  void aStreamedRequestFromBrazil_namesTheSubstituteInMessageStart_andIsRecordedOnce()
+      throws Exception {
+    start();
+    String body = Banner.messageBody("claude-opus-4").replace("{", "{\"stream\":true,");
+
+    HttpResponse<Stream<String>> response =
+        HTTP.send(
+            request("/v1/messages", "152.240.0.1")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofLines());
+    List<String> names = new ArrayList<>();
+    List<JsonNode> data = new ArrayList<>();
+    response
+        .body()
+        .forEach(
+            line -> {
+              if (line.startsWith("event: ")) {
+                names.add(line.substring(7));
+              } else if (line.startsWith("data: ")) {
+                data.add(read(line.substring(6)));
+              }
+            });
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
+    assertThat(names.subList(0, 3)).containsExactly("message_start", "content_block_start", "ping");
+    assertThat(names.subList(names.size() - 3, names.size()))
+        .containsExactly("content_block_stop", "message_delta", "message_stop");
+    assertThat(names.subList(3, names.size() - 3)).containsOnly("content_block_delta");
+    assertThat(data.get(0).path("message").path("model").asText()).isEqualTo("claude-sonnet-4");
+    StringBuilder text = new StringBuilder();
+    data.stream()
+        .filter(d -> d.path("type").asText().equals("content_block_delta"))
+        .forEach(d -> text.append(d.path("delta").path("text").asText()));
+    assertThat(text.toString()).endsWith("received a request for claude-sonnet-4.");
+    assertThat(names).hasSameSizeAs(data);
+
+    server.close(); // flushes and closes the trail
+    List<JsonNode> records = records(trailFiles());
+    assertThat(records)
+        .extracting(r -> r.path("event").path("action").asText())
+        .containsExactly("substitute");
+    assertThat(records.get(0).path("http").path("response").path("status_code").asInt())
+        .isEqualTo(200);
+  }
+
+  @Test
+  void aBatchFromBrazil_reachesTheApplicationWithItsFrontierEntrySubstituted() throws Exception {
+    start();
+    String batch =
+        "{\"requests\":["
+            + "{\"custom_id\":\"a\",\"params\":"
+            + Banner.messageBody("claude-haiku-4")
+            + "},{\"custom_id\":\"b\",\"params\":"
+            + Banner.messageBody("claude-opus-4")
+            + "}]}";
+
+    HttpResponse<String> brazil = post("/v1/messages/batches", "152.240.0.1", batch);
+    HttpResponse<String> us = post("/v1/messages/batches", "6.0.0.1", batch);
+    HttpResponse<String> china = post("/v1/messages/batches", "36.96.0.1", batch);
+
+    assertThat(brazil.statusCode()).isEqualTo(200);
+    JsonNode answer = JSON.readTree(brazil.body());
+    assertThat(answer.path("type").asText()).isEqualTo("message_batch");
+    assertThat(answer.path("received_models").toString())
+        .isEqualTo("[\"claude-haiku-4\",\"claude-sonnet-4\"]");
+    assertThat(brazil.headers().firstValue("Geofence-Batch-Substituted")).contains("1");
+    assertThat(JSON.readTree(us.body()).path("received_models").toString())
+        .isEqualTo("[\"claude-haiku-4\",\"claude-opus-4\"]");
+    assertThat(china.statusCode()).isEqualTo(451);
+    assertThat(china.body()).contains("custom_id 'a', 'b'");
+  }
+
+  private static JsonNode read(String json) {
+    try {
+      return JSON.readTree(json);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
   void callerFromTheUs_isServedAsAsked() throws Exception {
     start();
 

@@ -41,15 +41,18 @@ import java.util.Optional;
  */
 public final class GeofenceSettings {
 
+  /** The default {@link Builder#maxBatchEntries(int)}: the Message Batches API's own limit. */
+  public static final int DEFAULT_MAX_BATCH_ENTRIES = 100_000;
+
   /**
    * The default model routes: Anthropic Messages and Message Batches; OpenAI Chat Completions,
    * Completions, Responses, Embeddings, Images, Audio, Moderations, Batches, Realtime and
    * Assistants; Gemini; Bedrock invoke and async-invoke. The model is read where it is a top-level
-   * JSON field, a path segment or a query parameter; where the filter cannot read or rewrite it (a
-   * batch, a multipart upload, an uploaded file, an assistant's stored model) the request is
-   * decided as one for the policy's highest tier ({@code highest}). Listing, retrieving and
-   * cancelling get the country decision alone ({@code none}), and are listed so that those methods
-   * are not answered 405.
+   * JSON field, a path segment or a query parameter, and entry by entry in a Message Batches body
+   * ({@code batch}); where the filter cannot read or rewrite it (an OpenAI batch's uploaded file, a
+   * multipart upload, an assistant's stored model) the request is decided as one for the policy's
+   * highest tier ({@code highest}). Listing, retrieving and cancelling get the country decision
+   * alone ({@code none}), and are listed so that those methods are not answered 405.
    */
   public static final String DEFAULT_ROUTES =
       String.join(
@@ -57,7 +60,7 @@ public final class GeofenceSettings {
           // Anthropic. Exact patterns: /v1/messages does not cover /v1/messages/batches.
           "POST /v1/messages body",
           "POST /v1/messages/count_tokens body",
-          "POST /v1/messages/batches highest", // the models are in requests[].params.model
+          "POST /v1/messages/batches batch", // each entry's requests[].params.model, decided alone
           "POST /v1/messages/batches/*/cancel none",
           "GET,DELETE /v1/messages/batches/* none", // list, retrieve, results of a decided batch,
           // delete
@@ -108,6 +111,13 @@ public final class GeofenceSettings {
 
   /** Default {@link Builder#servedModelHeader}. */
   public static final String DEFAULT_SERVED_MODEL_HEADER = "Geofence-Served-Model";
+
+  /**
+   * The response header of a Message Batches request whose entries were rewritten: how many of its
+   * entries went to a substitute ({@code Geofence-Batch-Substituted: 1}). The audit record lists
+   * each entry's requested and effective model.
+   */
+  public static final String BATCH_SUBSTITUTED_HEADER = "Geofence-Batch-Substituted";
 
   /**
    * Prefix of the decision headers forwarded upstream; caller-sent headers with it are always
@@ -164,6 +174,7 @@ public final class GeofenceSettings {
   private final Unmatched unmatched;
   private final long maxBodySize;
   private final long maxInflatedSize;
+  private final int maxBatchEntries;
   private final boolean decompress;
   private final int blockStatus;
   private final RefusalFormat refusalFormat;
@@ -203,6 +214,7 @@ public final class GeofenceSettings {
     this.unmatched = b.unmatched;
     this.maxBodySize = b.maxBodySize;
     this.maxInflatedSize = b.maxInflatedSize == 0 ? b.maxBodySize : b.maxInflatedSize;
+    this.maxBatchEntries = b.maxBatchEntries;
     this.decompress = b.decompress;
     this.blockStatus = b.blockStatus;
     this.refusalFormat = b.refusalFormat;
@@ -327,6 +339,11 @@ public final class GeofenceSettings {
     return maxInflatedSize;
   }
 
+  /** The most entries a Message Batches request may have; each is decided. */
+  public int maxBatchEntries() {
+    return maxBatchEntries;
+  }
+
   /** Whether gzip and deflate bodies are decoded for inspection. */
   public boolean decompress() {
     return decompress;
@@ -439,6 +456,7 @@ public final class GeofenceSettings {
     private Unmatched unmatched = Unmatched.EVALUATE;
     private long maxBodySize = BodyCapture.DEFAULT_MAX_BYTES;
     private long maxInflatedSize; // 0: the same as maxBodySize
+    private int maxBatchEntries = DEFAULT_MAX_BATCH_ENTRIES;
     private boolean decompress = true;
     private int blockStatus = 451;
     private RefusalFormat refusalFormat = RefusalFormat.PROBLEM;
@@ -637,6 +655,27 @@ public final class GeofenceSettings {
      */
     public Builder maxInflatedSize(long bytes) {
       this.maxInflatedSize = bodyLimit(bytes, "Maximum inflated size");
+      return this;
+    }
+
+    /**
+     * The most entries ({@code requests[]}) a Message Batches request may have; more is 413 {@code
+     * batch_too_large}. Every entry is read and decided, so this bounds the work one request can
+     * ask for. Default {@value GeofenceSettings#DEFAULT_MAX_BATCH_ENTRIES}, the Message Batches
+     * API's own limit.
+     *
+     * @throws IllegalArgumentException if not between 1 and 1,000,000
+     */
+    public Builder maxBatchEntries(int entries) {
+      if (entries < 1 || entries > 1_000_000) {
+        throw new IllegalArgumentException(
+            "Maximum batch entries "
+                + entries
+                + " is out of range; expected 1 to 1000000 (default "
+                + DEFAULT_MAX_BATCH_ENTRIES
+                + ").");
+      }
+      this.maxBatchEntries = entries;
       return this;
     }
 

@@ -67,6 +67,7 @@ final class InitParams {
     PARAMS.put("unmatched", (b, v) -> b.unmatched(GeofenceSettings.Unmatched.parse(v)));
     PARAMS.put("max-body-size", (b, v) -> b.maxBodySize(size(v)));
     PARAMS.put("max-inflated-size", (b, v) -> b.maxInflatedSize(size(v)));
+    PARAMS.put("max-batch-entries", (b, v) -> b.maxBatchEntries(Math.toIntExact(number(v))));
     PARAMS.put("decompress", (b, v) -> b.decompress(bool(v)));
     PARAMS.put("block-status", (b, v) -> b.blockStatus(Math.toIntExact(number(v))));
     PARAMS.put("refusal-format", (b, v) -> b.refusalFormat(RefusalFormat.parse(v)));

@@ -30,6 +30,7 @@ class GeofenceSettingsTest {
     assertThat(s.refusalFormat()).isEqualTo(RefusalFormat.PROBLEM);
     assertThat(s.maxBodySize()).isEqualTo(4 * 1024 * 1024);
     assertThat(s.maxInflatedSize()).isEqualTo(s.maxBodySize());
+    assertThat(s.maxBatchEntries()).isEqualTo(100_000);
     assertThat(s.policyWatchInterval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.databaseMaxAge()).hasValue(Duration.ofDays(30));
     assertThat(s.unmatched()).isEqualTo(GeofenceSettings.Unmatched.EVALUATE);
@@ -38,6 +39,9 @@ class GeofenceSettingsTest {
     assertThat(s.requestIdHeader()).isEmpty();
     assertThat(s.routes()).isEqualTo(GeofenceSettings.DEFAULT_ROUTES);
     assertThat(ModelRoutes.parse(s.routes()).match("POST", "/v1/messages/batches"))
+        .map(r -> r.readsBatch())
+        .contains(true);
+    assertThat(ModelRoutes.parse(s.routes()).match("POST", "/v1/batches"))
         .map(r -> r.decidesUnreadAsHighest())
         .contains(true);
     assertThat(s.requestedModelHeader()).isEqualTo("Geofence-Requested-Model");
@@ -48,6 +52,10 @@ class GeofenceSettingsTest {
         bad(b -> b.blockStatus(200), "Block status 200"),
         bad(b -> b.blockStatus(503), "Block status 503"),
         bad(b -> b.maxBodySize(0), "Maximum body size 0"),
+        bad(
+            b -> b.maxBatchEntries(0),
+            "Maximum batch entries 0 is out of range; expected 1 to 1000000 (default 100000)."),
+        bad(b -> b.maxBatchEntries(1_000_001), "Maximum batch entries 1000001 is out of range"),
         bad(b -> b.maxInflatedSize(1L << 31), "Maximum inflated size 2147483648"),
         bad(b -> b.cacheSize(-1), "Cache size -1"),
         bad(b -> b.maxHops(0), "Maximum hops 0"),

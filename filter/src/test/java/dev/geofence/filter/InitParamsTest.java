@@ -74,6 +74,7 @@ class InitParamsTest {
             Map.entry("routes", "POST /a body"),
             Map.entry("unmatched", "pass"),
             Map.entry("max-body-size", "1KiB"),
+            Map.entry("max-batch-entries", "500"),
             Map.entry("max-inflated-size", "2MiB"),
             Map.entry("decompress", "false"),
             Map.entry("policy-url", "https://example.com/p"),
@@ -99,6 +100,7 @@ class InitParamsTest {
     assertThat(ModelRoutes.parse(s.routes()).routes()).hasSize(1);
     assertThat(s.unmatched()).isEqualTo(GeofenceSettings.Unmatched.PASS);
     assertThat(s.maxBodySize()).isEqualTo(1024);
+    assertThat(s.maxBatchEntries()).isEqualTo(500);
     assertThat(s.maxInflatedSize()).isEqualTo(2 * 1024 * 1024);
     assertThat(s.decompress()).isFalse();
     assertThat(s.auditRotateEvery()).isEqualTo(Duration.ofHours(1));
@@ -127,6 +129,7 @@ class InitParamsTest {
         "refusal-format      | xml         | init-param 'refusal-format': Unknown refusal format 'xml'",
         "trusted-proxies     | 10.0.0.0/33 | init-param 'trusted-proxies'",
         "max-body-size       | lots        | init-param 'max-body-size': 'lots' is not a size",
+        "max-batch-entries   | 0           | init-param 'max-batch-entries': Maximum batch entries 0 is out of range",
         "max-body-size       | 2GiB        | init-param 'max-body-size'",
         "routes              | POST /v1 x  | init-param 'routes': Route 1 'POST /v1 x'",
         "policy-url          | ftp://x/p   | init-param 'policy-url'",

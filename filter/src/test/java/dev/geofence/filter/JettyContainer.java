@@ -2,6 +2,7 @@ package dev.geofence.filter;
 
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -26,7 +27,8 @@ final class JettyContainer implements Container {
   private ServletContextHandler context;
 
   @Override
-  public URI start(Filter filter, Map<String, String> initParams, Path workDir) throws Exception {
+  public URI start(Filter filter, Map<String, String> initParams, Path workDir, Servlet servlet)
+      throws Exception {
     server = new Server();
     HttpConfiguration http = new HttpConfiguration();
     http.setRequestHeaderSize(MAX_HEADER_BYTES);
@@ -39,8 +41,11 @@ final class JettyContainer implements Container {
     FilterHolder holder =
         filter == null ? new FilterHolder(GeofenceFilter.class) : new FilterHolder(filter);
     holder.setInitParameters(initParams);
-    context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST));
-    context.addServlet(new ServletHolder(new EchoServlet()), "/*");
+    holder.setAsyncSupported(true);
+    context.addFilter(holder, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+    ServletHolder servletHolder = new ServletHolder(servlet);
+    servletHolder.setAsyncSupported(true);
+    context.addServlet(servletHolder, "/*");
     server.setHandler(context);
     server.start();
     return URI.create("http://127.0.0.1:" + connector.getLocalPort());

@@ -1,6 +1,7 @@
 package dev.geofence.filter;
 
 import jakarta.servlet.Filter;
+import jakarta.servlet.Servlet;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -14,7 +15,8 @@ final class TomcatContainer implements Container {
   private Tomcat tomcat;
 
   @Override
-  public URI start(Filter filter, Map<String, String> initParams, Path workDir) throws Exception {
+  public URI start(Filter filter, Map<String, String> initParams, Path workDir, Servlet servlet)
+      throws Exception {
     tomcat = new Tomcat();
     tomcat.setBaseDir(workDir.toString());
     tomcat.setHostname("127.0.0.1");
@@ -24,7 +26,7 @@ final class TomcatContainer implements Container {
         .getConnector()
         .setProperty("maxHttpRequestHeaderSize", Integer.toString(JettyContainer.MAX_HEADER_BYTES));
     Context context = tomcat.addContext("", workDir.toString());
-    Tomcat.addServlet(context, "echo", new EchoServlet());
+    Tomcat.addServlet(context, "echo", servlet).setAsyncSupported(true);
     context.addServletMappingDecoded("/*", "echo");
     FilterDef def = new FilterDef();
     def.setFilterName("geofence");
@@ -34,10 +36,13 @@ final class TomcatContainer implements Container {
       def.setFilter(filter);
     }
     initParams.forEach(def::addInitParameter);
+    def.setAsyncSupported("true");
     context.addFilterDef(def);
     FilterMap map = new FilterMap();
     map.setFilterName("geofence");
     map.addURLPattern("/*");
+    map.setDispatcher("REQUEST");
+    map.setDispatcher("ASYNC");
     context.addFilterMap(map);
     tomcat.start();
     return URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort());

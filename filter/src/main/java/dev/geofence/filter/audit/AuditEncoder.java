@@ -149,6 +149,20 @@ final class AuditEncoder {
         }
         g.writeEndObject();
       }
+      if (!r.batchEntries().isEmpty()) {
+        g.writeArrayFieldStart("batch");
+        for (AuditRecord.BatchEntry entry : r.batchEntries()) {
+          g.writeStartObject();
+          text(g, "custom_id", entry.customId(), MAX_TEXT);
+          boolean altered = model(g, "requested", entry.requestedModel());
+          altered |= model(g, "effective", entry.effectiveModel());
+          if (altered) {
+            g.writeBooleanField("truncated", true);
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
+      }
       text(g, "registered_country_iso_code", r.registeredCountry(), MAX_TEXT);
       if (!r.anonymizerFlags().isEmpty()) {
         g.writeArrayFieldStart("anonymizer");

@@ -2,6 +2,7 @@ package dev.geofence.filter.audit;
 
 import java.net.InetAddress;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -54,6 +55,8 @@ import java.util.Set;
  * @param monitor whether the deciding rule is marked {@code monitor}
  * @param addressUnresolvable why the caller's address could not be told (the code of {@code
  *     ClientAddress.UnresolvableReason}, such as {@code too_many_hops}); empty when it could
+ * @param batchEntries each entry of a Message Batches request, in order, with its requested and
+ *     effective model; empty for any other request
  */
 public record AuditRecord(
     Instant timestamp,
@@ -84,7 +87,90 @@ public record AuditRecord(
     String requestId,
     long decisionMicros,
     boolean monitor,
-    String addressUnresolvable) {
+    String addressUnresolvable,
+    List<BatchEntry> batchEntries) {
+
+  /**
+   * One entry of a Message Batches request as decided: the effective model is the requested one
+   * when the entry was allowed, the substitute when it was replaced, and empty when it was refused.
+   * Text fields are never null.
+   *
+   * @param customId the entry's {@code custom_id}, as sent
+   * @param requestedModel the model the entry asked for
+   * @param effectiveModel the model the entry went to
+   */
+  public record BatchEntry(String customId, String requestedModel, String effectiveModel) {
+    /** Normalises nulls to empty values. */
+    public BatchEntry {
+      customId = orEmpty(customId);
+      requestedModel = orEmpty(requestedModel);
+      effectiveModel = orEmpty(effectiveModel);
+    }
+  }
+
+  /** A record with no batch entries: the components before {@code batchEntries} was added. */
+  public AuditRecord(
+      Instant timestamp,
+      AuditAction action,
+      String reason,
+      String ruleName,
+      Optional<InetAddress> sourceIp,
+      String country,
+      String regionIsoCode,
+      String httpMethod,
+      String urlPath,
+      int statusCode,
+      String policyId,
+      String policyVersion,
+      String policySha256,
+      String basis,
+      String databaseType,
+      Optional<Instant> databaseBuildTime,
+      String databaseSha256,
+      String requestedModel,
+      String requestedTier,
+      String effectiveModel,
+      String effectiveTier,
+      String registeredCountry,
+      Set<String> anonymizerFlags,
+      String addressSource,
+      Optional<InetAddress> peerAddress,
+      String requestId,
+      long decisionMicros,
+      boolean monitor,
+      String addressUnresolvable) {
+    this(
+        timestamp,
+        action,
+        reason,
+        ruleName,
+        sourceIp,
+        country,
+        regionIsoCode,
+        httpMethod,
+        urlPath,
+        statusCode,
+        policyId,
+        policyVersion,
+        policySha256,
+        basis,
+        databaseType,
+        databaseBuildTime,
+        databaseSha256,
+        requestedModel,
+        requestedTier,
+        effectiveModel,
+        effectiveTier,
+        registeredCountry,
+        anonymizerFlags,
+        addressSource,
+        peerAddress,
+        requestId,
+        decisionMicros,
+        monitor,
+        addressUnresolvable,
+        List.of());
+  }
 
   /** Normalises nulls to empty values and checks the action, status code and duration. */
   public AuditRecord {
@@ -116,6 +202,7 @@ public record AuditRecord(
     requestId = orEmpty(requestId);
     checkMicros(decisionMicros);
     addressUnresolvable = orEmpty(addressUnresolvable);
+    batchEntries = batchEntries == null ? List.of() : List.copyOf(batchEntries);
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -202,6 +289,7 @@ public record AuditRecord(
     private long decisionMicros;
     private boolean monitor;
     private String addressUnresolvable;
+    private List<BatchEntry> batchEntries = List.of();
 
     private Builder() {}
 
@@ -235,6 +323,7 @@ public record AuditRecord(
       decisionMicros = r.decisionMicros;
       monitor = r.monitor;
       addressUnresolvable = r.addressUnresolvable;
+      batchEntries = r.batchEntries;
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -384,6 +473,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** The entries of a Message Batches request, in order; null or empty for any other. */
+    public Builder batchEntries(List<BatchEntry> entries) {
+      this.batchEntries = entries == null ? List.of() : List.copyOf(entries);
+      return this;
+    }
+
     /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
@@ -429,7 +524,8 @@ public record AuditRecord(
           requestId,
           decisionMicros,
           monitor,
-          addressUnresolvable);
+          addressUnresolvable,
+          batchEntries);
     }
   }
 }

@@ -152,6 +152,14 @@ final class AuditRecorder implements AutoCloseable {
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {
         decided(r, x.screening());
+        if (x.batch() != null) {
+          // Each entry has its own models; the request as a whole has none.
+          r.requestedModel(null)
+              .requestedTier(null)
+              .effectiveModel(null)
+              .effectiveTier(null)
+              .batchEntries(x.batch().audited());
+        }
       } else {
         if (x.model() != null) {
           r.requestedModel(x.model());
@@ -221,6 +229,9 @@ final class AuditRecorder implements AutoCloseable {
       return "internal error: " + x.failure().getClass().getSimpleName();
     }
     Screening s = x.screening();
+    if (x.batch() != null) {
+      return batchReason(x);
+    }
     if (x.refused()) {
       if (s == null) {
         return "request rejected ("
@@ -231,6 +242,27 @@ final class AuditRecorder implements AutoCloseable {
       return blockReason(s);
     }
     return passReason(s.decision());
+  }
+
+  /** A batch: how its entries fared, then the sentence of the entry that stands for it. */
+  private static String batchReason(Exchange x) {
+    Exchange.Batch batch = x.batch();
+    int refused = 0;
+    for (Screening s : batch.screenings()) {
+      refused += s.action() == dev.geofence.policy.Action.BLOCK ? 1 : 0;
+    }
+    String sentence =
+        x.refused() ? blockReason(x.screening()) : passReason(x.screening().decision());
+    return "batch of "
+        + batch.entries().size()
+        + (batch.entries().size() == 1 ? " entry, " : " entries, ")
+        + batch.substituted()
+        + " substituted, "
+        + refused
+        + " refused; first "
+        + (x.refused() ? "refused" : batch.substituted() > 0 ? "substituted" : "entry")
+        + ": "
+        + sentence;
   }
 
   private static String blockReason(Screening s) {

@@ -3,14 +3,18 @@ package dev.geofence.filter.internal;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditAction;
+import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.internal.DecisionCounts.Ending;
+import dev.geofence.filter.internal.model.BatchEntry;
 import dev.geofence.filter.internal.response.Refusal;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Policy;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -37,6 +41,9 @@ import java.util.Set;
  * @param forwarded the request the application gets (rewritten or not) when it passes
  * @param forwardTo the path to forward to when a path model was rewritten
  * @param failure what went wrong when the filter failed and answered 503
+ * @param batch each entry of a Message Batches request and its screening; null for any other
+ *     request. The request's own {@code screening} is then the one that stands for the batch: the
+ *     first refused entry's, else the first substituted entry's, else the first entry's.
  */
 record Exchange(
     Arrival arrival,
@@ -49,7 +56,31 @@ record Exchange(
     Set<String> allow,
     HttpServletRequest forwarded,
     String forwardTo,
-    Throwable failure) {
+    Throwable failure,
+    Batch batch) {
+
+  /**
+   * The entries of a Message Batches request and how each was decided.
+   *
+   * @param entries the entries, in order
+   * @param screenings the screening of each entry, in the same order
+   * @param substituted how many entries were rewritten to a substitute
+   */
+  record Batch(List<BatchEntry> entries, List<Screening> screenings, int substituted) {
+
+    /** The entries as the audit record lists them. */
+    List<AuditRecord.BatchEntry> audited() {
+      List<AuditRecord.BatchEntry> audited = new ArrayList<>(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        audited.add(
+            new AuditRecord.BatchEntry(
+                entries.get(i).customId(),
+                entries.get(i).model().value(),
+                screenings.get(i).decision().effectiveModel().orElse(null)));
+      }
+      return audited;
+    }
+  }
 
   /**
    * What is known of a request from the moment it arrives.
@@ -67,12 +98,23 @@ record Exchange(
   /** A request decided and passed on, as {@code forwarded}, to {@code forwardTo} if not null. */
   static Exchange passed(
       Arrival arrival, Screening screening, HttpServletRequest forwarded, String forwardTo) {
-    return decided(arrival, screening, null, forwarded, forwardTo);
+    return decided(arrival, screening, null, forwarded, forwardTo, null);
+  }
+
+  /** A Message Batches request whose every entry was allowed or substituted. */
+  static Exchange passed(
+      Arrival arrival, Screening screening, HttpServletRequest forwarded, Batch batch) {
+    return decided(arrival, screening, null, forwarded, null, batch);
   }
 
   /** A request decided and refused: by a rule, or before any rule. */
   static Exchange blocked(Arrival arrival, Screening screening, Refusal refusal) {
-    return decided(arrival, screening, refusal, null, null);
+    return decided(arrival, screening, refusal, null, null, null);
+  }
+
+  /** A Message Batches request refused because of the entries of {@code batch} it names. */
+  static Exchange blocked(Arrival arrival, Screening screening, Refusal refusal, Batch batch) {
+    return decided(arrival, screening, refusal, null, null, batch);
   }
 
   private static Exchange decided(
@@ -80,7 +122,8 @@ record Exchange(
       Screening screening,
       Refusal refusal,
       HttpServletRequest forwarded,
-      String forwardTo) {
+      String forwardTo,
+      Batch batch) {
     return new Exchange(
         arrival,
         System.nanoTime(),
@@ -92,20 +135,43 @@ record Exchange(
         Set.of(),
         forwarded,
         forwardTo,
-        null);
+        null,
+        batch);
   }
 
   /** A request refused before it could be decided; {@code allow} for a 405 answer. */
   static Exchange refused(
       Arrival arrival, ClientAddress caller, GeoResult geo, Refusal refusal, Set<String> allow) {
     return new Exchange(
-        arrival, System.nanoTime(), caller, geo, null, null, refusal, allow, null, null, null);
+        arrival,
+        System.nanoTime(),
+        caller,
+        geo,
+        null,
+        null,
+        refusal,
+        allow,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A request the filter failed to examine: answered 503. */
   static Exchange failed(Arrival arrival, Refusal refusal, Throwable failure) {
     return new Exchange(
-        arrival, System.nanoTime(), null, null, null, null, refusal, Set.of(), null, null, failure);
+        arrival,
+        System.nanoTime(),
+        null,
+        null,
+        null,
+        null,
+        refusal,
+        Set.of(),
+        null,
+        null,
+        failure,
+        null);
   }
 
   /** The request id. */

@@ -11,6 +11,7 @@ import dev.geofence.filter.internal.Exchange.Arrival;
 import dev.geofence.filter.internal.RequestReader.Asked;
 import dev.geofence.filter.internal.RequestReader.Target;
 import dev.geofence.filter.internal.body.ReplayingRequest;
+import dev.geofence.filter.internal.model.BatchEntry;
 import dev.geofence.filter.internal.model.ModelRewriter;
 import dev.geofence.filter.internal.response.Checked;
 import dev.geofence.filter.internal.response.Refusal;
@@ -19,13 +20,17 @@ import dev.geofence.filter.internal.response.RefusalWriter;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Policy;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Enumeration;
+import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -44,6 +49,9 @@ import org.slf4j.LoggerFactory;
 public final class RequestPath implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestPath.class);
+
+  /** How many refused entries a batch refusal names; the rest are counted. */
+  static final int NAMED_ENTRIES = 20;
 
   private final Engine engine;
   private final GeofenceSettings settings;
@@ -91,6 +99,14 @@ public final class RequestPath implements AutoCloseable {
   /** Examines, acts on and records one request. */
   public void handle(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
+    if (request.getDispatcherType() != DispatcherType.REQUEST
+        && request.getAttribute(Screening.ATTRIBUTE) != null) {
+      // A later dispatch (async, forward, error) of a request this filter already decided, passed
+      // and is recording: deciding it again would count and record it twice. Only the filter sets
+      // the attribute; a caller cannot.
+      chain.doFilter(request, response);
+      return;
+    }
     long start = System.nanoTime();
     Instant at = settings.clock().instant();
     Policy policy = engine.policy();
@@ -159,6 +175,9 @@ public final class RequestPath implements AutoCloseable {
         return Exchange.refused(arrival, caller, geo, read.refusal(), Set.of());
       }
       asked = read.value();
+      if (asked.entries() != null) {
+        return decideBatch(request, arrival, caller, geo, asked);
+      }
       screening =
           asked.highest()
               ? engine.screenHighest(policy, caller, geo, at)
@@ -203,6 +222,86 @@ public final class RequestPath implements AutoCloseable {
     return Exchange.passed(arrival, s, rewritten == null ? request : rewritten.build(), forwardTo);
   }
 
+  /**
+   * A Message Batches request, decided entry by entry for the same caller as a single message with
+   * that entry's model would be. An entry with an invalid model id refuses the batch with 400, else
+   * an entry the policy blocks refuses it with the block status; the refusal names the refused
+   * entries by {@code custom_id}. Otherwise the batch passes, each substituted entry's model
+   * rewritten in place and every other byte kept.
+   */
+  private Exchange decideBatch(
+      HttpServletRequest request,
+      Arrival arrival,
+      ClientAddress caller,
+      GeoResult geo,
+      Asked asked) {
+    List<BatchEntry> entries = asked.entries();
+    List<Screening> screenings = new ArrayList<>(entries.size());
+    List<String> substitutes = new ArrayList<>(entries.size());
+    Screening invalid = null;
+    Screening blocked = null;
+    Screening substituted = null;
+    for (BatchEntry entry : entries) {
+      Screening s =
+          engine.screen(arrival.policy(), caller, geo, entry.model().value(), arrival.at());
+      screenings.add(s);
+      Decision d = s.decision();
+      substitutes.add(d.action() == Action.SUBSTITUTE ? d.effectiveModel().orElseThrow() : null);
+      if (d.action() == Action.BLOCK && d.reason() == Decision.Reason.MODEL_INVALID) {
+        invalid = invalid == null ? s : invalid;
+      } else if (d.action() == Action.BLOCK) {
+        blocked = blocked == null ? s : blocked;
+      } else if (d.action() == Action.SUBSTITUTE) {
+        substituted = substituted == null ? s : substituted;
+      }
+    }
+    int changed = (int) substitutes.stream().filter(Objects::nonNull).count();
+    Exchange.Batch batch = new Exchange.Batch(entries, List.copyOf(screenings), changed);
+    Screening refusing = invalid != null ? invalid : blocked;
+    if (refusing != null) {
+      Refusal refusal = Refusal.of(refusing, settings.blockStatus(), settings.policyUrl());
+      return Exchange.blocked(
+          arrival, refusing, refusal.withDetail(batchRefusal(batch, refusing, refusal)), batch);
+    }
+    ReplayingRequest.Builder forwarded =
+        ReplayingRequest.builder(request)
+            .body(
+                changed == 0
+                    ? asked.body()
+                    : ModelRewriter.batch(asked.body(), entries, substitutes));
+    forwarded = withoutForgedHeaders(request, forwarded);
+    Screening standing = substituted != null ? substituted : screenings.get(0);
+    if (settings.decisionHeaders()) {
+      DecisionHeaders.add(forwarded, standing, arrival.requestId());
+    }
+    return Exchange.passed(arrival, standing, forwarded.build(), batch);
+  }
+
+  /**
+   * The refusal sentence of a batch: the entries refused for the same reason as {@code refusing},
+   * by {@code custom_id} (at most {@link #NAMED_ENTRIES}, then how many more), and why.
+   */
+  private static String batchRefusal(Exchange.Batch batch, Screening refusing, Refusal refusal) {
+    boolean invalid = refusing.decision().reason() == Decision.Reason.MODEL_INVALID;
+    List<String> named = new ArrayList<>();
+    int count = 0;
+    for (int i = 0; i < batch.entries().size(); i++) {
+      Decision d = batch.screenings().get(i).decision();
+      if (d.action() == Action.BLOCK && (d.reason() == Decision.Reason.MODEL_INVALID) == invalid) {
+        if (count++ < NAMED_ENTRIES) {
+          named.add("'" + Printable.of(batch.entries().get(i).customId(), 64) + "'");
+        }
+      }
+    }
+    return "The batch is refused because of "
+        + (count == 1 ? "the entry" : count + " entries")
+        + " with custom_id "
+        + String.join(", ", named)
+        + (count > named.size() ? " and " + (count - named.size()) + " more" : "")
+        + ": "
+        + refusal.detail();
+  }
+
   /** Records the refusal, then answers: a WAIT overflow policy holds the answer for the record. */
   private void refuse(Exchange x, HttpServletResponse response) throws IOException {
     recorder.record(x, x.refusal().status());
@@ -213,8 +312,11 @@ public final class RequestPath implements AutoCloseable {
   }
 
   /**
-   * Hands the request to the application and records it when the application returns. When the
-   * record must be written before the caller has the whole answer, the response is held.
+   * Hands the request to the application and records it when the application has answered: when it
+   * returns, or, if it went asynchronous, when the container completes the answer. When the record
+   * must be written before the caller has the whole answer, the response is held. Nothing here
+   * buffers the answer: each write and flush of the application reaches the container as made, so
+   * streamed events leave one by one.
    */
   private void pass(Exchange x, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
@@ -223,7 +325,13 @@ public final class RequestPath implements AutoCloseable {
     request.setAttribute(Screening.ATTRIBUTE, s);
     request.setAttribute(Screening.REQUEST_ID_ATTRIBUTE, x.requestId());
     Decision d = s.decision();
-    if (d.action() == Action.SUBSTITUTE) {
+    if (x.batch() != null) {
+      if (x.batch().substituted() > 0) {
+        // Says that the batch was changed; which entries and how is in the audit record.
+        response.setHeader(
+            GeofenceSettings.BATCH_SUBSTITUTED_HEADER, Integer.toString(x.batch().substituted()));
+      }
+    } else if (d.action() == Action.SUBSTITUTE) {
       response.setHeader(
           settings.requestedModelHeader(), Printable.headerValue(d.requestedModel().orElse("")));
       response.setHeader(
@@ -241,7 +349,23 @@ public final class RequestPath implements AutoCloseable {
       }
       status = held.getStatus();
     } finally {
-      recorder.record(x, status);
+      // Also when the application threw after startAsync: the container then ends the
+      // asynchronous cycle with an error, and onComplete has the status it answered.
+      if (!request.isAsyncStarted() || !recordAtCompletion(x, request, response)) {
+        recorder.record(x, status);
+      }
+    }
+  }
+
+  /** Registers the record for when the asynchronous answer completes; false if it cannot be. */
+  private boolean recordAtCompletion(
+      Exchange x, HttpServletRequest request, HttpServletResponse response) {
+    try {
+      request.getAsyncContext().addListener(new AsyncCompletion(recorder, x, response));
+      return true;
+    } catch (IllegalStateException e) {
+      // The cycle ended between the two calls: the answer is complete, so record it now.
+      return false;
     }
   }
 

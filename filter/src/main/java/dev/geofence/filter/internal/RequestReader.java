@@ -3,6 +3,7 @@ package dev.geofence.filter.internal;
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.internal.body.BodyCapture;
 import dev.geofence.filter.internal.body.CapturedBody;
+import dev.geofence.filter.internal.model.BatchEntry;
 import dev.geofence.filter.internal.model.FoundModel;
 import dev.geofence.filter.internal.model.JsonModelReader;
 import dev.geofence.filter.internal.model.ModelFinder;
@@ -38,14 +39,20 @@ final class RequestReader {
 
   /**
    * What a request on a model route asks for: its body (null unless the route reads it) and the
-   * model (null when none is named), or whether it is decided as the highest tier.
+   * model (null when none is named), or whether it is decided as the highest tier, or the entries
+   * of a Message Batches body (null for any other request).
    */
-  record Asked(CapturedBody body, FoundModel model, boolean highest) {}
+  record Asked(CapturedBody body, FoundModel model, boolean highest, List<BatchEntry> entries) {
+    Asked(CapturedBody body, FoundModel model, boolean highest) {
+      this(body, model, highest, null);
+    }
+  }
 
   private final GeofenceSettings settings;
   private final ModelRoutes routes;
   private final BodyCapture capture;
-  private final ModelFinder finder = ModelFinder.of(JsonModelReader.defaults());
+  private final JsonModelReader json = JsonModelReader.defaults();
+  private final ModelFinder finder = ModelFinder.of(json);
 
   RequestReader(GeofenceSettings settings) {
     this.settings = settings;
@@ -105,7 +112,8 @@ final class RequestReader {
 
   /**
    * The body and model of a request on {@code route}: a refusal for a body too large, malformed or
-   * undecodable, an ambiguous or missing model, or a path model behind a dot segment.
+   * undecodable, an ambiguous or missing model, or a path model behind a dot segment; on a batch
+   * route, the same for each entry, and a refusal for a malformed or too large batch.
    */
   Checked<Asked> asked(HttpServletRequest request, Route route, String path) {
     CapturedBody body = null;
@@ -118,6 +126,13 @@ final class RequestReader {
     }
     if (route.sources().isEmpty()) {
       return Checked.ok(new Asked(body, null, false));
+    }
+    if (route.readsBatch()) {
+      Checked<List<BatchEntry>> entries =
+          json.readBatch(body.array(), body.length(), settings.maxBatchEntries());
+      return entries.isRefused()
+          ? Checked.refused(entries.refusal())
+          : Checked.ok(new Asked(body, null, false, entries.value()));
     }
     Checked<Optional<FoundModel>> found =
         finder.find(route, ModelRequest.of(request, path, Optional.ofNullable(body)));

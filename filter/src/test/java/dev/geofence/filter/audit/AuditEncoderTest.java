@@ -183,6 +183,36 @@ class AuditEncoderTest {
   }
 
   @Test
+  void aBatchListsEachEntrysModelsInOrderAndValidatesAgainstTheSchema() {
+    String odd = "x".repeat(300);
+    String line =
+        full().toBuilder()
+            .action(AuditAction.SUBSTITUTE)
+            .batchEntries(
+                java.util.List.of(
+                    new AuditRecord.BatchEntry("a", "mid-2", "mid-2"),
+                    new AuditRecord.BatchEntry("b\n", "big-1", "mid-1"),
+                    new AuditRecord.BatchEntry("c", odd, null)))
+            .build()
+            .toJson(IpPrivacy.full());
+
+    JsonNode batch = parse(line).at("/geofence/batch");
+    assertThat(batch).hasSize(3);
+    assertThat(batch.get(0).toString())
+        .isEqualTo("{\"custom_id\":\"a\",\"requested\":\"mid-2\",\"effective\":\"mid-2\"}");
+    assertThat(batch.get(1).get("custom_id").asText()).isEqualTo("b");
+    assertThat(batch.get(2).has("effective")).isFalse();
+    assertThat(batch.get(2).get("truncated").asBoolean()).isTrue();
+    assertThat(batch.get(2).get("requested_sha256").asText()).hasSize(64);
+    assertThat(violations(line)).isEmpty();
+  }
+
+  @Test
+  void aRecordWithoutBatchEntriesWritesNoBatchField() {
+    assertThat(parse(full().toJson(IpPrivacy.full())).at("/geofence").has("batch")).isFalse();
+  }
+
+  @Test
   void chainedAndMetaLinesValidateAgainstTheSchema() {
     AuditEncoder encoder = new AuditEncoder();
     AuditEncoder.Chain chain = new AuditEncoder.Chain(7, "c".repeat(64));

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import dev.geofence.filter.internal.response.Checked;
 import dev.geofence.filter.internal.response.RefusalReason;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -36,6 +38,10 @@ import java.util.Optional;
 public final class JsonModelReader {
   /** The default nesting limit; request bodies with tool schemas stay far below it. */
   public static final int DEFAULT_MAX_NESTING_DEPTH = 128;
+
+  private static final String REQUESTS = "requests";
+  private static final String CUSTOM_ID = "custom_id";
+  private static final String PARAMS = "params";
 
   private final JsonFactory factory;
   private final int maxNestingDepth;
@@ -92,57 +98,239 @@ public final class JsonModelReader {
       if (first != JsonToken.START_OBJECT) {
         return malformed("the top-level value is " + describe(first) + ", not an object");
       }
-      FoundModel found = null;
-      JsonToken token;
-      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
-        String name = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (name.equals(field)) {
-          if (found != null) {
-            return Checked.refused(
-                RefusalReason.AMBIGUOUS_MODEL,
-                "The JSON body has the field \"" + field + "\" more than once.");
-          }
-          if (value != JsonToken.VALUE_STRING) {
-            return Checked.refused(
-                RefusalReason.MODEL_INVALID,
-                "The JSON field \"" + field + "\" is " + describe(value) + "; expected a string.");
-          }
-          int start = (int) parser.currentTokenLocation().getByteOffset();
-          String model = parser.getText();
-          int end = (int) parser.currentLocation().getByteOffset();
-          found = new FoundModel(model, new ModelLocation.Body(field, start, end));
-        } else if (name.equalsIgnoreCase(field)) {
-          return Checked.refused(
-              RefusalReason.AMBIGUOUS_MODEL,
-              "The JSON body has a field \""
-                  + shorten(name)
-                  + "\" that differs from \""
-                  + field
-                  + "\" only by case.");
-        } else if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
-          // Skips without materialising strings; nesting depth is still enforced.
-          parser.skipChildren();
-        }
-      }
-      if (token != JsonToken.END_OBJECT) {
-        return malformed("it ends inside the top-level object");
+      Checked<Optional<FoundModel>> found =
+          modelIn(parser, field, "The JSON body", "The JSON field \"" + field + "\"");
+      if (found.isRefused()) {
+        return found;
       }
       JsonToken after = parser.nextToken();
       if (after != null) {
         return malformed("there is content after the top-level object");
       }
-      return Checked.ok(Optional.ofNullable(found));
+      return found;
     } catch (JsonProcessingException e) {
-      String message =
-          e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
-      long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
-      return malformed(
-          shorten(message.lines().findFirst().orElse(message))
-              + (offset >= 0 ? " at byte " + offset : ""));
+      return malformed(e);
     } catch (IOException e) {
       return malformed(e.getClass().getSimpleName());
     }
+  }
+
+  /**
+   * The string field {@code field} of the object whose {@code START_OBJECT} the parser has just
+   * read, leaving the parser on its {@code END_OBJECT}: empty when absent; refused when it is there
+   * twice, not a string, or when another name differs from it only by case. Values of other fields
+   * are skipped without being turned into strings.
+   *
+   * @param where how messages name the object ("The JSON body", "requests[3].params")
+   * @param what how messages name the field ("The JSON field "model"", "requests[3].params.model")
+   */
+  private static Checked<Optional<FoundModel>> modelIn(
+      JsonParser parser, String field, String where, String what) throws IOException {
+    FoundModel found = null;
+    JsonToken token;
+    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (name.equals(field)) {
+        if (found != null) {
+          return Checked.refused(
+              RefusalReason.AMBIGUOUS_MODEL,
+              where + " has the field \"" + field + "\" more than once.");
+        }
+        if (value != JsonToken.VALUE_STRING) {
+          return Checked.refused(
+              RefusalReason.MODEL_INVALID,
+              what + " is " + describe(value) + "; expected a string.");
+        }
+        int start = (int) parser.currentTokenLocation().getByteOffset();
+        String model = parser.getText();
+        int end = (int) parser.currentLocation().getByteOffset();
+        found = new FoundModel(model, new ModelLocation.Body(field, start, end));
+      } else if (name.equalsIgnoreCase(field)) {
+        return Checked.refused(
+            RefusalReason.AMBIGUOUS_MODEL,
+            where
+                + " has a field \""
+                + shorten(name)
+                + "\" that differs from \""
+                + field
+                + "\" only by case.");
+      } else {
+        skip(parser, value);
+      }
+    }
+    if (token != JsonToken.END_OBJECT) {
+      return malformed("it ends inside an object");
+    }
+    return Checked.ok(Optional.ofNullable(found));
+  }
+
+  /** Skips a value without materialising strings; nesting depth is still enforced. */
+  private static void skip(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.START_OBJECT || value == JsonToken.START_ARRAY) {
+      parser.skipChildren();
+    }
+  }
+
+  /**
+   * Every entry of a Message Batches body ({@code {"requests":[{"custom_id":...,"params":{"model":
+   * ...}}, ...]}}), each with the rules of a single message body applied to {@code params}: the
+   * same strict JSON, {@code model} exactly once, a string, no name differing only by case (nor for
+   * {@code requests} and {@code params}, which case-insensitive readers would take for them).
+   * Refused: not a JSON object, no {@code requests} array or an empty one (400 {@code
+   * malformed_batch}), an entry that is not an object, has no string {@code custom_id} or no {@code
+   * params} object (400 {@code malformed_batch}), an entry without a model (400 {@code
+   * model_missing}), more than {@code maxEntries} entries (413 {@code batch_too_large}).
+   *
+   * @return the entries in order, never empty, or the refusal
+   */
+  public Checked<List<BatchEntry>> readBatch(byte[] body, int length, int maxEntries) {
+    Objects.requireNonNull(body, "body");
+    Objects.checkFromIndexSize(0, length, body.length);
+    int bad = Utf8.firstInvalid(body, length);
+    if (bad >= 0) {
+      return malformed(
+          String.format(
+              "it has invalid UTF-8 or a raw control character (byte 0x%02X at offset %d)",
+              body[bad] & 0xFF, bad));
+    }
+    try (JsonParser parser = factory.createParser(body, 0, length)) {
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        return malformed("the top-level value is " + describe(first) + ", not an object");
+      }
+      List<BatchEntry> entries = null;
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (name.equals(REQUESTS)) {
+          if (entries != null) {
+            return Checked.refused(
+                RefusalReason.AMBIGUOUS_MODEL,
+                "The batch has the field \"" + REQUESTS + "\" more than once.");
+          }
+          if (value != JsonToken.START_ARRAY) {
+            return batchMalformed("\"requests\" is " + describe(value) + "; expected an array");
+          }
+          entries = new ArrayList<>();
+          JsonToken element;
+          while ((element = parser.nextToken()) != JsonToken.END_ARRAY) {
+            if (entries.size() == maxEntries) {
+              return Checked.refused(
+                  RefusalReason.BATCH_TOO_LARGE,
+                  "The batch has more than "
+                      + maxEntries
+                      + " entries, the limit set by max-batch-entries.");
+            }
+            Checked<BatchEntry> entry = entry(parser, element, entries.size());
+            if (entry.isRefused()) {
+              return Checked.refused(entry.refusal());
+            }
+            entries.add(entry.value());
+          }
+        } else if (name.equalsIgnoreCase(REQUESTS)) {
+          return Checked.refused(
+              RefusalReason.AMBIGUOUS_MODEL,
+              "The batch has a field \""
+                  + shorten(name)
+                  + "\" that differs from \""
+                  + REQUESTS
+                  + "\" only by case.");
+        } else {
+          skip(parser, value);
+        }
+      }
+      if (token != JsonToken.END_OBJECT) {
+        return malformed("it ends inside the top-level object");
+      }
+      if (parser.nextToken() != null) {
+        return malformed("there is content after the top-level object");
+      }
+      if (entries == null || entries.isEmpty()) {
+        return batchMalformed(
+            entries == null ? "it has no \"requests\" array" : "\"requests\" is empty");
+      }
+      return Checked.ok(List.copyOf(entries));
+    } catch (JsonProcessingException e) {
+      return malformed(e);
+    } catch (IOException e) {
+      return malformed(e.getClass().getSimpleName());
+    }
+  }
+
+  /** One entry, whose first token the parser has just read; leaves the parser on its end. */
+  private static Checked<BatchEntry> entry(JsonParser parser, JsonToken first, int index)
+      throws IOException {
+    String where = "requests[" + index + "]";
+    if (first != JsonToken.START_OBJECT) {
+      return batchMalformed(where + " is " + describe(first) + "; expected an object");
+    }
+    String customId = null;
+    boolean customIdSeen = false;
+    Optional<FoundModel> model = null; // null: no params yet
+    JsonToken token;
+    while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (name.equals(CUSTOM_ID)) {
+        if (customIdSeen) {
+          return batchMalformed(where + " has \"custom_id\" more than once");
+        }
+        customIdSeen = true;
+        if (value != JsonToken.VALUE_STRING) {
+          return batchMalformed(where + ".custom_id is " + describe(value) + "; expected a string");
+        }
+        customId = parser.getText();
+      } else if (name.equals(PARAMS)) {
+        if (model != null) {
+          return Checked.refused(
+              RefusalReason.AMBIGUOUS_MODEL,
+              where + " has the field \"" + PARAMS + "\" more than once.");
+        }
+        if (value != JsonToken.START_OBJECT) {
+          return batchMalformed(where + ".params is " + describe(value) + "; expected an object");
+        }
+        Checked<Optional<FoundModel>> found =
+            modelIn(parser, ModelSource.DEFAULT_FIELD, where + ".params", where + ".params.model");
+        if (found.isRefused()) {
+          return Checked.refused(found.refusal());
+        }
+        model = found.value();
+      } else if (name.equalsIgnoreCase(PARAMS)) {
+        return Checked.refused(
+            RefusalReason.AMBIGUOUS_MODEL,
+            where
+                + " has a field \""
+                + shorten(name)
+                + "\" that differs from \""
+                + PARAMS
+                + "\" only by case.");
+      } else {
+        skip(parser, value);
+      }
+    }
+    if (token != JsonToken.END_OBJECT) {
+      return malformed("it ends inside " + where);
+    }
+    if (customId == null) {
+      return batchMalformed(where + " has no \"custom_id\"");
+    }
+    if (model == null) {
+      return batchMalformed(where + " has no \"params\" object");
+    }
+    if (model.isEmpty()) {
+      return Checked.refused(
+          RefusalReason.MODEL_MISSING,
+          where + " names no model; expected it in " + where + ".params.model.");
+    }
+    return Checked.ok(new BatchEntry(index, customId, model.get()));
+  }
+
+  private static <T> Checked<T> batchMalformed(String why) {
+    return Checked.refused(
+        RefusalReason.MALFORMED_BATCH,
+        "The request body is not a Message Batches request: " + why + ".");
   }
 
   private static String describe(JsonToken token) {
@@ -164,7 +352,16 @@ public final class JsonModelReader {
     return s.length() > 120 ? s.substring(0, 120) + "..." : s;
   }
 
-  private static Checked<Optional<FoundModel>> malformed(String why) {
+  private static <T> Checked<T> malformed(JsonProcessingException e) {
+    String message =
+        e.getOriginalMessage() == null ? e.getClass().getSimpleName() : e.getOriginalMessage();
+    long offset = e.getLocation() == null ? -1 : e.getLocation().getByteOffset();
+    return malformed(
+        shorten(message.lines().findFirst().orElse(message))
+            + (offset >= 0 ? " at byte " + offset : ""));
+  }
+
+  private static <T> Checked<T> malformed(String why) {
     return Checked.refused(
         RefusalReason.MALFORMED_JSON, "The request body is not a valid JSON object: " + why + ".");
   }

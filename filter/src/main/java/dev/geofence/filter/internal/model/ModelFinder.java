@@ -88,7 +88,8 @@ public final class ModelFinder {
                           c.model(),
                           new ModelLocation.Path(request.normalizedPath(), c.start(), c.end()))));
     }
-    if (source instanceof ModelSource.Highest) {
+    if (source instanceof ModelSource.Highest || source instanceof ModelSource.Batch) {
+      // highest: decided by the caller; batch: read entry by entry with JsonModelReader.readBatch.
       return Checked.ok(Optional.empty());
     }
     if (source instanceof ModelSource.Header header) {

@@ -3,6 +3,8 @@ package dev.geofence.filter.internal.model;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import dev.geofence.filter.internal.body.CapturedBody;
 import dev.geofence.filter.internal.body.ReplayingRequest;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -11,6 +13,7 @@ import java.util.Optional;
  * thread-safe.
  *
  * <ul>
+ *   <li>batch: the same, for each entry's {@code params.model} that is replaced;
  *   <li>body: the bytes of the JSON string token are replaced by the JSON-encoded new model; every
  *       other byte stays as sent, and the replaying request's {@code Content-Length} follows the
  *       new length;
@@ -32,28 +35,81 @@ public final class ModelRewriter {
    * @throws IllegalArgumentException if {@code at} is not a quoted string token in {@code body}
    */
   public static CapturedBody body(CapturedBody body, ModelLocation.Body at, String newModel) {
-    Objects.requireNonNull(body, "body");
     Objects.requireNonNull(at, "at");
     Objects.requireNonNull(newModel, "newModel");
-    byte[] old = body.array();
-    if (at.end() > body.length() || old[at.start()] != '"' || old[at.end() - 1] != '"') {
+    return body(body, List.of(at), List.of(newModel));
+  }
+
+  /**
+   * The batch body with each listed entry's model replaced; every other byte, the other entries'
+   * models included, stays as sent.
+   *
+   * @param newModels the new model of each entry in {@code entries}, or null to keep it
+   * @throws IllegalArgumentException if the lists differ in size, or a span is not a quoted string
+   *     token in {@code body}
+   */
+  public static CapturedBody batch(
+      CapturedBody body, List<BatchEntry> entries, List<String> newModels) {
+    Objects.requireNonNull(entries, "entries");
+    Objects.requireNonNull(newModels, "newModels");
+    if (entries.size() != newModels.size()) {
       throw new IllegalArgumentException(
-          "Span "
-              + at.start()
-              + ".."
-              + at.end()
-              + " is not a string token of this "
-              + body.length()
-              + "-byte body.");
+          entries.size() + " entries but " + newModels.size() + " new models.");
     }
-    byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(newModel);
-    int tokenLength = escaped.length + 2;
-    byte[] out = new byte[body.length() - (at.end() - at.start()) + tokenLength];
-    System.arraycopy(old, 0, out, 0, at.start());
-    out[at.start()] = '"';
-    System.arraycopy(escaped, 0, out, at.start() + 1, escaped.length);
-    out[at.start() + tokenLength - 1] = '"';
-    System.arraycopy(old, at.end(), out, at.start() + tokenLength, body.length() - at.end());
+    List<ModelLocation.Body> spans = new ArrayList<>();
+    List<String> models = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      if (newModels.get(i) != null) {
+        spans.add((ModelLocation.Body) entries.get(i).model().location());
+        models.add(newModels.get(i));
+      }
+    }
+    return body(body, spans, models);
+  }
+
+  /** The body with each span, in increasing order, replaced by the JSON-encoded model. */
+  private static CapturedBody body(
+      CapturedBody body, List<ModelLocation.Body> spans, List<String> newModels) {
+    Objects.requireNonNull(body, "body");
+    byte[] old = body.array();
+    List<byte[]> tokens = new ArrayList<>(spans.size());
+    int length = body.length();
+    int previousEnd = 0;
+    for (int i = 0; i < spans.size(); i++) {
+      ModelLocation.Body at = spans.get(i);
+      if (at.start() < previousEnd
+          || at.end() > body.length()
+          || old[at.start()] != '"'
+          || old[at.end() - 1] != '"') {
+        throw new IllegalArgumentException(
+            "Span "
+                + at.start()
+                + ".."
+                + at.end()
+                + " is not a string token of this "
+                + body.length()
+                + "-byte body, after the one before it.");
+      }
+      byte[] escaped = JsonStringEncoder.getInstance().quoteAsUTF8(newModels.get(i));
+      tokens.add(escaped);
+      length += escaped.length + 2 - (at.end() - at.start());
+      previousEnd = at.end();
+    }
+    byte[] out = new byte[length];
+    int from = 0;
+    int to = 0;
+    for (int i = 0; i < spans.size(); i++) {
+      ModelLocation.Body at = spans.get(i);
+      byte[] escaped = tokens.get(i);
+      System.arraycopy(old, from, out, to, at.start() - from);
+      to += at.start() - from;
+      out[to++] = '"';
+      System.arraycopy(escaped, 0, out, to, escaped.length);
+      to += escaped.length;
+      out[to++] = '"';
+      from = at.end();
+    }
+    System.arraycopy(old, from, out, to, body.length() - from);
     return body.withContent(out);
   }
 

@@ -21,15 +21,15 @@ import java.util.Set;
  * POST,PUT /v1beta/models/{model}:* path                  # Gemini, any :action
  * POST /model/{model}/* path                              # Bedrock invoke, converse, ...
  * POST /async-invoke body:modelId highest                 # read modelId; without it, the highest tier
- * POST /v1/messages/batches highest                       # models the filter cannot read
+ * POST /v1/messages/batches batch                         # each requests[].params.model
  * GET /v1/models none
  * </pre>
  *
  * Methods: comma-separated upper-case methods or {@code *}. Pattern: see {@link Route}; literal
  * segments match ignoring case, a trailing {@code /} is ignored, {@code /*} at the end matches the
  * path and everything below. Sources: {@code body[:FIELD]}, {@code path}, {@code header:NAME},
- * {@code query:NAME}, {@code highest} (last), or {@code none}. The first route whose pattern and
- * method match wins.
+ * {@code query:NAME}, {@code highest} (last), {@code batch} (alone), or {@code none}. The first
+ * route whose pattern and method match wins.
  */
 public final class ModelRoutes {
   private final List<Route> routes;
@@ -113,6 +113,11 @@ public final class ModelRoutes {
           return ModelSource.highest();
         }
         break;
+      case "batch":
+        if (arg == null) {
+          return ModelSource.batch();
+        }
+        break;
       case "query":
         if (arg != null) {
           return ModelSource.query(arg);
@@ -124,7 +129,7 @@ public final class ModelRoutes {
     throw new IllegalArgumentException(
         "unknown source '"
             + text
-            + "'; expected body, body:FIELD, path, header:NAME, query:NAME, highest (last), or none alone.");
+            + "'; expected body, body:FIELD, path, header:NAME, query:NAME, highest (last), batch (alone), or none alone.");
   }
 
   /** The routes, in match order. */

@@ -8,14 +8,16 @@ import java.util.Objects;
  * <p>Config spelling: {@code body} or {@code body:FIELD} (top-level field of a JSON body, default
  * {@code model}), {@code path} (the route pattern's {@code {model}} placeholder), {@code
  * header:NAME}, {@code query:NAME}, {@code highest} (last: the route serves a model the filter
- * cannot read or rewrite, so the request is decided as one for the policy's highest tier).
+ * cannot read or rewrite, so the request is decided as one for the policy's highest tier), {@code
+ * batch} (alone: every {@code requests[].params.model} of a Message Batches body).
  */
 public sealed interface ModelSource
     permits ModelSource.Body,
         ModelSource.Path,
         ModelSource.Header,
         ModelSource.Query,
-        ModelSource.Highest {
+        ModelSource.Highest,
+        ModelSource.Batch {
 
   /** The default JSON field name. */
   String DEFAULT_FIELD = "model";
@@ -53,6 +55,24 @@ public sealed interface ModelSource
    */
   static Highest highest() {
     return Highest.INSTANCE;
+  }
+
+  /**
+   * The {@code params.model} of every entry of a Message Batches body ({@code requests[]}): each
+   * entry is decided on its own. Reads the body; stands alone on its route.
+   */
+  static Batch batch() {
+    return Batch.INSTANCE;
+  }
+
+  /** Every entry's model in a Message Batches body; see {@link ModelSource#batch()}. */
+  record Batch() implements ModelSource {
+    static final Batch INSTANCE = new Batch();
+
+    @Override
+    public String toString() {
+      return "batch";
+    }
   }
 
   /**

@@ -29,7 +29,9 @@ public final class Route {
     this.methods = methods;
     this.pattern = pattern;
     this.sources = sources;
-    this.readsBody = sources.stream().anyMatch(ModelSource.Body.class::isInstance);
+    this.readsBody =
+        sources.stream()
+            .anyMatch(s -> s instanceof ModelSource.Body || s instanceof ModelSource.Batch);
     this.decidesUnreadAsHighest =
         !sources.isEmpty() && sources.get(sources.size() - 1) instanceof ModelSource.Highest;
   }
@@ -47,6 +49,11 @@ public final class Route {
   /** The URL pattern as written. */
   public String pattern() {
     return pattern.toString();
+  }
+
+  /** Whether the route reads every entry of a Message Batches body ({@code batch}). */
+  public boolean readsBatch() {
+    return sources.contains(ModelSource.batch());
   }
 
   /** The sources, in order. */
@@ -145,13 +152,19 @@ public final class Route {
     /**
      * Appends a source; order matters.
      *
-     * @throws IllegalArgumentException if the same source is added twice, or any after {@code
-     *     highest}
+     * @throws IllegalArgumentException if the same source is added twice, any after {@code
+     *     highest}, or any with {@code batch}
      */
     public Builder source(ModelSource source) {
       Objects.requireNonNull(source, "source");
       if (sources.contains(source)) {
         throw new IllegalArgumentException("Source '" + source + "' is listed twice.");
+      }
+      if (source instanceof ModelSource.Batch && !sources.isEmpty()
+          || sources.contains(ModelSource.batch())) {
+        // Each entry has its own model: no other source can stand for the batch.
+        throw new IllegalArgumentException(
+            "Source '" + source + "' is combined with 'batch'; expected batch alone.");
       }
       if (sources.contains(ModelSource.highest())) {
         // highest always yields: a source after it would never be tried.

@@ -71,6 +71,20 @@ public record Refusal(
         : block(screening, blockStatus, policyUrl);
   }
 
+  /** This refusal with another sentence for this occurrence (CR and LF become spaces). */
+  public Refusal withDetail(String detail) {
+    return new Refusal(
+        status,
+        type,
+        title,
+        Builder.requireText(detail, "detail"),
+        policyId,
+        policyVersion,
+        rule,
+        country,
+        reason);
+  }
+
   /** The refusal for a blocked request: status, policy, rule, country and a sentence saying why. */
   private static Refusal block(Screening g, int blockStatus, Optional<URI> policyUrl) {
     Decision d = g.decision();

@@ -29,6 +29,13 @@ public enum RefusalReason {
   /** A model route was called without naming a model. */
   MODEL_MISSING(400, "model_missing", "Model missing"),
   /**
+   * A Message Batches body is not shaped as one: {@code requests} is not a non-empty array of
+   * objects, or an entry has no string {@code custom_id} or no {@code params} object.
+   */
+  MALFORMED_BATCH(400, "malformed_batch", "Malformed batch"),
+  /** A batch has more entries than the {@code max-batch-entries} setting allows. */
+  BATCH_TOO_LARGE(413, "batch_too_large", "Content Too Large"),
+  /**
    * A trusted proxy's forwarding header cannot be resolved where it matters (or the peer is not an
    * IP address), so the caller could be anywhere.
    */

@@ -21,9 +21,9 @@ class DefaultRoutesTest {
           """
             # Anthropic
             POST   | /v1/messages                          | POST /v1/messages body:model
-            POST   | /v1/messages/batches                  | POST /v1/messages/batches highest
-            POST   | /V1/Messages/Batches/                 | POST /v1/messages/batches highest
-            POST   | /v1/messages/./batches                | POST /v1/messages/batches highest
+            POST   | /v1/messages/batches                  | POST /v1/messages/batches batch
+            POST   | /V1/Messages/Batches/                 | POST /v1/messages/batches batch
+            POST   | /v1/messages/./batches                | POST /v1/messages/batches batch
             GET    | /v1/messages/batches                  | GET,DELETE /v1/messages/batches/* none
             GET    | /v1/messages/batches/msgbatch_1       | GET,DELETE /v1/messages/batches/* none
             GET    | /v1/messages/batches/msgbatch_1/results | GET,DELETE /v1/messages/batches/* none
