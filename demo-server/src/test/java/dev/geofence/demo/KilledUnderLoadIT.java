@@ -38,17 +38,20 @@ import org.junit.jupiter.api.io.TempDir;
  * at most a cut-short last line, and a restart must continue the chain. Each request comes from its
  * own address, so its record is found by {@code source.ip}.
  */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class KilledUnderLoadIT {
 
   private static final int CLIENTS = 8;
 
   /**
-   * Responses after which the server is killed; the load runs at most LOAD_TIME before that anyway.
+   * Responses after which the server is killed, while the callers are still sending. A count, not a
+   * time: on a busy machine a fixed window could end before the first answer.
    */
-  private static final int KILL_AFTER_RESPONSES = 3000;
+  private static final int KILL_AFTER_RESPONSES = 200;
 
-  private static final Duration LOAD_TIME = Duration.ofMillis(2500);
+  /** How long the callers may take to get those answers before the test gives up. */
+  private static final Duration LOAD_LIMIT = Duration.ofSeconds(45);
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path temp;
@@ -131,9 +134,9 @@ class KilledUnderLoadIT {
             }
           });
     }
-    // Not a wait for a condition: the load runs until enough answers or LOAD_TIME, whichever comes
-    // first, and the kill lands mid-load either way.
-    enough.await(LOAD_TIME.toMillis(), TimeUnit.MILLISECONDS);
+    assertThat(enough.await(LOAD_LIMIT.toMillis(), TimeUnit.MILLISECONDS))
+        .as("%d answers within %s (%d so far)", KILL_AFTER_RESPONSES, LOAD_LIMIT, answered.size())
+        .isTrue();
     int sentBeforeKill = next.get();
     demo.kill();
     stop.set(true);
@@ -146,7 +149,7 @@ class KilledUnderLoadIT {
     List<Answered> acknowledged = List.copyOf(answered);
     assertThat(acknowledged)
         .as("requests answered before the kill (of %d sent)", sentBeforeKill)
-        .hasSizeGreaterThan(30);
+        .hasSizeGreaterThanOrEqualTo(KILL_AFTER_RESPONSES);
     assertThat(acknowledged)
         .allSatisfy(a -> assertThat(a.status()).as(a.ip()).isEqualTo(a.caller().status));
     assertThat(acknowledged).extracting(Answered::caller).contains(Caller.values());
