@@ -41,7 +41,7 @@ final class AuditEncoder {
   private static final JsonFactory JSON =
       new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  private final Bytes buffer = new Bytes(1024);
   private final UtcMillis millis = new UtcMillis();
   // Reused across lines; dropped when a line fails half-way, so the next starts from a clean state.
   private JsonGenerator generator;
@@ -49,13 +49,46 @@ final class AuditEncoder {
   /** Sequence number and previous-line hash of a chained line; absent for the SLF4J sink. */
   record Chain(long seq, String prevHash) {}
 
+  // One encoder per request thread: its buffer, generator and date cache are built once, not per
+  // record (building them cost more than the encoding itself).
+  private static final ThreadLocal<AuditEncoder> PER_THREAD =
+      ThreadLocal.withInitial(AuditEncoder::new);
+
+  /** This thread's encoder; never shared with another thread. */
+  static AuditEncoder forThisThread() {
+    return PER_THREAD.get();
+  }
+
   static String encodeToString(AuditRecord record, IpPrivacy privacy) {
-    return new String(
-        new AuditEncoder().encode(record, privacy, Optional.empty()), StandardCharsets.UTF_8);
+    Bytes line = forThisThread().encodeInPlace(record, privacy, Optional.empty());
+    return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
+  }
+
+  /** A byte buffer whose array can be read in place, so a line is copied only where it must be. */
+  static final class Bytes extends ByteArrayOutputStream {
+    Bytes(int size) {
+      super(size);
+    }
+
+    /** The backing array; the line is its first {@link #size()} bytes. */
+    byte[] array() {
+      return buf;
+    }
   }
 
   /** Returns the UTF-8 bytes of one line, without the line feed. */
   byte[] encode(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
+    encodeInPlace(r, privacy, chain);
+    return buffer.toByteArray();
+  }
+
+  /**
+   * Encodes one line into this encoder's own buffer and returns that buffer, valid until the next
+   * call: the file sink copies it once into its batch instead of taking a fresh array per line.
+   * Without a chain the line ends with {@code }}} (the {@code geofence} object and the root), which
+   * the file sink relies on when it appends the chain.
+   */
+  Bytes encodeInPlace(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
     JsonGenerator g = start();
     try {
       writeHead(g, r.timestamp());
@@ -179,7 +212,8 @@ final class AuditEncoder {
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
-    return finish(g);
+    flush(g);
+    return buffer;
   }
 
   /**
@@ -267,12 +301,16 @@ final class AuditEncoder {
   }
 
   private byte[] finish(JsonGenerator g) {
+    flush(g);
+    return buffer.toByteArray();
+  }
+
+  private void flush(JsonGenerator g) {
     try {
       g.flush();
     } catch (IOException e) {
       throw fail(e);
     }
-    return buffer.toByteArray();
   }
 
   /** Drops the generator, which may be inside an object now, and rethrows. */

@@ -72,7 +72,7 @@ public final class Slf4jAuditSink implements AuditSink {
         LossCounter.Pending lost = pending.get();
         audit.error(
             new String(
-                new AuditEncoder()
+                AuditEncoder.forThisThread()
                     .encodeRecordsLost(
                         clock.instant(),
                         lost.count(),
@@ -87,6 +87,7 @@ public final class Slf4jAuditSink implements AuditSink {
             lost.count(),
             lost.since());
       }
+      // toJson encodes with this thread's reused encoder: one String per record, nothing else.
       audit.info(record.toJson(privacy));
       written.incrementAndGet();
       return Delivery.WRITTEN;
