@@ -8,11 +8,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,7 +104,11 @@ public final class FileAuditSink implements AuditSink {
       Duration retryDelay,
       Duration closeTimeout,
       Clock clock,
-      AuditOutput.Opener opener) {}
+      AuditOutput.Opener opener,
+      Optional<Path> signingKey,
+      int checkpointRecords,
+      Duration checkpointInterval,
+      String instance) {}
 
   /**
    * Encoded lines without their chain, back to back in one array: each ends with {@code }}}, where
@@ -352,6 +360,7 @@ public final class FileAuditSink implements AuditSink {
             lead();
             more = writer.work.count > 0 || pendingCount() > 0;
           } while (more && closed);
+          writer.checkpointIfDue();
           writer.forceIfDue();
           if (closed && !more && markDrained()) {
             writer.finish();
@@ -466,9 +475,18 @@ public final class FileAuditSink implements AuditSink {
     private Optional<byte[]> restartLine = Optional.empty();
     private boolean dirty;
     private long lastForce = System.nanoTime();
+    // Signed checkpoints; all unused without a signing key.
+    private final Signer signer;
+    private final MessageDigest leafDigest = AuditFiles.sha256();
+    private final MerkleTree.Frontier frontier = new MerkleTree.Frontier();
+    private final List<byte[]> batchLeaves = new ArrayList<>();
+    private long fileFirstSeq = -1;
+    private String previousCheckpoint = AuditFiles.ORIGIN_HASH;
+    private long lastCheckpoint = System.nanoTime();
 
     Writer() {
       System.arraycopy(ascii(AuditFiles.ORIGIN_HASH), 0, lastHash, 0, 64);
+      signer = settings.signingKey.map(Signer::new).orElse(null);
     }
 
     /** Recovers the chain from the newest existing file and opens a new one. */
@@ -502,6 +520,9 @@ public final class FileAuditSink implements AuditSink {
                                   + "chain cannot be continued; check it with 'geofence audit verify' and move it away"));
           seq = parsed.seq();
           System.arraycopy(ascii(AuditFiles.sha256Hex(digest, line)), 0, lastHash, 0, 64);
+          if (signer != null) {
+            previousCheckpoint = lastCheckpointHash(candidate);
+          }
           break;
         }
       }
@@ -547,6 +568,7 @@ public final class FileAuditSink implements AuditSink {
         rotate(now);
       }
       out.clear();
+      batchLeaves.clear();
       long nextSeq = seq;
       byte[] nextHash = lastHash.clone();
       if (restartLine.isPresent()) {
@@ -603,6 +625,13 @@ public final class FileAuditSink implements AuditSink {
       // Committed: advance the chain, then release the waiting requests.
       fileSize += bytes;
       fileRecords += nextSeq - seq;
+      if (signer != null) {
+        if (fileFirstSeq < 0 && nextSeq > seq) {
+          fileFirstSeq = seq + 1;
+        }
+        batchLeaves.forEach(frontier::add);
+        uncheckpointed += nextSeq - seq;
+      }
       seq = nextSeq;
       System.arraycopy(nextHash, 0, lastHash, 0, 64);
       restartLine = Optional.empty();
@@ -628,6 +657,7 @@ public final class FileAuditSink implements AuditSink {
       if (taken > 0) {
         advance(writtenTicket + taken);
       }
+      checkpointIfDue();
       if (taken == 0 && work.count > workDone) {
         rotate(now); // the file is full: the next batch starts a new one
       }
@@ -653,6 +683,9 @@ public final class FileAuditSink implements AuditSink {
         throw new IllegalStateException(e); // cannot happen: the array holds 32 bytes
       }
       ChainSuffix.hex(hash, into);
+      if (signer != null) {
+        batchLeaves.add(MerkleTree.leafHash(leafDigest, hash));
+      }
     }
 
     private void ensureRoom(int bytes) {
@@ -663,6 +696,82 @@ public final class FileAuditSink implements AuditSink {
         bigger.put(out);
         out = bigger;
       }
+    }
+
+    /** Writes a checkpoint when enough lines or time have passed since the last one. */
+    void checkpointIfDue() throws IOException {
+      if (signer == null || output == null || frontier.size() == 0) {
+        return;
+      }
+      if (uncheckpointed >= settings.checkpointRecords
+          || (uncheckpointed > 0
+              && System.nanoTime() - lastCheckpoint >= settings.checkpointInterval.toNanos())) {
+        checkpoint(settings.clock.instant());
+      }
+    }
+
+    private long uncheckpointed; // lines of this file written since its last checkpoint
+
+    /**
+     * Signs the tree over the current file's lines so far and appends the checkpoint line; nothing
+     * when no line was written since the last checkpoint.
+     */
+    private void checkpoint(Instant now) throws IOException {
+      if (signer == null || output == null || frontier.size() == 0 || uncheckpointed == 0) {
+        return;
+      }
+      signer.reloadIfChanged();
+      Checkpoint unsigned =
+          new Checkpoint(
+              settings.instance,
+              fileFirstSeq,
+              seq,
+              HexFormat.of().formatHex(frontier.root()),
+              previousCheckpoint,
+              UtcMillis.FORMATTER.format(now),
+              signer.keyId,
+              lastHash(),
+              "");
+      Checkpoint signed = signer.sign(unsigned);
+      byte[] line = encoder.encodeCheckpoint(signed);
+      out.clear();
+      ensureRoom(line.length + 1);
+      out.put(line).put((byte) '\n').flip();
+      try {
+        output.write(out);
+        if (settings.durability.isEachRecord()) {
+          output.force();
+        } else {
+          dirty = true;
+        }
+      } catch (IOException e) {
+        undo();
+        throw e;
+      }
+      byte[] lineHash = digest.digest(line);
+      fileSize += line.length + 1;
+      fileRecords++;
+      seq++;
+      ChainSuffix.hex(lineHash, lastHash);
+      frontier.add(MerkleTree.leafHash(leafDigest, lineHash));
+      previousCheckpoint = lastHash();
+      uncheckpointed = 0;
+      lastCheckpoint = System.nanoTime();
+      ANCHOR.info("{}", new String(line, StandardCharsets.UTF_8));
+    }
+
+    /** The hash of the last checkpoint line in the file, or the origin hash when it has none. */
+    private String lastCheckpointHash(Path file) throws IOException {
+      String[] found = {AuditFiles.ORIGIN_HASH};
+      MessageDigest d = AuditFiles.sha256();
+      AuditFiles.readLines(
+          file,
+          (bytes, number, terminated) -> {
+            if (terminated && AuditLine.parse(bytes).filter(AuditLine::isCheckpoint).isPresent()) {
+              found[0] = AuditFiles.sha256Hex(d, bytes);
+            }
+          });
+      return found[0];
     }
 
     /** Cuts a partly written batch off the file, so the retry does not leave half a line behind. */
@@ -704,6 +813,7 @@ public final class FileAuditSink implements AuditSink {
 
     private void rotate(Instant now) throws IOException {
       if (output != null) {
+        checkpoint(now);
         output.force();
         dirty = false;
         output.close();
@@ -725,6 +835,9 @@ public final class FileAuditSink implements AuditSink {
       file = next;
       fileSize = 0;
       fileRecords = 0;
+      fileFirstSeq = -1;
+      frontier.clear();
+      uncheckpointed = 0;
       long period = settings.rotateEvery.toMillis();
       // Aligned to the epoch, so daily files turn over at midnight UTC whenever the sink started.
       rotateAt = Instant.ofEpochMilli((now.toEpochMilli() / period + 1) * period);
@@ -764,6 +877,7 @@ public final class FileAuditSink implements AuditSink {
     void finish() {
       try {
         if (output != null) {
+          checkpoint(settings.clock.instant());
           output.force();
           output.close();
           output = null;
@@ -791,6 +905,58 @@ public final class FileAuditSink implements AuditSink {
     }
   }
 
+  /**
+   * The signing key, read again when its file changes, so a new key takes effect at the next
+   * checkpoint without a restart. Used by the thread holding the write lock.
+   */
+  private static final class Signer {
+    private final Path file;
+    private PrivateKey key;
+    private String keyId;
+    private FileTime modified;
+
+    Signer(Path file) {
+      this.file = file;
+      try {
+        load();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot read the audit signing key " + file + ": " + e.getMessage(), e);
+      }
+    }
+
+    private void load() throws IOException {
+      FileTime time = Files.getLastModifiedTime(file);
+      PrivateKey read = AuditKeys.readPrivateKey(file);
+      String id = AuditKeys.keyId(AuditKeys.publicKeyOf(read));
+      if (keyId != null && !keyId.equals(id)) {
+        LOG.info(
+            "The audit signing key {} changed: checkpoints are now signed by key {}.", file, id);
+      }
+      key = read;
+      keyId = id;
+      modified = time;
+    }
+
+    void reloadIfChanged() {
+      try {
+        if (!Files.getLastModifiedTime(file).equals(modified)) {
+          load();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.error(
+            "Cannot read the audit signing key {} again ({}); checkpoints stay signed by key {}.",
+            file,
+            e.getMessage(),
+            keyId);
+      }
+    }
+
+    Checkpoint sign(Checkpoint unsigned) {
+      return unsigned.signedWith(key);
+    }
+  }
+
   private static byte[] ascii(String text) {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
@@ -810,6 +976,10 @@ public final class FileAuditSink implements AuditSink {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
     private AuditOutput.Opener opener = AuditOutput::openFile;
+    private Optional<Path> signingKey = Optional.empty();
+    private int checkpointRecords = 10_000;
+    private Duration checkpointInterval = Duration.ofSeconds(60);
+    private String instance = Instances.defaultName();
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -893,6 +1063,49 @@ public final class FileAuditSink implements AuditSink {
       return this;
     }
 
+    /**
+     * Signs checkpoints with this Ed25519 private key (a PKCS#8 PEM file, as {@link AuditKeys}
+     * writes it): every {@link #checkpointEvery(int, Duration)} records or seconds, at every
+     * rotation and at close. The file is read again when it changes, so a new key takes effect at
+     * the next checkpoint. Default: no checkpoints.
+     *
+     * @throws IllegalArgumentException naming the file when it is not such a key
+     */
+    public Builder signingKey(Path privateKeyFile) {
+      Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+      try {
+        AuditKeys.publicKeyOf(AuditKeys.readPrivateKey(privateKeyFile));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(
+            "cannot read the audit signing key " + privateKeyFile + ": " + e.getMessage(), e);
+      }
+      this.signingKey = Optional.of(privateKeyFile);
+      return this;
+    }
+
+    /**
+     * A checkpoint after this many lines or this much time, whichever comes first; 1 to 10,000,000
+     * lines and 1 second to 1 day. Default 10,000 lines and 60 seconds.
+     */
+    public Builder checkpointEvery(int records, Duration interval) {
+      if (records < 1 || records > 10_000_000) {
+        throw new IllegalArgumentException(
+            "checkpoint every " + records + " records is out of range; expected 1 to 10000000");
+      }
+      this.checkpointInterval =
+          checkRange("checkpoint interval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+      this.checkpointRecords = records;
+      return this;
+    }
+
+    /**
+     * The name of this instance in checkpoints ({@code service.node.name}). Default the host name.
+     */
+    public Builder instance(String name) {
+      this.instance = Instances.check(name);
+      return this;
+    }
+
     /** How output files are opened; lets tests put a failing output in front of the file. */
     Builder opener(AuditOutput.Opener opener) {
       this.opener = Objects.requireNonNull(opener, "opener");
@@ -918,7 +1131,11 @@ public final class FileAuditSink implements AuditSink {
               retryDelay,
               closeTimeout,
               clock,
-              opener);
+              opener,
+              signingKey,
+              checkpointRecords,
+              checkpointInterval,
+              instance);
       try {
         return new FileAuditSink(settings);
       } catch (IOException e) {
