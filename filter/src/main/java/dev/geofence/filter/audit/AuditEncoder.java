@@ -42,6 +42,8 @@ final class AuditEncoder {
       new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
   private final Bytes buffer = new Bytes(1024);
+  // ECS service.node.name of the lines this encoder writes next; empty writes none.
+  private String node = "";
   private final UtcMillis millis = new UtcMillis();
   // Reused across lines; dropped when a line fails half-way, so the next starts from a clean state.
   private JsonGenerator generator;
@@ -59,8 +61,21 @@ final class AuditEncoder {
     return PER_THREAD.get();
   }
 
+  /**
+   * Names the instance ({@code service.node.name}) in the lines encoded from now on; the caller
+   * owns this encoder, so this is set again before each use by a sink that names its instance.
+   */
+  AuditEncoder withNode(String node) {
+    this.node = node;
+    return this;
+  }
+
   static String encodeToString(AuditRecord record, IpPrivacy privacy) {
-    Bytes line = forThisThread().encodeInPlace(record, privacy, Optional.empty());
+    return encodeToString(record, privacy, "");
+  }
+
+  static String encodeToString(AuditRecord record, IpPrivacy privacy, String node) {
+    Bytes line = forThisThread().withNode(node).encodeInPlace(record, privacy, Optional.empty());
     return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
   }
 
@@ -378,6 +393,7 @@ final class AuditEncoder {
     g.writeObjectFieldStart("ecs");
     g.writeStringField("version", ECS_VERSION);
     g.writeEndObject();
+    writeNode(g, node);
   }
 
   private void writeTime(JsonGenerator g, String field, Instant instant) throws IOException {

@@ -175,7 +175,9 @@ public final class FileAuditSink implements AuditSink {
     long deadline = waits ? System.nanoTime() + wait.toNanos() : 0;
     // Encoded before taking the lock, on this thread, into this thread's own buffer.
     AuditEncoder.Bytes line =
-        AuditEncoder.forThisThread().encodeInPlace(record, privacy, Optional.empty());
+        AuditEncoder.forThisThread()
+            .withNode(settings.instance)
+            .encodeInPlace(record, privacy, Optional.empty());
     long ticket;
     int pending;
     appendLock.lock();
@@ -485,6 +487,7 @@ public final class FileAuditSink implements AuditSink {
     private long lastCheckpoint = System.nanoTime();
 
     Writer() {
+      encoder.withNode(settings.instance);
       System.arraycopy(ascii(AuditFiles.ORIGIN_HASH), 0, lastHash, 0, 64);
       signer = settings.signingKey.map(Signer::new).orElse(null);
     }
@@ -1099,7 +1102,9 @@ public final class FileAuditSink implements AuditSink {
     }
 
     /**
-     * The name of this instance in checkpoints ({@code service.node.name}). Default the host name.
+     * The name of this instance, written in every line as ECS {@code service.node.name}, so trails
+     * collected from a fleet can be told apart and verified per instance; 1 to 255 printable
+     * characters. Default the host name.
      */
     public Builder instance(String name) {
       this.instance = Instances.check(name);

@@ -103,6 +103,11 @@ class SignedCheckpointTest {
     assertThat(last.at("/geofence/checkpoint/key_id").asText())
         .isEqualTo(AuditKeys.keyId(publicKey));
     assertThat(last.at("/service/node/name").asText()).isEqualTo("gw-1");
+    assertThat(lines)
+        .allSatisfy(j -> assertThat(j.at("/service/node/name").asText()).isEqualTo("gw-1"));
+    for (String line : lines(files().get(0))) {
+      assertThat(AuditFixtures.schemaViolations(line)).as(line).isEmpty();
+    }
 
     assertThat(AuditChainVerifier.verify(files()).intact()).isTrue();
     AuditSignatureVerifier.Result result = verify(publicKey);
