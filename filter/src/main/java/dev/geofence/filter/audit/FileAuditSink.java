@@ -65,6 +65,11 @@ public final class FileAuditSink implements AuditSink {
   // waits for) reach the OS in batches of about this size instead of one wake-up per record.
   private static final int WAKE_AT = 256;
   private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  // One write takes at most this much (more only for a single longer line), so a burst of queued
+  // lines never grows the write buffer without bound.
+  private static final int MAX_WRITE = 1 << 20;
+  // A batch array grown past this by a burst is dropped once written, not kept for the sink's life.
+  private static final int KEEP_BYTES = 1 << 22;
 
   private final Settings settings;
   private final LossCounter losses = new LossCounter();
@@ -143,6 +148,11 @@ public final class FileAuditSink implements AuditSink {
     void clear() {
       size = 0;
       count = 0;
+      if (data.length > KEEP_BYTES) {
+        data = new byte[1 << 16];
+        ends = new int[WAKE_AT];
+        actions = new byte[WAKE_AT];
+      }
     }
   }
 
@@ -204,7 +214,7 @@ public final class FileAuditSink implements AuditSink {
       appendLock.unlock();
     }
     if (!waits) {
-      if (pending == WAKE_AT) {
+      if (pending % WAKE_AT == 0) {
         LockSupport.unpark(writerThread);
       }
       return Delivery.QUEUED;
@@ -359,9 +369,9 @@ public final class FileAuditSink implements AuditSink {
         writeLock.lock();
         try {
           do {
-            lead();
+            lead(); // a burst larger than one write takes several
             more = writer.work.count > 0 || pendingCount() > 0;
-          } while (more && closed);
+          } while (writer.work.count > 0 || (more && closed));
           writer.checkpointIfDue();
           writer.forceIfDue();
           if (closed && !more && markDrained()) {
@@ -601,6 +611,9 @@ public final class FileAuditSink implements AuditSink {
         if (fileSize + out.position() + lineLength > settings.maxFileBytes
             && fileSize + out.position() > 0) {
           break; // the rest goes to the next file
+        }
+        if (taken > 0 && out.position() + lineLength + 1 > MAX_WRITE) {
+          break; // the rest goes in the next write
         }
         ensureRoom(lineLength + 1);
         int lineStart = out.position();

@@ -375,6 +375,21 @@ class FileAuditSinkTest {
   }
 
   @Test
+  void aBurstLargerThanOneWriteIsWrittenInSeveralWritesWithoutAGap() throws IOException {
+    int burst = 5000; // about 2 MB of lines: more than one write takes
+    try (FileAuditSink sink = sink().queueCapacity(1 << 16).build()) {
+      for (int i = 0; i < burst; i++) {
+        assertThat(sink.write(simple("allow", "b" + i), IpPrivacy.full(), Duration.ZERO))
+            .isEqualTo(Delivery.QUEUED);
+      }
+    }
+    List<JsonNode> records = records(files());
+    assertThat(records).hasSize(burst);
+    assertThat(records.get(burst - 1).at("/http/request/id").asText()).isEqualTo("b" + (burst - 1));
+    assertIntact(files());
+  }
+
+  @Test
   void builderRejectsBadSettings() {
     FileAuditSink.Builder b = FileAuditSink.builder(dir);
     assertThatThrownBy(() -> b.maxFileSize(100))
