@@ -260,6 +260,19 @@ class SignedCheckpointTest {
   }
 
   @Test
+  void aRestartedSinkLinksItsFirstCheckpointToTheLastOneOfTheEarlierFile() throws IOException {
+    writeTrail(3);
+    writeTrail(3);
+
+    assertThat(files()).hasSize(2);
+    assertThat(AuditChainVerifier.verify(files()).intact()).isTrue();
+    AuditSignatureVerifier.Result result = verify(publicKey);
+    assertThat(result.findings()).isEmpty();
+    assertThat(result.checkpoints()).isEqualTo(2);
+    assertThat(result.signedThrough()).isEqualTo(7); // 3 records, checkpoint 4, 3 records
+  }
+
+  @Test
   void aProofOfOneRecordVerifiesAloneAndAChangeToAnyOfItsBytesFails() throws IOException {
     writeTrail(12);
     String proof = AuditProof.create(files(), 8);
