@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Load benchmark: the demo server with the geo-fence against the same server without it
 # (--no-geofence), both on loopback with a 500,000-network country database, driven by wrk with
-# POST /v1/messages (1 KB body) from 1,000,000 distinct callers in X-Forwarded-For.
+# POST /v1/messages (1 KB body) from 1,000,000 distinct callers in X-Forwarded-For (every lookup a
+# cache miss), or from 20,000 (--callers 20000: after the warm-up every lookup is a cache hit, as on
+# a server whose callers come back).
 #
 # The two servers run side by side and are measured in turns (A B, then B A, ...) so that a noisy
 # machine slows both alike; the figures are medians over the rounds and the ratio of the two.
@@ -9,7 +11,9 @@
 #
 # Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 60s] [--connections 16]
 #                      [--threads 1] [--heap 1g] [--gc-minutes 5] [--no-compare] [--work DIR]
-#                      [--audit-durability 1s|each-record]
+#                      [--audit-durability 1s|each-record] [--callers N] [--mix frontier|allowed]
+# --mix names the model every request asks for: frontier (claude-opus-4-1, the default; most callers
+# are substituted or refused) or allowed (claude-haiku-4, a model most callers may use).
 # --audit-durability is passed to the geo-fence server: 1s (the default here) forces the audit trail
 # once a second and lets allowed requests go without waiting for their line, as the filter's own
 # defaults do; each-record forces every line before its request is answered (the demo's default).
@@ -29,11 +33,12 @@ audit_durability=1s
 work="$root/benchmarks/target/load"
 networks=500000
 callers=1000000
+mix=frontier
 port_with=18081
 port_without=18082
 port_gc=18083
 
-usage() { sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -46,11 +51,19 @@ while [[ $# -gt 0 ]]; do
     --no-compare) compare=0; shift ;;
     --work) work="$2"; shift 2 ;;
     --audit-durability) audit_durability="$2"; shift 2 ;;
+    --callers) callers="$2"; shift 2 ;;
+    --mix) mix="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "load.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
 done
 [[ "$rounds" =~ ^[1-9][0-9]*$ ]] || { echo "load.sh: --rounds '$rounds' is not a positive number." >&2; exit 2; }
+[[ "$callers" =~ ^[1-9][0-9]*$ ]] || { echo "load.sh: --callers '$callers' is not a positive number." >&2; exit 2; }
+case "$mix" in
+  frontier) model=claude-opus-4-1 ;;
+  allowed) model=claude-haiku-4 ;;
+  *) echo "load.sh: --mix '$mix' is not known; expected frontier or allowed." >&2; exit 2 ;;
+esac
 [[ "$gc_minutes" =~ ^[0-9]+$ ]] || { echo "load.sh: --gc-minutes '$gc_minutes' is not a number of minutes." >&2; exit 2; }
 
 if ! command -v wrk >/dev/null; then
@@ -71,7 +84,10 @@ mkdir -p "$work"
 java -cp "$bench_jar" dev.geofence.benchmarks.LoadFixtures "$work" "$networks" "$callers" 1KB
 database="$work/country-$networks.mmdb"
 caller_file="$work/callers-$callers.txt"
-body_file="$work/body-1KB.json"
+body_file="$work/body-1KB-$mix.json"
+# The fixture asks for the frontier model; the same body with another model id of the same length
+# class keeps the request size.
+sed "s/\"claude-opus-4-1\"/\"$model\"/" "$work/body-1KB.json" >"$body_file"
 
 pids=()
 declare -A pid_of
@@ -131,7 +147,7 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", l
 describe_machine() {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"\
     "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
-  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); -t $threads -c $connections, $rounds rounds x $duration, heap $heap, audit durability $audit_durability"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); -t $threads -c $connections, $rounds rounds x $duration, heap $heap, audit durability $audit_durability, $callers callers, mix $mix ($model)"
 }
 
 if [[ "$compare" == 1 ]]; then

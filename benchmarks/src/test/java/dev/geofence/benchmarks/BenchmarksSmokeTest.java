@@ -34,7 +34,8 @@ class BenchmarksSmokeTest {
           PolicyBenchmark.class,
           DecisionBenchmark.class,
           ModelBodyBenchmark.class,
-          FilterBenchmark.class);
+          FilterBenchmark.class,
+          AuditSinkBenchmark.class);
 
   @TempDir static Path data;
 

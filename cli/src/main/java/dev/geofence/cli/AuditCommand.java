@@ -7,8 +7,16 @@ import picocli.CommandLine.Command;
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
-    description = "Check the hash chain of audit files, or summarise the decisions in them.",
-    subcommands = {AuditVerifyCommand.class, AuditReportCommand.class})
+    description =
+        "Check the hash chain and signed checkpoints of audit files, summarise the decisions in"
+            + " them, make signing keys, and prove one record.",
+    subcommands = {
+      AuditVerifyCommand.class,
+      AuditReportCommand.class,
+      AuditKeygenCommand.class,
+      AuditProveCommand.class,
+      AuditVerifyProofCommand.class
+    })
 final class AuditCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -17,6 +25,7 @@ final class AuditCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing subcommand; expected 'geofence audit verify FILE...' or 'geofence audit report FILE...'.");
+        "Missing subcommand; expected verify, report, keygen, prove or verify-proof (see"
+            + " 'geofence audit --help').");
   }
 }

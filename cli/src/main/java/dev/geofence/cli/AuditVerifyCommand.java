@@ -2,10 +2,11 @@ package dev.geofence.cli;
 
 import dev.geofence.filter.audit.AuditChainVerifier;
 import dev.geofence.filter.audit.AuditChainVerifier.Result;
+import dev.geofence.filter.audit.AuditSignatureVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -22,7 +23,9 @@ import picocli.CommandLine.Parameters;
       "Check the hash chain of audit files written by the file sink, given in order (a shell glob such as "
           + "audit-*.jsonl sorts them correctly).",
       "Exit 0 when the chain holds, 1 naming the first file and line that breaks it and how "
-          + "(edited, missing, reordered, missing file, truncated tail, malformed, last hash mismatch)."
+          + "(edited, missing, reordered, missing file, truncated tail, malformed, last hash mismatch).",
+      "With --public-key, also check every signed checkpoint (signature, Merkle root, link to the"
+          + " previous one); records after the last checkpoint are reported as an unsigned tail."
     })
 final class AuditVerifyCommand implements Callable<Integer> {
 
@@ -40,6 +43,14 @@ final class AuditVerifyCommand implements Callable<Integer> {
   String expectLastHash;
 
   @Option(
+      names = "--public-key",
+      paramLabel = "FILE",
+      description =
+          "A public key the checkpoints may be signed with; repeat it for several (a key rotation); "
+              + "without it, signatures are not checked.")
+  List<Path> publicKeys = List.of();
+
+  @Option(
       names = "--strict",
       description = "Treat a cut-short last line (a crash) as a failure too.")
   boolean strict;
@@ -55,14 +66,12 @@ final class AuditVerifyCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    for (Path file : files) {
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        err.println(
-            "geofence: cannot read the audit file "
-                + file
-                + "; expected an existing, readable file");
-        return Main.FINDING;
-      }
+    if (!AuditFileArguments.readable(files, err)) {
+      return Main.FINDING;
+    }
+    Optional<List<PublicKey>> keys = AuditFileArguments.publicKeys(publicKeys, err);
+    if (keys.isEmpty()) {
+      return Main.FINDING;
     }
     Result result;
     try {
@@ -111,9 +120,54 @@ final class AuditVerifyCommand implements Callable<Integer> {
               + " ids): each has geofence.model.truncated and the SHA-256 of the whole id.");
     }
     out.println("last hash " + result.lastHash());
+    int signatures = keys.get().isEmpty() ? 0 : signatures(keys.get(), out, err);
+    if (keys.get().isEmpty()) {
+      out.println("Signatures were not checked (no --public-key given).");
+    }
     if (result.truncatedTail().isPresent()) {
       out.println("TRUNCATED TAIL " + result.truncatedTail().get().describe());
-      return strict ? Main.FINDING : 0;
+      return strict ? Main.FINDING : signatures;
+    }
+    return signatures;
+  }
+
+  /** Checks the signed checkpoints; prints what holds and every finding. */
+  private int signatures(List<PublicKey> keys, PrintWriter out, PrintWriter err) {
+    AuditSignatureVerifier.Result signed;
+    try {
+      signed = AuditSignatureVerifier.verify(files, keys);
+    } catch (IOException e) {
+      err.println("geofence: cannot read the audit files: " + e.getMessage());
+      return Main.FINDING;
+    }
+    for (AuditChainVerifier.Break finding : signed.findings()) {
+      out.println("BAD CHECKPOINT " + finding.describe());
+    }
+    if (!signed.valid()) {
+      return Main.FINDING;
+    }
+    out.println(
+        "SIGNED "
+            + signed.checkpoints()
+            + (signed.checkpoints() == 1 ? " checkpoint" : " checkpoints")
+            + " verified"
+            + (signed.checkpoints() == 0 ? "" : " up to seq " + signed.signedThrough())
+            + (signed.keyIds().isEmpty() ? "" : ", by key " + String.join(", ", signed.keyIds())));
+    signed
+        .uncovered()
+        .forEach(
+            (file, lines) ->
+                out.println(
+                    "WARNING "
+                        + lines
+                        + " lines at the end of "
+                        + file
+                        + " are covered by no checkpoint (the sink did not close that file)"));
+    if (signed.unsignedTail() > 0) {
+      out.println(
+          "WARNING unsigned tail: the last "
+              + signed.unsignedTail()
+              + " lines follow the last checkpoint; a later checkpoint or the anchor log will cover them");
     }
     return 0;
   }

@@ -77,6 +77,10 @@ final class Banner {
                 .auditSyncInterval()
                 .map(interval -> "forced to disk every " + interval.toMillis() + " ms")
                 .orElse("each line forced to disk as it is written"))
+        .append(
+            server.config().auditSigningKey().isPresent()
+                ? "; checkpoints signed with " + server.config().auditSigningKey().get()
+                : "")
         .append(")\n");
     TrustedProxies proxies = server.config().trustedProxies();
     boolean loopbackTrusted = !proxies.isEmpty();

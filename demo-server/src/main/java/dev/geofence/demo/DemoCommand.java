@@ -91,6 +91,14 @@ final class DemoCommand implements Callable<Integer> {
   String auditDurability;
 
   @Option(
+      names = "--audit-signing-key",
+      paramLabel = "FILE",
+      description =
+          "Sign audit checkpoints with this Ed25519 private key (PKCS#8 PEM, from 'geofence audit"
+              + " keygen'): every 10,000 lines or 60 s, at rotation and at close.")
+  Path auditSigningKey;
+
+  @Option(
       names = "--no-geofence",
       description = "Run the same server without the filter: the baseline for benchmarks.")
   boolean noGeofence;
@@ -154,6 +162,9 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (anonymousDb != null) {
         builder.anonymousDb(anonymousDb);
+      }
+      if (auditSigningKey != null) {
+        builder.auditSigningKey(auditSigningKey);
       }
       return builder.build();
     } catch (IllegalArgumentException e) {

@@ -23,6 +23,8 @@ import java.util.Optional;
  *     is answered; an interval to force at most that often, with the library's default overflow
  *     policies (blocks and substitutions wait for their line, allowed requests do not)
  * @param geofence false to run the same server without the filter (the benchmark baseline)
+ * @param auditSigningKey an Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; empty
+ *     for none
  */
 record DemoConfig(
     String host,
@@ -33,7 +35,8 @@ record DemoConfig(
     TrustedProxies trustedProxies,
     Path audit,
     Optional<Duration> auditSyncInterval,
-    boolean geofence) {
+    boolean geofence,
+    Optional<Path> auditSigningKey) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -54,6 +57,7 @@ record DemoConfig(
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(auditSyncInterval, "auditSyncInterval");
+    Objects.requireNonNull(auditSigningKey, "auditSigningKey");
   }
 
   static Builder builder() {
@@ -70,6 +74,7 @@ record DemoConfig(
     private TrustedProxies trustedProxies = LOOPBACK;
     private Path audit = DEFAULT_AUDIT;
     private Duration auditSyncInterval;
+    private Path auditSigningKey;
     private boolean geofence = true;
 
     private Builder() {}
@@ -153,6 +158,12 @@ record DemoConfig(
       return this;
     }
 
+    /** An Ed25519 private key file that signs audit checkpoints. */
+    Builder auditSigningKey(Path key) {
+      this.auditSigningKey = requireFile(key, "--audit-signing-key");
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -168,7 +179,8 @@ record DemoConfig(
           trustedProxies,
           audit,
           Optional.ofNullable(auditSyncInterval),
-          geofence);
+          geofence,
+          Optional.ofNullable(auditSigningKey));
     }
 
     private static Path requireFile(Path path, String option) {

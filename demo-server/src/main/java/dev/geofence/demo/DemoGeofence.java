@@ -104,18 +104,18 @@ final class DemoGeofence implements AutoCloseable {
       temporaryFiles.add(database);
     }
     AuditLog.Builder auditBuilder = AuditLog.builder();
+    FileAuditSink.Builder trail = FileAuditSink.builder(config.audit());
+    config.auditSigningKey().ifPresent(trail::signingKey);
     if (config.auditSyncInterval().isEmpty()) {
       auditBuilder
-          .sink(FileAuditSink.builder(config.audit()).durability(Durability.eachRecord()).build())
+          .sink(trail.durability(Durability.eachRecord()).build())
           // Every request waits for its line: when curl returns, the line is on disk for tail -f.
           .overflowAll(OverflowPolicy.WAIT);
     } else {
       // The library's defaults: blocks and substitutions wait for their line, allowed requests do
       // not.
       auditBuilder.sink(
-          FileAuditSink.builder(config.audit())
-              .durability(Durability.every(config.auditSyncInterval().get()))
-              .build());
+          trail.durability(Durability.every(config.auditSyncInterval().get())).build());
     }
     AuditLog audit = auditBuilder.build();
     try {

@@ -184,6 +184,8 @@ public final class GeofenceSettings {
   private final Durability auditDurability;
   private final long auditMaxFileSize;
   private final Duration auditRotateEvery;
+  private final Optional<Path> auditSigningKey;
+  private final Optional<String> auditInstance;
   private final IpPrivacy auditIpPrivacy;
   private final AuditScope auditScope;
   private final boolean auditEnabled;
@@ -224,6 +226,8 @@ public final class GeofenceSettings {
     this.auditDurability = b.auditDurability;
     this.auditMaxFileSize = b.auditMaxFileSize;
     this.auditRotateEvery = b.auditRotateEvery;
+    this.auditSigningKey = Optional.ofNullable(b.auditSigningKey);
+    this.auditInstance = Optional.ofNullable(b.auditInstance);
     this.auditIpPrivacy = b.auditIpPrivacy;
     this.auditScope = b.auditScope;
     this.auditEnabled = b.auditEnabled;
@@ -391,6 +395,16 @@ public final class GeofenceSettings {
     return auditRotateEvery;
   }
 
+  /** The Ed25519 key that signs the file sink's checkpoints; empty for no checkpoints. */
+  public Optional<Path> auditSigningKey() {
+    return auditSigningKey;
+  }
+
+  /** The instance name written in every audit line; empty for the host name. */
+  public Optional<String> auditInstance() {
+    return auditInstance;
+  }
+
   /** How addresses are written to the audit trail. */
   public IpPrivacy auditIpPrivacy() {
     return auditIpPrivacy;
@@ -466,6 +480,8 @@ public final class GeofenceSettings {
     private Durability auditDurability = Durability.every(Duration.ofSeconds(1));
     private long auditMaxFileSize = 100L * 1024 * 1024;
     private Duration auditRotateEvery = Duration.ofDays(1);
+    private Path auditSigningKey;
+    private String auditInstance;
     private IpPrivacy auditIpPrivacy = IpPrivacy.full();
     private AuditScope auditScope = AuditScope.ALL;
     private boolean auditEnabled = true;
@@ -762,6 +778,34 @@ public final class GeofenceSettings {
             "Audit rotation period " + period + " is too short; expected at least 1s.");
       }
       this.auditRotateEvery = period;
+      return this;
+    }
+
+    /**
+     * Signs checkpoints of the file sink with this Ed25519 private key (PKCS#8 PEM, as {@code
+     * geofence audit keygen} writes it). The file is read when the filter starts; default no
+     * checkpoints.
+     */
+    public Builder auditSigningKey(Path privateKeyFile) {
+      this.auditSigningKey = Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+      return this;
+    }
+
+    /**
+     * The instance name written in every audit line (ECS {@code service.node.name}); 1 to 255
+     * printable characters. Default the host name.
+     */
+    public Builder auditInstance(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()
+          || name.length() > 255
+          || name.chars().anyMatch(c -> Character.isISOControl(c))) {
+        throw new IllegalArgumentException(
+            "Audit instance name '"
+                + name.replaceAll("\\p{Cntrl}", "?")
+                + "' is not accepted; expected 1 to 255 printable characters.");
+      }
+      this.auditInstance = name;
       return this;
     }
 

@@ -76,6 +76,8 @@ final class InitParams {
     PARAMS.put("audit-durability", (b, v) -> b.auditDurability(durability(v)));
     PARAMS.put("audit-max-file-size", (b, v) -> b.auditMaxFileSize(size(v)));
     PARAMS.put("audit-rotate-every", (b, v) -> b.auditRotateEvery(duration(v)));
+    PARAMS.put("audit-signing-key", (b, v) -> b.auditSigningKey(path(v)));
+    PARAMS.put("audit-instance", (b, v) -> b.auditInstance(v.trim()));
     PARAMS.put("audit-ip-privacy", (b, v) -> {}); // read with audit-hmac-key-file, below
     PARAMS.put("audit-hmac-key-file", (b, v) -> {});
     PARAMS.put(

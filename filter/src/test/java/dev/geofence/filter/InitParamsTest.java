@@ -79,6 +79,8 @@ class InitParamsTest {
             Map.entry("decompress", "false"),
             Map.entry("policy-url", "https://example.com/p"),
             Map.entry("audit-directory", "/var/log/x"),
+            Map.entry("audit-signing-key", "/etc/geofence/audit.key"),
+            Map.entry("audit-instance", " gw-eu-1 "),
             Map.entry("audit-durability", "each-record"),
             Map.entry("audit-max-file-size", "1MiB"),
             Map.entry("audit-rotate-every", "1h"),
@@ -110,6 +112,8 @@ class InitParamsTest {
     assertThat(s.decisionHeaders()).isTrue();
     assertThat(s.servedModelHeader()).isEqualTo("X-Served");
     assertThat(s.databaseMaxAge()).isEmpty();
+    assertThat(s.auditSigningKey()).hasValue(java.nio.file.Path.of("/etc/geofence/audit.key"));
+    assertThat(s.auditInstance()).hasValue("gw-eu-1");
     assertThat(InitParams.names()).containsAll(params.keySet());
   }
 
@@ -124,6 +128,7 @@ class InitParamsTest {
       delimiter = '|',
       value = {
         "polcy-file          | x           | unknown init-param 'polcy-file'",
+        "audit-instance      | ' '         | init-param 'audit-instance': Audit instance name '' is not accepted",
         "block-status        | 500         | init-param 'block-status': Block status 500",
         "block-status        | many        | init-param 'block-status': 'many' is not a whole number",
         "refusal-format      | xml         | init-param 'refusal-format': Unknown refusal format 'xml'",

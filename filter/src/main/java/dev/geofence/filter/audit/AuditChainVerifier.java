@@ -48,7 +48,21 @@ public final class AuditChainVerifier {
     /** A complete line that is not a chained audit record (inserted or edited beyond parsing). */
     MALFORMED,
     /** The chain holds but its last hash is not the one expected. */
-    LAST_HASH_MISMATCH;
+    LAST_HASH_MISMATCH,
+    /**
+     * A checkpoint's Merkle root does not match the lines it covers: a line was edited, added or
+     * removed and the chain recomputed after it.
+     */
+    ROOT_MISMATCH,
+    /** A checkpoint's signature does not verify with the key it names: forged or altered. */
+    BAD_SIGNATURE,
+    /** A checkpoint is signed by a key that is none of the public keys given. */
+    UNKNOWN_KEY,
+    /**
+     * A checkpoint does not follow the one before it (its {@code previous} hash), or does not cover
+     * its file from its first line to the line before it.
+     */
+    CHECKPOINT_MISMATCH;
 
     /** Lower-case words, as printed by the command line. */
     public String label() {

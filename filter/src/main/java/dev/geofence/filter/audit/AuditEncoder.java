@@ -41,7 +41,9 @@ final class AuditEncoder {
   private static final JsonFactory JSON =
       new JsonFactoryBuilder().rootValueSeparator((String) null).build();
 
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(1024);
+  private final Bytes buffer = new Bytes(1024);
+  // ECS service.node.name of the lines this encoder writes next; empty writes none.
+  private String node = "";
   private final UtcMillis millis = new UtcMillis();
   // Reused across lines; dropped when a line fails half-way, so the next starts from a clean state.
   private JsonGenerator generator;
@@ -49,13 +51,59 @@ final class AuditEncoder {
   /** Sequence number and previous-line hash of a chained line; absent for the SLF4J sink. */
   record Chain(long seq, String prevHash) {}
 
+  // One encoder per request thread: its buffer, generator and date cache are built once, not per
+  // record (building them cost more than the encoding itself).
+  private static final ThreadLocal<AuditEncoder> PER_THREAD =
+      ThreadLocal.withInitial(AuditEncoder::new);
+
+  /** This thread's encoder; never shared with another thread. */
+  static AuditEncoder forThisThread() {
+    return PER_THREAD.get();
+  }
+
+  /**
+   * Names the instance ({@code service.node.name}) in the lines encoded from now on; the caller
+   * owns this encoder, so this is set again before each use by a sink that names its instance.
+   */
+  AuditEncoder withNode(String node) {
+    this.node = node;
+    return this;
+  }
+
   static String encodeToString(AuditRecord record, IpPrivacy privacy) {
-    return new String(
-        new AuditEncoder().encode(record, privacy, Optional.empty()), StandardCharsets.UTF_8);
+    return encodeToString(record, privacy, "");
+  }
+
+  static String encodeToString(AuditRecord record, IpPrivacy privacy, String node) {
+    Bytes line = forThisThread().withNode(node).encodeInPlace(record, privacy, Optional.empty());
+    return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
+  }
+
+  /** A byte buffer whose array can be read in place, so a line is copied only where it must be. */
+  static final class Bytes extends ByteArrayOutputStream {
+    Bytes(int size) {
+      super(size);
+    }
+
+    /** The backing array; the line is its first {@link #size()} bytes. */
+    byte[] array() {
+      return buf;
+    }
   }
 
   /** Returns the UTF-8 bytes of one line, without the line feed. */
   byte[] encode(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
+    encodeInPlace(r, privacy, chain);
+    return buffer.toByteArray();
+  }
+
+  /**
+   * Encodes one line into this encoder's own buffer and returns that buffer, valid until the next
+   * call: the file sink copies it once into its batch instead of taking a fresh array per line.
+   * Without a chain the line ends with {@code }}} (the {@code geofence} object and the root), which
+   * the file sink relies on when it appends the chain.
+   */
+  Bytes encodeInPlace(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
     JsonGenerator g = start();
     try {
       writeHead(g, r.timestamp());
@@ -193,7 +241,8 @@ final class AuditEncoder {
     } catch (IOException | RuntimeException e) {
       throw fail(e);
     }
-    return finish(g);
+    flush(g);
+    return buffer;
   }
 
   /**
@@ -268,6 +317,56 @@ final class AuditEncoder {
     return finish(g);
   }
 
+  /**
+   * A signed checkpoint line: {@code event.action} checkpoint, the fields under {@code
+   * geofence.checkpoint}, and the chain like any other line.
+   */
+  byte[] encodeCheckpoint(Checkpoint c) {
+    JsonGenerator g = start();
+    try {
+      g.writeStartObject();
+      g.writeStringField("@timestamp", c.time());
+      g.writeObjectFieldStart("ecs");
+      g.writeStringField("version", ECS_VERSION);
+      g.writeEndObject();
+      writeNode(g, c.node());
+      writeMetaEvent(
+          g,
+          "event",
+          "info",
+          Checkpoint.ACTION,
+          "success",
+          "signed checkpoint of seq " + c.firstSeq() + " to " + c.lastSeq() + " in this file");
+      g.writeObjectFieldStart("geofence");
+      g.writeObjectFieldStart("checkpoint");
+      g.writeNumberField("first_seq", c.firstSeq());
+      g.writeNumberField("last_seq", c.lastSeq());
+      g.writeNumberField("tree_size", c.treeSize());
+      g.writeStringField("root", c.root());
+      g.writeStringField("previous", c.previous());
+      g.writeStringField("key_id", c.keyId());
+      g.writeStringField("signature", c.signature());
+      g.writeEndObject();
+      writeChain(g, Optional.of(new Chain(c.lastSeq() + 1, c.prevHash())));
+      g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
+    }
+    return finish(g);
+  }
+
+  /** ECS {@code service.node.name}: which instance wrote the line. */
+  private static void writeNode(JsonGenerator g, String node) throws IOException {
+    if (!node.isEmpty()) {
+      g.writeObjectFieldStart("service");
+      g.writeObjectFieldStart("node");
+      g.writeStringField("name", clean(node, MAX_TEXT));
+      g.writeEndObject();
+      g.writeEndObject();
+    }
+  }
+
   private JsonGenerator start() {
     buffer.reset();
     if (generator == null) {
@@ -281,12 +380,16 @@ final class AuditEncoder {
   }
 
   private byte[] finish(JsonGenerator g) {
+    flush(g);
+    return buffer.toByteArray();
+  }
+
+  private void flush(JsonGenerator g) {
     try {
       g.flush();
     } catch (IOException e) {
       throw fail(e);
     }
-    return buffer.toByteArray();
   }
 
   /** Drops the generator, which may be inside an object now, and rethrows. */
@@ -304,6 +407,7 @@ final class AuditEncoder {
     g.writeObjectFieldStart("ecs");
     g.writeStringField("version", ECS_VERSION);
     g.writeEndObject();
+    writeNode(g, node);
   }
 
   private void writeTime(JsonGenerator g, String field, Instant instant) throws IOException {

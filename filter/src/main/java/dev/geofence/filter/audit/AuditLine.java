@@ -29,7 +29,8 @@ record AuditLine(
     long lostCount,
     long truncatedBytes,
     String modelSha256,
-    boolean modelTruncated) {
+    boolean modelTruncated,
+    Optional<Checkpoint> checkpoint) {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
 
@@ -39,6 +40,10 @@ record AuditLine(
 
   boolean isDecision() {
     return AuditAction.fromLabel(action).isPresent();
+  }
+
+  boolean isCheckpoint() {
+    return checkpoint.isPresent();
   }
 
   boolean isRestart() {
@@ -58,6 +63,13 @@ record AuditLine(
     String model = "";
     String modelSha256 = "";
     boolean modelTruncated = false;
+    String node = "";
+    long cpFirst = -1;
+    long cpLast = -1;
+    String cpRoot = "";
+    String cpPrevious = "";
+    String cpKey = "";
+    String cpSignature = "";
     try (JsonParser p = JSON.createParser(line)) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         return Optional.empty();
@@ -81,7 +93,20 @@ record AuditLine(
                         lost,
                         truncated,
                         modelSha256,
-                        modelTruncated))
+                        modelTruncated,
+                        Checkpoint.ACTION.equals(action) && cpFirst >= 0 && cpLast >= cpFirst
+                            ? Optional.of(
+                                new Checkpoint(
+                                    node,
+                                    cpFirst,
+                                    cpLast,
+                                    cpRoot,
+                                    cpPrevious,
+                                    timestamp,
+                                    cpKey,
+                                    prevHash,
+                                    cpSignature))
+                            : Optional.empty()))
                 : Optional.empty();
           }
           prefix = path.pop();
@@ -128,6 +153,27 @@ record AuditLine(
             break;
           case "geofence.audit.seq":
             seq = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            break;
+          case "service.node.name":
+            node = p.getValueAsString("");
+            break;
+          case "geofence.checkpoint.first_seq":
+            cpFirst = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            break;
+          case "geofence.checkpoint.last_seq":
+            cpLast = token == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : -1;
+            break;
+          case "geofence.checkpoint.root":
+            cpRoot = p.getValueAsString("");
+            break;
+          case "geofence.checkpoint.previous":
+            cpPrevious = p.getValueAsString("");
+            break;
+          case "geofence.checkpoint.key_id":
+            cpKey = p.getValueAsString("");
+            break;
+          case "geofence.checkpoint.signature":
+            cpSignature = p.getValueAsString("");
             break;
           case "geofence.audit.prev_hash":
             prevHash = p.getValueAsString("");

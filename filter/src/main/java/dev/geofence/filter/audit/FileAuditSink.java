@@ -1,32 +1,35 @@
 package dev.geofence.filter.audit;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A self-contained, tamper-evident audit trail: append-only JSON Lines files in one directory,
- * written by a single writer thread from a bounded queue.
+ * A self-contained, tamper-evident audit trail: append-only JSON Lines files in one directory.
  *
  * <p>Every line carries {@code geofence.audit.seq} (1, 2, 3, … across files and restarts) and
  * {@code geofence.audit.prev_hash}, the hex SHA-256 of the previous line's exact bytes (64 zeros
@@ -37,11 +40,19 @@ import org.slf4j.LoggerFactory;
  * never appends to an old file: it reads the tail of the newest one and continues the chain in a
  * new file, starting with a {@code chain_restart} line if a crash left that tail cut short.
  *
- * <p>When the queue is full or the disk fails, {@link AuditSink#write} with a zero wait counts the
- * record as lost at once; with a positive wait it holds the caller until the record is written. The
- * writer retries a failed write after {@link Builder#retryDelay(Duration)}; once it succeeds it
- * first writes a {@code records_lost} line with the count. Thread-safe; call {@link #close()} to
- * flush and stop the writer thread.
+ * <p>Group commit: a request thread encodes its record with its own reused encoder and copies it
+ * into the pending batch under a short lock, which also gives it a ticket. Chaining, hashing and
+ * writing happen a batch at a time, by whichever thread leads: a request that must wait for its
+ * record writes the pending batch itself when nobody else is writing (no hand-off to another
+ * thread), otherwise it waits until the batch holding its ticket is written (and forced, at {@link
+ * Durability#eachRecord()}); records nobody waits for are written by the sink's own thread. There
+ * is no per-record latch: waiters share one condition, signalled once per batch.
+ *
+ * <p>When the pending batch is full or the disk fails, {@link AuditSink#write} with a zero wait
+ * counts the record as lost at once; with a positive wait it holds the caller until the record is
+ * written. The sink's thread retries a failed write after {@link Builder#retryDelay(Duration)};
+ * once it succeeds it first writes a {@code records_lost} line with the count. Thread-safe; call
+ * {@link #close()} to flush and stop the sink's thread.
  */
 public final class FileAuditSink implements AuditSink {
 
@@ -50,15 +61,39 @@ public final class FileAuditSink implements AuditSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(FileAuditSink.class);
   private static final Logger ANCHOR = LoggerFactory.getLogger(ANCHOR_LOGGER);
-  private static final int MAX_BATCH = 256;
-  private static final Item WAKE = new Item(null, null, null);
+  // The sink's thread is woken early when this many records wait, so allowed records (which nobody
+  // waits for) reach the OS in batches of about this size instead of one wake-up per record.
+  private static final int WAKE_AT = 256;
+  private static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+  // One write takes at most this much (more only for a single longer line), so a burst of queued
+  // lines never grows the write buffer without bound.
+  private static final int MAX_WRITE = 1 << 20;
+  // A batch array grown past this by a burst is dropped once written, not kept for the sink's life.
+  private static final int KEEP_BYTES = 1 << 22;
 
   private final Settings settings;
-  private final BlockingQueue<Item> queue;
   private final LossCounter losses = new LossCounter();
   private final AtomicLong written = new AtomicLong();
   private final Thread writerThread;
   private final Writer writer;
+
+  // Appending: request threads copy their line into `filling` and take the next ticket.
+  private final ReentrantLock appendLock = new ReentrantLock();
+  private final Condition notFull = appendLock.newCondition();
+  private Batch filling = new Batch(); // guarded by appendLock
+  private long tickets; // guarded by appendLock
+  private boolean drained; // guarded by appendLock: the sink's thread has stopped taking records
+
+  // Writing: held by the thread that leads one batch (a waiting request or the sink's thread).
+  private final ReentrantLock writeLock = new ReentrantLock();
+
+  // Waiting: tickets up to `writtenTicket` are on disk as the durability requires.
+  private final ReentrantLock waitLock = new ReentrantLock();
+  private final Condition advanced = waitLock.newCondition();
+  private volatile int waiters;
+  private volatile long writtenTicket;
+  private volatile long abandonedFrom = Long.MAX_VALUE;
+
   private volatile boolean failing;
   private volatile boolean closed;
   private volatile String lastError;
@@ -74,35 +109,58 @@ public final class FileAuditSink implements AuditSink {
       Duration retryDelay,
       Duration closeTimeout,
       Clock clock,
-      AuditOutput.Opener opener) {}
+      AuditOutput.Opener opener,
+      Optional<Path> signingKey,
+      int checkpointRecords,
+      Duration checkpointInterval,
+      String instance) {}
 
-  /** One queued record; {@code done} is null when nobody waits for it. */
-  private static final class Item {
-    final AuditRecord record;
-    final IpPrivacy privacy;
-    final CountDownLatch done;
-    volatile boolean written;
+  /**
+   * Encoded lines without their chain, back to back in one array: each ends with {@code }}}, where
+   * the writer inserts the chain. Filled under the append lock, written under the write lock.
+   */
+  private static final class Batch {
+    byte[] data = new byte[1 << 16];
+    int size;
+    int[] ends = new int[WAKE_AT];
+    byte[] actions = new byte[WAKE_AT];
+    int count;
 
-    Item(AuditRecord record, IpPrivacy privacy, CountDownLatch done) {
-      this.record = record;
-      this.privacy = privacy;
-      this.done = done;
+    void add(byte[] line, int length, AuditAction action) {
+      if (size + length > data.length) {
+        data = Arrays.copyOf(data, Math.max(data.length * 2, size + length));
+      }
+      if (count == ends.length) {
+        ends = Arrays.copyOf(ends, count * 2);
+        actions = Arrays.copyOf(actions, count * 2);
+      }
+      System.arraycopy(line, 0, data, size, length);
+      size += length;
+      ends[count] = size;
+      actions[count] = (byte) action.ordinal();
+      count++;
     }
 
-    void finish(boolean ok) {
-      written = ok;
-      if (done != null) {
-        done.countDown();
+    int start(int i) {
+      return i == 0 ? 0 : ends[i - 1];
+    }
+
+    void clear() {
+      size = 0;
+      count = 0;
+      if (data.length > KEEP_BYTES) {
+        data = new byte[1 << 16];
+        ends = new int[WAKE_AT];
+        actions = new byte[WAKE_AT];
       }
     }
   }
 
   private FileAuditSink(Settings settings) throws IOException {
     this.settings = settings;
-    this.queue = new ArrayBlockingQueue<>(settings.queueCapacity);
     this.writer = new Writer();
     writer.start();
-    this.writerThread = new Thread(writer::run, "geofence-audit-writer");
+    this.writerThread = new Thread(this::runWriter, "geofence-audit-writer");
     writerThread.setDaemon(true);
     writerThread.start();
   }
@@ -118,46 +176,130 @@ public final class FileAuditSink implements AuditSink {
     Objects.requireNonNull(privacy, "privacy");
     Objects.requireNonNull(wait, "wait");
     if (closed) {
-      return lose(record, "the file sink is closed");
+      return lose(record.action(), "the file sink is closed");
     }
-    if (wait.isZero() || wait.isNegative()) {
-      if (failing) {
-        return lose(record, "the audit file cannot be written: " + lastError);
-      }
-      Item item = new Item(record, privacy, null);
-      return queue.offer(item)
-          ? accepted(item, Delivery.QUEUED)
-          : lose(record, "the audit queue is full");
+    boolean waits = !(wait.isZero() || wait.isNegative());
+    if (!waits && failing) {
+      return lose(record.action(), "the audit file cannot be written: " + lastError);
     }
-    long deadline = System.nanoTime() + wait.toNanos();
-    Item item = new Item(record, privacy, new CountDownLatch(1));
+    long deadline = waits ? System.nanoTime() + wait.toNanos() : 0;
+    // Encoded before taking the lock, on this thread, into this thread's own buffer.
+    AuditEncoder.Bytes line =
+        AuditEncoder.forThisThread()
+            .withNode(settings.instance)
+            .encodeInPlace(record, privacy, Optional.empty());
+    long ticket;
+    int pending;
+    appendLock.lock();
     try {
-      if (!queue.offer(item, wait.toNanos(), TimeUnit.NANOSECONDS)) {
-        return lose(record, "the audit queue stayed full for " + wait);
+      while (filling.count >= settings.queueCapacity && !drained) {
+        long left = deadline - System.nanoTime();
+        if (!waits || left <= 0) {
+          return lose(
+              record.action(),
+              waits ? "the audit queue stayed full for " + wait : "the audit queue is full");
+        }
+        notFull.awaitNanos(left);
       }
-      if (accepted(item, Delivery.QUEUED) == Delivery.LOST) {
-        return Delivery.LOST;
+      if (drained) {
+        return lose(record.action(), "the file sink is closed");
       }
-      if (!item.done.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-        return Delivery.TIMED_OUT;
-      }
+      filling.add(line.array(), line.size(), record.action());
+      ticket = ++tickets;
+      pending = filling.count;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return item.written ? Delivery.WRITTEN : Delivery.TIMED_OUT;
+      return lose(record.action(), "interrupted while the audit queue was full");
+    } finally {
+      appendLock.unlock();
     }
-    return item.written ? Delivery.WRITTEN : Delivery.LOST;
+    if (!waits) {
+      if (pending % WAKE_AT == 0) {
+        LockSupport.unpark(writerThread);
+      }
+      return Delivery.QUEUED;
+    }
+    return awaitTicket(ticket, deadline);
   }
 
-  /** Catches the race where a record is queued just as the writer drains for the last time. */
-  private Delivery accepted(Item item, Delivery delivery) {
-    if (closed && !writerThread.isAlive() && queue.remove(item)) {
-      return lose(item.record, "the file sink is closed");
+  /**
+   * Holds the caller until its ticket is written: leads a batch itself when nobody is writing and
+   * the disk works, otherwise waits for the leader's signal.
+   */
+  private Delivery awaitTicket(long ticket, long deadline) {
+    while (true) {
+      if (writtenTicket >= ticket) {
+        return Delivery.WRITTEN;
+      }
+      if (ticket >= abandonedFrom) {
+        return Delivery.LOST;
+      }
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return Delivery.TIMED_OUT;
+      }
+      if (!failing && writeLock.tryLock()) {
+        try {
+          lead();
+        } catch (IOException | RuntimeException e) {
+          writer.fail(
+              e); // the sink's thread retries; this request keeps waiting until its deadline
+        } finally {
+          writeLock.unlock();
+        }
+        continue;
+      }
+      waitLock.lock();
+      try {
+        waiters++;
+        try {
+          if (writtenTicket < ticket && ticket < abandonedFrom) {
+            advanced.awaitNanos(left);
+          }
+        } finally {
+          waiters--;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return writtenTicket >= ticket ? Delivery.WRITTEN : Delivery.TIMED_OUT;
+      } finally {
+        waitLock.unlock();
+      }
     }
-    return delivery;
   }
 
-  private Delivery lose(AuditRecord record, String reason) {
-    if (losses.add(record.action(), settings.clock.instant(), reason)) {
+  /** Writes what is pending as one batch; the caller holds the write lock. */
+  private void lead() throws IOException {
+    if (writer.work.count == 0) {
+      appendLock.lock();
+      try {
+        Batch taken = filling;
+        filling = writer.work;
+        writer.work = taken;
+        writer.workDone = 0;
+        notFull.signalAll();
+      } finally {
+        appendLock.unlock();
+      }
+    }
+    writer.writeBatch();
+  }
+
+  /** Releases the requests waiting for tickets up to {@code upTo}. */
+  private void advance(long upTo) {
+    writtenTicket = upTo;
+    if (waiters > 0) {
+      waitLock.lock();
+      try {
+        advanced.signalAll();
+      } finally {
+        waitLock.unlock();
+      }
+    }
+  }
+
+  private Delivery lose(AuditAction action, String reason) {
+    if (losses.add(action, settings.clock.instant(), reason)) {
       LOG.error(
           "Audit record lost ({}); further losses are counted and reported in a records_lost record "
               + "once the trail can be written again.",
@@ -168,13 +310,19 @@ public final class FileAuditSink implements AuditSink {
 
   @Override
   public AuditStats stats() {
-    return new AuditStats(
-        written.get(), losses.total(), queue.size(), Optional.ofNullable(lastError));
+    int queued;
+    appendLock.lock();
+    try {
+      queued = filling.count;
+    } finally {
+      appendLock.unlock();
+    }
+    return new AuditStats(written.get(), losses.total(), queued, Optional.ofNullable(lastError));
   }
 
   /**
    * Writes everything queued (retrying a failing disk for at most the close timeout), forces the
-   * file, logs its final hash and stops the writer thread. Records still queued after the timeout
+   * file, logs its final hash and stops the sink's thread. Records still queued after the timeout
    * are counted as lost and logged.
    */
   @Override
@@ -183,7 +331,7 @@ public final class FileAuditSink implements AuditSink {
       return;
     }
     closed = true;
-    queue.offer(WAKE);
+    LockSupport.unpark(writerThread);
     try {
       writerThread.join(settings.closeTimeout.toMillis() + settings.retryDelay.toMillis() + 1000);
     } catch (InterruptedException e) {
@@ -206,12 +354,127 @@ public final class FileAuditSink implements AuditSink {
     return "FileAuditSink[" + settings.directory + ", " + settings.durability + "]";
   }
 
-  /** State owned by the writer thread (and by the constructor before the thread starts). */
+  /**
+   * The sink's own thread: writes records nobody waits for, forces at the durability's interval,
+   * retries a failing disk, and drains everything at close.
+   */
+  private void runWriter() {
+    long closeStarted = 0;
+    while (true) {
+      try {
+        if (!closed) {
+          LockSupport.parkNanos(this, failing ? settings.retryDelay.toNanos() : idleNanos());
+        }
+        boolean more;
+        writeLock.lock();
+        try {
+          do {
+            lead(); // a burst larger than one write takes several
+            more = writer.work.count > 0 || pendingCount() > 0;
+          } while (writer.work.count > 0 || (more && closed));
+          writer.checkpointIfDue();
+          writer.forceIfDue();
+          if (closed && !more && markDrained()) {
+            writer.finish();
+            return;
+          }
+        } finally {
+          writeLock.unlock();
+        }
+      } catch (IOException | RuntimeException e) {
+        writer.fail(e);
+        if (closed) {
+          if (closeStarted == 0) {
+            closeStarted = System.nanoTime();
+          }
+          if (System.nanoTime() - closeStarted >= settings.closeTimeout.toNanos()) {
+            abandon("the audit trail could not be written before the close timeout: " + lastError);
+            return;
+          }
+          sleep(settings.retryDelay);
+        }
+      } catch (Error e) {
+        LOG.error(
+            "The audit writer thread stopped on an error; records can no longer be written.", e);
+        lastError = String.valueOf(e);
+        failing = true;
+        throw e;
+      }
+    }
+  }
+
+  private long idleNanos() {
+    if (settings.durability.isEachRecord()) {
+      return IDLE_NANOS;
+    }
+    return Math.min(IDLE_NANOS, settings.durability.interval().toNanos());
+  }
+
+  private int pendingCount() {
+    appendLock.lock();
+    try {
+      return filling.count;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Stops taking records if none arrived since the last batch; false when some did. */
+  private boolean markDrained() {
+    appendLock.lock();
+    try {
+      if (filling.count > 0) {
+        return false;
+      }
+      drained = true;
+      notFull.signalAll();
+      return true;
+    } finally {
+      appendLock.unlock();
+    }
+  }
+
+  /** Counts everything still pending as lost and releases its waiters. */
+  private void abandon(String reason) {
+    writeLock.lock();
+    try {
+      appendLock.lock();
+      try {
+        drained = true;
+        for (Batch b : new Batch[] {writer.work, filling}) {
+          for (int i = b == writer.work ? writer.workDone : 0; i < b.count; i++) {
+            lose(AuditAction.values()[b.actions[i]], reason);
+          }
+          b.clear();
+        }
+        notFull.signalAll();
+      } finally {
+        appendLock.unlock();
+      }
+      abandonedFrom = writtenTicket + 1;
+      advance(writtenTicket);
+      writer.closeQuietly();
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  private static void sleep(Duration delay) {
+    try {
+      Thread.sleep(delay.toMillis());
+    } catch (InterruptedException e) {
+      // keep going; close() does not interrupt
+    }
+  }
+
+  /** State owned by the thread holding the write lock (and by the constructor before that). */
   private final class Writer {
     private final AuditEncoder encoder = new AuditEncoder();
     private final MessageDigest digest = AuditFiles.sha256();
-    private final ByteArrayOutputStream batch = new ByteArrayOutputStream(1 << 16);
-    private final ArrayDeque<Item> work = new ArrayDeque<>();
+    private final byte[] hash = new byte[32];
+    private ByteBuffer out = ByteBuffer.allocateDirect(1 << 17);
+    Batch work = new Batch();
+    int workDone;
     private volatile Path file;
     private AuditOutput output;
     private long fileNumber;
@@ -219,11 +482,25 @@ public final class FileAuditSink implements AuditSink {
     private long fileRecords;
     private Instant rotateAt;
     private long seq;
-    private String lastHash = AuditFiles.ORIGIN_HASH;
+    // The previous line's hash as the ASCII hex the next line carries; kept as bytes, no String.
+    private final byte[] lastHash = new byte[64];
     private Optional<byte[]> restartLine = Optional.empty();
     private boolean dirty;
     private long lastForce = System.nanoTime();
-    private long closeStarted;
+    // Signed checkpoints; all unused without a signing key.
+    private final Signer signer;
+    private final MessageDigest leafDigest = AuditFiles.sha256();
+    private final MerkleTree.Frontier frontier = new MerkleTree.Frontier();
+    private final List<byte[]> batchLeaves = new ArrayList<>();
+    private long fileFirstSeq = -1;
+    private String previousCheckpoint = AuditFiles.ORIGIN_HASH;
+    private long lastCheckpoint = System.nanoTime();
+
+    Writer() {
+      encoder.withNode(settings.instance);
+      System.arraycopy(ascii(AuditFiles.ORIGIN_HASH), 0, lastHash, 0, 64);
+      signer = settings.signingKey.map(Signer::new).orElse(null);
+    }
 
     /** Recovers the chain from the newest existing file and opens a new one. */
     void start() throws IOException {
@@ -255,7 +532,10 @@ public final class FileAuditSink implements AuditSink {
                                   + " is not a chained audit record, so the "
                                   + "chain cannot be continued; check it with 'geofence audit verify' and move it away"));
           seq = parsed.seq();
-          lastHash = AuditFiles.sha256Hex(digest, line);
+          System.arraycopy(ascii(AuditFiles.sha256Hex(digest, line)), 0, lastHash, 0, 64);
+          if (signer != null) {
+            previousCheckpoint = lastCheckpointHash(candidate);
+          }
           break;
         }
       }
@@ -271,105 +551,83 @@ public final class FileAuditSink implements AuditSink {
         restartLine =
             Optional.of(
                 encoder.encodeChainRestart(
-                    now, name, truncatedBytes, new AuditEncoder.Chain(seq + 1, lastHash)));
+                    now, name, truncatedBytes, new AuditEncoder.Chain(seq + 1, lastHash())));
       }
       LOG.info(
           "Writing the audit trail to {}; the chain continues after seq {} with hash {}.",
           file,
           seq,
-          lastHash);
+          lastHash());
     }
 
-    void run() {
-      while (true) {
-        try {
-          if (work.isEmpty()) {
-            // Once closing, nothing new is coming: do not wait for more.
-            Item first = queue.poll(closed ? 0 : pollMillis(), TimeUnit.MILLISECONDS);
-            if (first != null) {
-              work.add(first);
-              queue.drainTo(work, MAX_BATCH - 1);
-            }
-            work.removeIf(item -> item == WAKE);
-          }
-          if (!work.isEmpty() || restartLine.isPresent()) {
-            writeBatch();
-          } else if (closed && queue.isEmpty()) {
-            finish();
-            return;
-          }
-          forceIfDue();
-        } catch (IOException | RuntimeException e) {
-          if (fail(e)) {
-            return;
-          }
-        } catch (InterruptedException e) {
-          // Nobody interrupts this thread on purpose; keep writing until closed.
-        } catch (Error e) {
-          LOG.error(
-              "The audit writer thread stopped on an error; records can no longer be written.", e);
-          lastError = String.valueOf(e);
-          failing = true;
-          throw e;
-        }
-      }
-    }
-
-    private long pollMillis() {
-      if (settings.durability.isEachRecord()) {
-        return 1000;
-      }
-      return Math.max(1, Math.min(1000, settings.durability.interval().toMillis()));
+    String lastHash() {
+      return new String(lastHash, StandardCharsets.US_ASCII);
     }
 
     /**
-     * Writes as many queued records as fit in the current file, as one write and at most one force.
+     * Writes the work batch (as much of it as fits in the current file), with a records_lost or
+     * chain_restart line first when one is due, as one write and at most one force; then releases
+     * the requests waiting for it.
      */
-    private void writeBatch() throws IOException {
+    void writeBatch() throws IOException {
+      Optional<LossCounter.Pending> lost = losses.pending();
+      if (work.count == workDone && lost.isEmpty() && restartLine.isEmpty()) {
+        return;
+      }
       Instant now = settings.clock.instant();
       if (output == null) {
         openNext(now);
       } else if (fileSize > 0 && !now.isBefore(rotateAt)) {
         rotate(now);
       }
-      Optional<LossCounter.Pending> lost = losses.pending();
-      batch.reset();
+      out.clear();
+      batchLeaves.clear();
       long nextSeq = seq;
-      String nextHash = lastHash;
+      byte[] nextHash = lastHash.clone();
       if (restartLine.isPresent()) {
-        nextHash = append(restartLine.get());
+        appendWhole(restartLine.get(), nextHash);
         nextSeq++;
       }
       if (lost.isPresent()) {
         LossCounter.Pending l = lost.get();
-        nextHash =
-            append(
-                encoder.encodeRecordsLost(
-                    now,
-                    l.count(),
-                    l.byAction(),
-                    l.since(),
-                    l.reason(),
-                    Optional.of(new AuditEncoder.Chain(++nextSeq, nextHash))));
+        appendWhole(
+            encoder.encodeRecordsLost(
+                now,
+                l.count(),
+                l.byAction(),
+                l.since(),
+                l.reason(),
+                Optional.of(
+                    new AuditEncoder.Chain(
+                        ++nextSeq, new String(nextHash, StandardCharsets.US_ASCII)))),
+            nextHash);
       }
       int taken = 0;
-      for (Item item : work) {
-        byte[] line =
-            encoder.encode(
-                item.record,
-                item.privacy,
-                Optional.of(new AuditEncoder.Chain(nextSeq + 1, nextHash)));
-        if (fileSize + batch.size() + line.length + 1 > settings.maxFileBytes
-            && fileSize + batch.size() > 0) {
+      for (int i = workDone; i < work.count; i++) {
+        int from = work.start(i);
+        int length = work.ends[i] - from;
+        // The line loses its last "}}" and gains ,"audit":{"seq":N,"prev_hash":"…"}}} and \n.
+        int lineLength = length + ChainSuffix.MAX_EXTRA;
+        if (fileSize + out.position() + lineLength > settings.maxFileBytes
+            && fileSize + out.position() > 0) {
           break; // the rest goes to the next file
         }
-        nextHash = append(line);
-        nextSeq++;
+        if (taken > 0 && out.position() + lineLength + 1 > MAX_WRITE) {
+          break; // the rest goes in the next write
+        }
+        ensureRoom(lineLength + 1);
+        int lineStart = out.position();
+        out.put(work.data, from, length - 2);
+        ChainSuffix.put(out, ++nextSeq, nextHash);
+        hashLine(lineStart, nextHash);
+        out.put((byte) '\n');
         taken++;
       }
-      if (batch.size() > 0) {
+      int bytes = out.position();
+      if (bytes > 0) {
+        out.flip();
         try {
-          output.write(ByteBuffer.wrap(batch.toByteArray()));
+          output.write(out);
           if (settings.durability.isEachRecord()) {
             output.force();
           } else {
@@ -381,10 +639,17 @@ public final class FileAuditSink implements AuditSink {
         }
       }
       // Committed: advance the chain, then release the waiting requests.
-      fileSize += batch.size();
+      fileSize += bytes;
       fileRecords += nextSeq - seq;
+      if (signer != null) {
+        if (fileFirstSeq < 0 && nextSeq > seq) {
+          fileFirstSeq = seq + 1;
+        }
+        batchLeaves.forEach(frontier::add);
+        uncheckpointed += nextSeq - seq;
+      }
       seq = nextSeq;
-      lastHash = nextHash;
+      System.arraycopy(nextHash, 0, lastHash, 0, 64);
       restartLine = Optional.empty();
       if (failing) {
         failing = false;
@@ -400,18 +665,129 @@ public final class FileAuditSink implements AuditSink {
             file);
       }
       written.addAndGet(taken);
-      for (int i = 0; i < taken; i++) {
-        work.poll().finish(true);
+      workDone += taken;
+      if (workDone == work.count) {
+        work.clear();
+        workDone = 0;
       }
-      if (taken == 0 && !work.isEmpty()) {
+      if (taken > 0) {
+        advance(writtenTicket + taken);
+      }
+      checkpointIfDue();
+      if (taken == 0 && work.count > workDone) {
         rotate(now); // the file is full: the next batch starts a new one
       }
     }
 
-    private String append(byte[] line) {
-      batch.write(line, 0, line.length);
-      batch.write('\n');
-      return AuditFiles.sha256Hex(digest, line);
+    /** Appends a line encoded whole by the writer's encoder (records_lost, chain_restart). */
+    private void appendWhole(byte[] line, byte[] nextHash) {
+      ensureRoom(line.length + 1);
+      int lineStart = out.position();
+      out.put(line);
+      hashLine(lineStart, nextHash);
+      out.put((byte) '\n');
+    }
+
+    /** Sets {@code into} to the hex SHA-256 of the bytes of {@code out} from {@code start}. */
+    private void hashLine(int start, byte[] into) {
+      ByteBuffer line = out.duplicate();
+      line.flip().position(start);
+      digest.update(line);
+      try {
+        digest.digest(hash, 0, 32);
+      } catch (java.security.DigestException e) {
+        throw new IllegalStateException(e); // cannot happen: the array holds 32 bytes
+      }
+      ChainSuffix.hex(hash, into);
+      if (signer != null) {
+        batchLeaves.add(MerkleTree.leafHash(leafDigest, hash));
+      }
+    }
+
+    private void ensureRoom(int bytes) {
+      if (out.remaining() < bytes) {
+        ByteBuffer bigger =
+            ByteBuffer.allocateDirect(Math.max(out.capacity() * 2, out.position() + bytes));
+        out.flip();
+        bigger.put(out);
+        out = bigger;
+      }
+    }
+
+    /** Writes a checkpoint when enough lines or time have passed since the last one. */
+    void checkpointIfDue() throws IOException {
+      if (signer == null || output == null || frontier.size() == 0) {
+        return;
+      }
+      if (uncheckpointed >= settings.checkpointRecords
+          || (uncheckpointed > 0
+              && System.nanoTime() - lastCheckpoint >= settings.checkpointInterval.toNanos())) {
+        checkpoint(settings.clock.instant());
+      }
+    }
+
+    private long uncheckpointed; // lines of this file written since its last checkpoint
+
+    /**
+     * Signs the tree over the current file's lines so far and appends the checkpoint line; nothing
+     * when no line was written since the last checkpoint.
+     */
+    private void checkpoint(Instant now) throws IOException {
+      if (signer == null || output == null || frontier.size() == 0 || uncheckpointed == 0) {
+        return;
+      }
+      signer.reloadIfChanged();
+      Checkpoint unsigned =
+          new Checkpoint(
+              settings.instance,
+              fileFirstSeq,
+              seq,
+              HexFormat.of().formatHex(frontier.root()),
+              previousCheckpoint,
+              UtcMillis.FORMATTER.format(now),
+              signer.keyId,
+              lastHash(),
+              "");
+      Checkpoint signed = signer.sign(unsigned);
+      byte[] line = encoder.encodeCheckpoint(signed);
+      out.clear();
+      ensureRoom(line.length + 1);
+      out.put(line).put((byte) '\n').flip();
+      try {
+        output.write(out);
+        if (settings.durability.isEachRecord()) {
+          output.force();
+        } else {
+          dirty = true;
+        }
+      } catch (IOException e) {
+        undo();
+        throw e;
+      }
+      byte[] lineHash = digest.digest(line);
+      fileSize += line.length + 1;
+      fileRecords++;
+      seq++;
+      ChainSuffix.hex(lineHash, lastHash);
+      frontier.add(MerkleTree.leafHash(leafDigest, lineHash));
+      previousCheckpoint = lastHash();
+      uncheckpointed = 0;
+      lastCheckpoint = System.nanoTime();
+      ANCHOR.info("{}", new String(line, StandardCharsets.UTF_8));
+    }
+
+    /** The hash of the last checkpoint line in the file, or the origin hash when it has none. */
+    private String lastCheckpointHash(Path file) throws IOException {
+      String[] found = {AuditFiles.ORIGIN_HASH};
+      MessageDigest d = AuditFiles.sha256();
+      AuditFiles.readLines(
+          file,
+          (bytes, number, terminated) -> {
+            if (terminated && AuditLine.parse(bytes).filter(AuditLine::isCheckpoint).isPresent()) {
+              found[0] = AuditFiles.sha256Hex(d, bytes);
+            }
+          });
+      return found[0];
     }
 
     /** Cuts a partly written batch off the file, so the retry does not leave half a line behind. */
@@ -435,7 +811,7 @@ public final class FileAuditSink implements AuditSink {
                         settings.clock.instant(),
                         file.getFileName().toString(),
                         partial,
-                        new AuditEncoder.Chain(seq + 1, lastHash)));
+                        new AuditEncoder.Chain(seq + 1, lastHash())));
           }
         } catch (IOException unreadable) {
           LOG.debug("Cannot read the size of {}", file, unreadable);
@@ -443,7 +819,7 @@ public final class FileAuditSink implements AuditSink {
       }
     }
 
-    private void forceIfDue() throws IOException {
+    void forceIfDue() throws IOException {
       if (dirty && System.nanoTime() - lastForce >= settings.durability.interval().toNanos()) {
         output.force();
         dirty = false;
@@ -453,6 +829,7 @@ public final class FileAuditSink implements AuditSink {
 
     private void rotate(Instant now) throws IOException {
       if (output != null) {
+        checkpoint(now);
         output.force();
         dirty = false;
         output.close();
@@ -462,7 +839,7 @@ public final class FileAuditSink implements AuditSink {
             file.getFileName(),
             fileRecords,
             seq,
-            lastHash);
+            lastHash());
       }
       openNext(now);
     }
@@ -474,6 +851,9 @@ public final class FileAuditSink implements AuditSink {
       file = next;
       fileSize = 0;
       fileRecords = 0;
+      fileFirstSeq = -1;
+      frontier.clear();
+      uncheckpointed = 0;
       long period = settings.rotateEvery.toMillis();
       // Aligned to the epoch, so daily files turn over at midnight UTC whenever the sink started.
       rotateAt = Instant.ofEpochMilli((now.toEpochMilli() / period + 1) * period);
@@ -495,8 +875,8 @@ public final class FileAuditSink implements AuditSink {
       }
     }
 
-    /** Records a failure; returns true when the writer should stop (closing and out of time). */
-    private boolean fail(Exception e) {
+    /** Records a failure, logging it once per episode. */
+    void fail(Exception e) {
       String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       if (!failing) {
         LOG.error(
@@ -508,35 +888,12 @@ public final class FileAuditSink implements AuditSink {
       }
       lastError = message;
       failing = true;
-      if (closed && giveUpAt() <= System.nanoTime()) {
-        abandon("the audit trail could not be written before the close timeout: " + message);
-        return true;
-      }
-      sleep(settings.retryDelay);
-      return false;
     }
 
-    private long giveUpAt() {
-      if (closeStarted == 0) {
-        closeStarted = System.nanoTime();
-      }
-      return closeStarted + settings.closeTimeout.toNanos();
-    }
-
-    private void abandon(String reason) {
-      Item item;
-      while ((item = work.poll()) != null || (item = queue.poll()) != null) {
-        if (item != WAKE) {
-          lose(item.record, reason);
-          item.finish(false);
-        }
-      }
-      closeQuietly();
-    }
-
-    private void finish() {
+    void finish() {
       try {
         if (output != null) {
+          checkpoint(settings.clock.instant());
           output.force();
           output.close();
           output = null;
@@ -545,14 +902,14 @@ public final class FileAuditSink implements AuditSink {
               file.getFileName(),
               fileRecords,
               seq,
-              lastHash);
+              lastHash());
         }
       } catch (IOException e) {
         LOG.error("Could not force and close the audit file {}: {}", file, e.getMessage(), e);
       }
     }
 
-    private void closeQuietly() {
+    void closeQuietly() {
       if (output != null) {
         try {
           output.close();
@@ -562,14 +919,62 @@ public final class FileAuditSink implements AuditSink {
         output = null;
       }
     }
+  }
 
-    private void sleep(Duration delay) {
+  /**
+   * The signing key, read again when its file changes, so a new key takes effect at the next
+   * checkpoint without a restart. Used by the thread holding the write lock.
+   */
+  private static final class Signer {
+    private final Path file;
+    private PrivateKey key;
+    private String keyId;
+    private FileTime modified;
+
+    Signer(Path file) {
+      this.file = file;
       try {
-        Thread.sleep(delay.toMillis());
-      } catch (InterruptedException e) {
-        // keep going; close() does not interrupt
+        load();
+      } catch (IOException | IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "cannot read the audit signing key " + file + ": " + e.getMessage(), e);
       }
     }
+
+    private void load() throws IOException {
+      FileTime time = Files.getLastModifiedTime(file);
+      PrivateKey read = AuditKeys.readPrivateKey(file);
+      String id = AuditKeys.keyId(AuditKeys.publicKeyOf(read));
+      if (keyId != null && !keyId.equals(id)) {
+        LOG.info(
+            "The audit signing key {} changed: checkpoints are now signed by key {}.", file, id);
+      }
+      key = read;
+      keyId = id;
+      modified = time;
+    }
+
+    void reloadIfChanged() {
+      try {
+        if (!Files.getLastModifiedTime(file).equals(modified)) {
+          load();
+        }
+      } catch (IOException | RuntimeException e) {
+        LOG.error(
+            "Cannot read the audit signing key {} again ({}); checkpoints stay signed by key {}.",
+            file,
+            e.getMessage(),
+            keyId);
+      }
+    }
+
+    Checkpoint sign(Checkpoint unsigned) {
+      return unsigned.signedWith(key);
+    }
+  }
+
+  private static byte[] ascii(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
   }
 
   /**
@@ -587,6 +992,10 @@ public final class FileAuditSink implements AuditSink {
     private Duration closeTimeout = Duration.ofSeconds(5);
     private Clock clock = Clock.systemUTC();
     private AuditOutput.Opener opener = AuditOutput::openFile;
+    private Optional<Path> signingKey = Optional.empty();
+    private int checkpointRecords = 10_000;
+    private Duration checkpointInterval = Duration.ofSeconds(60);
+    private String instance = Instances.defaultName();
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -670,6 +1079,51 @@ public final class FileAuditSink implements AuditSink {
       return this;
     }
 
+    /**
+     * Signs checkpoints with this Ed25519 private key (a PKCS#8 PEM file, as {@link AuditKeys}
+     * writes it): every {@link #checkpointEvery(int, Duration)} records or seconds, at every
+     * rotation and at close. The file is read again when it changes, so a new key takes effect at
+     * the next checkpoint. Default: no checkpoints.
+     *
+     * @throws IllegalArgumentException naming the file when it is not such a key
+     */
+    public Builder signingKey(Path privateKeyFile) {
+      Objects.requireNonNull(privateKeyFile, "privateKeyFile");
+      try {
+        AuditKeys.publicKeyOf(AuditKeys.readPrivateKey(privateKeyFile));
+      } catch (IOException | RuntimeException e) {
+        throw new IllegalArgumentException(
+            "cannot read the audit signing key " + privateKeyFile + ": " + e.getMessage(), e);
+      }
+      this.signingKey = Optional.of(privateKeyFile);
+      return this;
+    }
+
+    /**
+     * A checkpoint after this many lines or this much time, whichever comes first; 1 to 10,000,000
+     * lines and 1 second to 1 day. Default 10,000 lines and 60 seconds.
+     */
+    public Builder checkpointEvery(int records, Duration interval) {
+      if (records < 1 || records > 10_000_000) {
+        throw new IllegalArgumentException(
+            "checkpoint every " + records + " records is out of range; expected 1 to 10000000");
+      }
+      this.checkpointInterval =
+          checkRange("checkpoint interval", interval, Duration.ofSeconds(1), Duration.ofDays(1));
+      this.checkpointRecords = records;
+      return this;
+    }
+
+    /**
+     * The name of this instance, written in every line as ECS {@code service.node.name}, so trails
+     * collected from a fleet can be told apart and verified per instance; 1 to 255 printable
+     * characters. Default the host name.
+     */
+    public Builder instance(String name) {
+      this.instance = Instances.check(name);
+      return this;
+    }
+
     /** How output files are opened; lets tests put a failing output in front of the file. */
     Builder opener(AuditOutput.Opener opener) {
       this.opener = Objects.requireNonNull(opener, "opener");
@@ -695,7 +1149,11 @@ public final class FileAuditSink implements AuditSink {
               retryDelay,
               closeTimeout,
               clock,
-              opener);
+              opener,
+              signingKey,
+              checkpointRecords,
+              checkpointInterval,
+              instance);
       try {
         return new FileAuditSink(settings);
       } catch (IOException e) {

@@ -64,20 +64,42 @@ final class AuditRecorder implements AutoCloseable {
     }
     AuditSink sink;
     if (settings.auditDirectory().isPresent()) {
+      FileAuditSink.Builder file;
       try {
-        sink =
+        file =
             FileAuditSink.builder(settings.auditDirectory().get())
                 .durability(settings.auditDurability())
                 .maxFileSize(settings.auditMaxFileSize())
                 .rotateEvery(settings.auditRotateEvery())
-                .clock(settings.clock())
-                .build();
+                .clock(settings.clock());
+        settings.auditInstance().ifPresent(file::instance);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("audit-directory: " + e.getMessage(), e);
+      }
+      if (settings.auditSigningKey().isPresent()) {
+        try {
+          file.signingKey(settings.auditSigningKey().get());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("audit-signing-key: " + e.getMessage(), e);
+        }
+      }
+      try {
+        sink = file.build();
       } catch (UncheckedIOException | IllegalArgumentException e) {
         throw new IllegalArgumentException("audit-directory: " + e.getMessage(), e);
       }
     } else {
+      if (settings.auditSigningKey().isPresent()) {
+        throw new IllegalArgumentException(
+            "audit-signing-key: checkpoints are written by the file sink only; set audit-directory"
+                + " too, or remove audit-signing-key");
+      }
       requireSlf4jKeepsRecords();
-      sink = Slf4jAuditSink.create();
+      sink =
+          settings
+              .auditInstance()
+              .map(name -> Slf4jAuditSink.create(Slf4jAuditSink.LOGGER_NAME, name))
+              .orElseGet(Slf4jAuditSink::create);
     }
     AuditLog log =
         AuditLog.builder()

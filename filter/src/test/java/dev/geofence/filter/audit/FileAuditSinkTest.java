@@ -336,6 +336,60 @@ class FileAuditSinkTest {
   }
 
   @Test
+  void waitingAndQueuedWritersTogetherLeaveNoGapAndKeepEachThreadsOrder() throws Exception {
+    int threads = 6;
+    int perThread = 300;
+    try (FileAuditSink sink =
+        sink().durability(Durability.every(Duration.ofMillis(5))).queueCapacity(1 << 16).build()) {
+      List<CompletableFuture<Void>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        writers.add(
+            CompletableFuture.runAsync(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    // Half the threads wait for their line, half only queue it, as allowed
+                    // requests do next to refused ones.
+                    Duration wait = thread % 2 == 0 ? WAIT : Duration.ZERO;
+                    assertThat(
+                            sink.write(simple("block", thread + "-" + i), IpPrivacy.full(), wait))
+                        .isIn(Delivery.WRITTEN, Delivery.QUEUED);
+                  }
+                },
+                java.util.concurrent.Executors.newSingleThreadExecutor()));
+      }
+      CompletableFuture.allOf(writers.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+    }
+    List<JsonNode> records = records(files());
+    assertThat(records).hasSize(threads * perThread);
+    for (int i = 0; i < records.size(); i++) {
+      assertThat(records.get(i).at("/geofence/audit/seq").asLong()).isEqualTo(i + 1);
+    }
+    int[] next = new int[threads];
+    for (JsonNode record : records) {
+      String[] id = record.at("/http/request/id").asText().split("-");
+      int thread = Integer.parseInt(id[0]);
+      assertThat(Integer.parseInt(id[1])).as("thread %d's order", thread).isEqualTo(next[thread]++);
+    }
+    assertIntact(files());
+  }
+
+  @Test
+  void aBurstLargerThanOneWriteIsWrittenInSeveralWritesWithoutAGap() throws IOException {
+    int burst = 5000; // about 2 MB of lines: more than one write takes
+    try (FileAuditSink sink = sink().queueCapacity(1 << 16).build()) {
+      for (int i = 0; i < burst; i++) {
+        assertThat(sink.write(simple("allow", "b" + i), IpPrivacy.full(), Duration.ZERO))
+            .isEqualTo(Delivery.QUEUED);
+      }
+    }
+    List<JsonNode> records = records(files());
+    assertThat(records).hasSize(burst);
+    assertThat(records.get(burst - 1).at("/http/request/id").asText()).isEqualTo("b" + (burst - 1));
+    assertIntact(files());
+  }
+
+  @Test
   void builderRejectsBadSettings() {
     FileAuditSink.Builder b = FileAuditSink.builder(dir);
     assertThatThrownBy(() -> b.maxFileSize(100))
