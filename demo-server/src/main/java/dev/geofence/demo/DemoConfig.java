@@ -23,6 +23,8 @@ import java.util.Optional;
  *     is answered; an interval to force at most that often, with the library's default overflow
  *     policies (blocks and substitutions wait for their line, allowed requests do not)
  * @param geofence false to run the same server without the filter (the benchmark baseline)
+ * @param shadowPolicy a shadow policy file, decided beside the policy and never enforced; a file
+ *     that is missing or invalid is reported in the status and changes no answer
  */
 record DemoConfig(
     String host,
@@ -33,7 +35,8 @@ record DemoConfig(
     TrustedProxies trustedProxies,
     Path audit,
     Optional<Duration> auditSyncInterval,
-    boolean geofence) {
+    boolean geofence,
+    Optional<Path> shadowPolicy) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -54,6 +57,7 @@ record DemoConfig(
     Objects.requireNonNull(trustedProxies, "trustedProxies");
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(auditSyncInterval, "auditSyncInterval");
+    Objects.requireNonNull(shadowPolicy, "shadowPolicy");
   }
 
   static Builder builder() {
@@ -71,6 +75,7 @@ record DemoConfig(
     private Path audit = DEFAULT_AUDIT;
     private Duration auditSyncInterval;
     private boolean geofence = true;
+    private Path shadowPolicy;
 
     private Builder() {}
 
@@ -153,6 +158,14 @@ record DemoConfig(
       return this;
     }
 
+    /**
+     * Not checked here: a broken shadow file must not stop the demo, as it never stops the filter.
+     */
+    Builder shadowPolicy(Path shadowPolicy) {
+      this.shadowPolicy = Objects.requireNonNull(shadowPolicy, "--shadow-policy");
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -168,7 +181,8 @@ record DemoConfig(
           trustedProxies,
           audit,
           Optional.ofNullable(auditSyncInterval),
-          geofence);
+          geofence,
+          Optional.ofNullable(shadowPolicy));
     }
 
     private static Path requireFile(Path path, String option) {

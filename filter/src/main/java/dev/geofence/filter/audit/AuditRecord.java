@@ -54,6 +54,7 @@ import java.util.Set;
  * @param monitor whether the deciding rule is marked {@code monitor}
  * @param addressUnresolvable why the caller's address could not be told (the code of {@code
  *     ClientAddress.UnresolvableReason}, such as {@code too_many_hops}); empty when it could
+ * @param shadow what the shadow policy decided, when its outcome differs from the enforced one
  */
 public record AuditRecord(
     Instant timestamp,
@@ -84,7 +85,104 @@ public record AuditRecord(
     String requestId,
     long decisionMicros,
     boolean monitor,
-    String addressUnresolvable) {
+    String addressUnresolvable,
+    Optional<Shadow> shadow) {
+
+  /**
+   * What a shadow policy decided for the request, recorded as {@code geofence.shadow} when its
+   * outcome differs from the enforced one. Text fields are never null; empty means "none".
+   *
+   * @param policyId id of the shadow policy
+   * @param policyVersion its version
+   * @param policySha256 hex SHA-256 of its file
+   * @param action what the shadow policy would have done: allow, substitute or block
+   * @param ruleName the shadow rule that decided
+   * @param effectiveModel the model the request would have gone on with
+   * @param effectiveTier the tier of that model
+   */
+  public record Shadow(
+      String policyId,
+      String policyVersion,
+      String policySha256,
+      AuditAction action,
+      String ruleName,
+      String effectiveModel,
+      String effectiveTier) {
+    /** Normalises nulls to empty text; the action is required. */
+    public Shadow {
+      policyId = orEmpty(policyId);
+      policyVersion = orEmpty(policyVersion);
+      policySha256 = orEmpty(policySha256);
+      Objects.requireNonNull(action, "action");
+      ruleName = orEmpty(ruleName);
+      effectiveModel = orEmpty(effectiveModel);
+      effectiveTier = orEmpty(effectiveTier);
+    }
+  }
+
+  /** A record without a shadow decision. */
+  public AuditRecord(
+      Instant timestamp,
+      AuditAction action,
+      String reason,
+      String ruleName,
+      Optional<InetAddress> sourceIp,
+      String country,
+      String regionIsoCode,
+      String httpMethod,
+      String urlPath,
+      int statusCode,
+      String policyId,
+      String policyVersion,
+      String policySha256,
+      String basis,
+      String databaseType,
+      Optional<Instant> databaseBuildTime,
+      String databaseSha256,
+      String requestedModel,
+      String requestedTier,
+      String effectiveModel,
+      String effectiveTier,
+      String registeredCountry,
+      Set<String> anonymizerFlags,
+      String addressSource,
+      Optional<InetAddress> peerAddress,
+      String requestId,
+      long decisionMicros,
+      boolean monitor,
+      String addressUnresolvable) {
+    this(
+        timestamp,
+        action,
+        reason,
+        ruleName,
+        sourceIp,
+        country,
+        regionIsoCode,
+        httpMethod,
+        urlPath,
+        statusCode,
+        policyId,
+        policyVersion,
+        policySha256,
+        basis,
+        databaseType,
+        databaseBuildTime,
+        databaseSha256,
+        requestedModel,
+        requestedTier,
+        effectiveModel,
+        effectiveTier,
+        registeredCountry,
+        anonymizerFlags,
+        addressSource,
+        peerAddress,
+        requestId,
+        decisionMicros,
+        monitor,
+        addressUnresolvable,
+        Optional.empty());
+  }
 
   /** Normalises nulls to empty values and checks the action, status code and duration. */
   public AuditRecord {
@@ -116,6 +214,7 @@ public record AuditRecord(
     requestId = orEmpty(requestId);
     checkMicros(decisionMicros);
     addressUnresolvable = orEmpty(addressUnresolvable);
+    shadow = Objects.requireNonNullElse(shadow, Optional.empty());
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -137,9 +236,12 @@ public record AuditRecord(
     return AuditEncoder.encodeToString(this, Objects.requireNonNull(privacy, "privacy"));
   }
 
-  /** Whether this record is a block, a substitution, an error or decided by a monitor rule. */
+  /**
+   * Whether this record is a block, a substitution, an error, decided by a monitor rule, or one the
+   * shadow policy would have decided otherwise.
+   */
   boolean isNotable() {
-    return isNotable(action, monitor);
+    return isNotable(action, monitor || shadow.isPresent());
   }
 
   static boolean isNotable(AuditAction action, boolean monitor) {
@@ -202,6 +304,7 @@ public record AuditRecord(
     private long decisionMicros;
     private boolean monitor;
     private String addressUnresolvable;
+    private Shadow shadow;
 
     private Builder() {}
 
@@ -235,6 +338,7 @@ public record AuditRecord(
       decisionMicros = r.decisionMicros;
       monitor = r.monitor;
       addressUnresolvable = r.addressUnresolvable;
+      shadow = r.shadow.orElse(null);
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -384,6 +488,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** What the shadow policy decided, when it differs from the enforced outcome. */
+    public Builder shadow(Shadow shadow) {
+      this.shadow = shadow;
+      return this;
+    }
+
     /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
@@ -429,7 +539,8 @@ public record AuditRecord(
           requestId,
           decisionMicros,
           monitor,
-          addressUnresolvable);
+          addressUnresolvable,
+          Optional.ofNullable(shadow));
     }
   }
 }

@@ -134,7 +134,8 @@ final class AuditRecorder implements AutoCloseable {
    */
   void record(Exchange x, int status) {
     AuditAction action = x.action();
-    if (log == null || !log.keeps(action, x.monitor())) {
+    // A request the shadow policy would decide otherwise is notable, as a monitor rule's is.
+    if (log == null || !log.keeps(action, x.monitor() || x.shadow() != null)) {
       return; // out of scope (an allowed request under audit-scope=notable): build nothing
     }
     try {
@@ -152,6 +153,9 @@ final class AuditRecorder implements AutoCloseable {
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {
         decided(r, x.screening());
+        if (x.shadow() != null) {
+          r.shadow(shadow(x.shadow()));
+        }
       } else {
         if (x.model() != null) {
           r.requestedModel(x.model());
@@ -177,6 +181,23 @@ final class AuditRecorder implements AutoCloseable {
         .effectiveModel(d.effectiveModel().orElse(null))
         .effectiveTier(d.effectiveTier().orElse(null));
     located(r, s.caller(), s.geo(), s.origin());
+  }
+
+  private static AuditRecord.Shadow shadow(Screening s) {
+    Decision d = s.decision();
+    Policy p = s.policy();
+    return new AuditRecord.Shadow(
+        p.id(),
+        p.version(),
+        p.sha256(),
+        switch (d.action()) {
+          case ALLOW -> AuditAction.ALLOW;
+          case SUBSTITUTE -> AuditAction.SUBSTITUTE;
+          case BLOCK -> AuditAction.BLOCK;
+        },
+        d.ruleName(),
+        d.effectiveModel().orElse(null),
+        d.effectiveTier().orElse(null));
   }
 
   private static void located(

@@ -37,6 +37,7 @@ import java.util.Set;
  * @param forwarded the request the application gets (rewritten or not) when it passes
  * @param forwardTo the path to forward to when a path model was rewritten
  * @param failure what went wrong when the filter failed and answered 503
+ * @param shadow the shadow policy's screening when its outcome differs from {@code screening}'s
  */
 record Exchange(
     Arrival arrival,
@@ -49,7 +50,8 @@ record Exchange(
     Set<String> allow,
     HttpServletRequest forwarded,
     String forwardTo,
-    Throwable failure) {
+    Throwable failure,
+    Screening shadow) {
 
   /**
    * What is known of a request from the moment it arrives.
@@ -92,6 +94,7 @@ record Exchange(
         Set.of(),
         forwarded,
         forwardTo,
+        null,
         null);
   }
 
@@ -99,13 +102,52 @@ record Exchange(
   static Exchange refused(
       Arrival arrival, ClientAddress caller, GeoResult geo, Refusal refusal, Set<String> allow) {
     return new Exchange(
-        arrival, System.nanoTime(), caller, geo, null, null, refusal, allow, null, null, null);
+        arrival,
+        System.nanoTime(),
+        caller,
+        geo,
+        null,
+        null,
+        refusal,
+        allow,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A request the filter failed to examine: answered 503. */
   static Exchange failed(Arrival arrival, Refusal refusal, Throwable failure) {
     return new Exchange(
-        arrival, System.nanoTime(), null, null, null, null, refusal, Set.of(), null, null, failure);
+        arrival,
+        System.nanoTime(),
+        null,
+        null,
+        null,
+        null,
+        refusal,
+        Set.of(),
+        null,
+        null,
+        failure,
+        null);
+  }
+
+  /** This exchange with the shadow policy's diverging screening. */
+  Exchange withShadow(Screening diverging) {
+    return new Exchange(
+        arrival,
+        decidedNanos,
+        caller,
+        geo,
+        screening,
+        model,
+        refusal,
+        allow,
+        forwarded,
+        forwardTo,
+        failure,
+        diverging);
   }
 
   /** The request id. */
