@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.geofence.cli.Main;
 import dev.geofence.filter.audit.PolicyImpact;
 import dev.geofence.mmdb.GeoIp2Records;
 import dev.geofence.mmdb.MmdbWriter;
 import dev.geofence.policy.Policy;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -202,11 +205,37 @@ class ShadowPolicyDemoTest {
             "BR frontier substitute(claude-sonnet-4) -> block 2/2",
             "US frontier allow -> substitute(claude-sonnet-4) 1/1",
             "US standard block -> allow 1/1");
+    // The two commands print the same table: only the line naming both policies differs.
+    String report = geofence("audit", "report", "--shadow", trail.get(0).toString());
+    String impact =
+        geofence(
+            "policy",
+            "impact",
+            policy.toString(),
+            shadow.toString(),
+            "--audit",
+            trail.get(0).toString());
+    assertThat(impact)
+        .isEqualTo(
+            "policy ai-export-controls version 2026-11-28.1 -> policy ai-export-controls version"
+                + " 2026-12-candidate\n"
+                + report);
+    assertThat(report.lines().skip(1).map(l -> l.split(" +")[0]))
+        .containsExactly("(unknown)", "BR", "BR", "US", "US", "6");
     JsonNode shadowStatus = JSON.readTree(status.get(0)).path("shadow_policy");
     assertThat(shadowStatus.path("version").asText()).isEqualTo("2026-12-candidate");
     assertThat(shadowStatus.path("decided").asLong()).isEqualTo(TRAFFIC.size());
     assertThat(shadowStatus.path("diverged").asLong()).isEqualTo(6);
     assertThat(shadowStatus.path("by_action").path("substitute -> block").asLong()).isEqualTo(2);
+  }
+
+  /** Runs the geofence command in-process; its output, once it exits 0. */
+  private static String geofence(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
+    assertThat(code).as(err.toString()).isZero();
+    return out.toString();
   }
 
   private interface WhileRunning {
