@@ -9,8 +9,13 @@ import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.policy.Action;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -128,6 +133,47 @@ class ShadowPolicyTest {
       assertThat(engine.divergingShadow(screen(engine, Fixtures.BR, "big-1"), AT)).isNull();
       assertThat(engine.status(Optional.empty(), GeofenceStatus.Counts.NONE).shadow()).isEmpty();
       assertThat(engine.reloadShadowPolicy()).isFalse();
+    }
+  }
+
+  @Test
+  void requestThreadsDuringShadowReloads_seeOneWholeShadowPolicyEach_andAreAllCounted()
+      throws Exception {
+    String v1b = Fixtures.POLICY_V1.replace("version: \"1\"", "version: \"1b\"");
+    try (Engine engine = start(v1b)) {
+      Path shadowFile = engine.settings().shadowPolicyFile().orElseThrow();
+      int threads = 4;
+      int perThread = 2_000;
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      List<String> wrong = new CopyOnWriteArrayList<>();
+      List<Future<?>> work = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        work.add(
+            pool.submit(
+                () -> {
+                  for (int n = 0; n < perThread; n++) {
+                    Screening s = engine.divergingShadow(screen(engine, Fixtures.BR, "big-1"), AT);
+                    // v1b agrees with the enforced v1 (no shadow); v2 blocks Brazil.
+                    if (s != null
+                        && !(s.policy().version().equals("2") && s.action() == Action.BLOCK)) {
+                      wrong.add(s.policy().version() + " " + s.action());
+                    }
+                  }
+                }));
+      }
+      int reloads = 0;
+      while (!work.stream().allMatch(Future::isDone)) {
+        Fixtures.write(shadowFile, reloads++ % 2 == 0 ? Fixtures.POLICY_V2 : v1b);
+        engine.reloadShadowPolicy();
+      }
+      for (Future<?> f : work) {
+        f.get();
+      }
+      pool.shutdown();
+
+      assertThat(wrong).isEmpty();
+      assertThat(reloads).isPositive();
+      assertThat(status(engine).decided()).isEqualTo((long) threads * perThread);
     }
   }
 }
