@@ -113,10 +113,18 @@ class ShadowPolicyDemoTest {
       throws Exception {
     Path shadow = Files.writeString(temp.resolve("shadow.yaml"), shadowText());
 
+    List<String> banner = new ArrayList<>();
     List<String> plain = answers(config("plain"));
-    List<String> shadowed = answers(config("shadowed").shadowPolicy(shadow));
+    List<String> shadowed =
+        answers(
+            config("shadowed").shadowPolicy(shadow), server -> banner.add(Banner.render(server)));
 
     assertThat(shadowed).isEqualTo(plain);
+    assertThat(banner.get(0))
+        .contains(
+            "  shadow    ai-export-controls version 2026-12-candidate  ("
+                + shadow
+                + "; decided beside the policy, never enforced)");
     assertThat(plain)
         .extracting(a -> a.substring(0, 3))
         .containsExactly("200", "200", "200", "200", "200", "451", "200", "451", "451", "451");
@@ -157,7 +165,10 @@ class ShadowPolicyDemoTest {
     List<String> shadowed =
         answers(
             config("broken").shadowPolicy(broken),
-            server -> status.add(get(server, "/geofence/status").body()));
+            server -> {
+              status.add(get(server, "/geofence/status").body());
+              status.add(Banner.render(server));
+            });
     List<String> missing = answers(config("missing").shadowPolicy(temp.resolve("no-such.yaml")));
 
     assertThat(shadowed).isEqualTo(plain);
@@ -168,6 +179,7 @@ class ShadowPolicyDemoTest {
         .contains("enforcement is not affected");
     assertThat(shadowStatus.path("decided").asLong()).isZero();
     assertThat(JSON.readTree(status.get(0)).path("healthy").asBoolean()).isTrue();
+    assertThat(status.get(1)).contains("  shadow    none: " + broken + " was refused");
   }
 
   @Test
