@@ -491,7 +491,8 @@ public final class GeofenceSettings {
      * carries {@code geofence.shadow} (and is kept under {@code audit-scope=notable}), and the
      * status and metrics count it. Watched and reloaded as the policy is. A shadow file that is
      * missing, unreadable or invalid changes no answer: its error is logged and shown in the
-     * status, as a refused policy reload is. Default: none.
+     * status, as a refused policy reload is. The filter decides it; {@code Geofence#screen}, which
+     * only decides, does not. Default: none.
      */
     public Builder shadowPolicyFile(Path shadowPolicyFile) {
       this.shadowPolicyFile = Objects.requireNonNull(shadowPolicyFile, "shadowPolicyFile");

@@ -24,7 +24,7 @@ import java.util.Set;
  * before its caller was located, {@code screening} when it was refused before any decision, {@code
  * model} when no model was read, {@code refusal} when it passes, {@code forwarded} when it is
  * refused, {@code forwardTo} unless a path model was rewritten, {@code failure} unless the filter
- * failed.
+ * failed, {@code shadow} unless a shadow policy decided otherwise.
  *
  * @param arrival what is known of the request from the moment it arrived
  * @param decidedNanos {@link System#nanoTime()} when the filter had decided
