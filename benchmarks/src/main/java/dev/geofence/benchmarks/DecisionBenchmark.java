@@ -3,7 +3,9 @@ package dev.geofence.benchmarks;
 import dev.geofence.filter.Geofence;
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.Screening;
+import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.internal.Engine;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -31,6 +33,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * example policy for the model, for 1,024 callers that cycle, every one already seen: the cache-hit
  * path, which must allocate nothing. The header lines and the instant are made once, as a servlet
  * container hands them to the filter.
+ *
+ * <p>{@code xForwardedForWithShadow} adds what the filter does with a shadow policy configured: the
+ * same caller decided by the shadow too (here the example policy under another version, so both
+ * outcomes agree, as they do for most traffic), compared and counted. That too must allocate
+ * nothing.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,6 +55,7 @@ public class DecisionBenchmark {
 
   private Geofence viaProxy;
   private Geofence peerOnly;
+  private Engine shadowed;
   private Path work;
   private String[] peers;
   private List<String>[] forwardedFor;
@@ -67,6 +75,16 @@ public class DecisionBenchmark {
                 .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
                 .build());
     peerOnly = Geofence.create(settings(policy, data.database).build());
+    Path shadow =
+        Files.writeString(
+            work.resolve("shadow.yaml"),
+            Files.readString(policy).replace("version: 2026-11-28.1", "version: shadow"));
+    shadowed =
+        Engine.start(
+            settings(policy, data.database)
+                .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+                .shadowPolicyFile(shadow)
+                .build());
     InetAddress[] callers = data.addresses(CALLERS);
     peers = new String[callers.length];
     forwardedFor = new List[callers.length];
@@ -76,6 +94,7 @@ public class DecisionBenchmark {
       forwardedFor[i] = List.of(peers[i] + ", 10.1.2.3, 10.4.5.6");
       viaProxy.screen(PROXY, forwardedFor[i], PolicyBenchmark.OPUS, at);
       peerOnly.screen(peers[i], noHeader, PolicyBenchmark.OPUS, at);
+      screenWithShadow(i);
     }
   }
 
@@ -87,7 +106,9 @@ public class DecisionBenchmark {
   public void close() throws IOException {
     viaProxy.close();
     peerOnly.close();
+    shadowed.close();
     Files.deleteIfExists(work.resolve("policy.yaml"));
+    Files.deleteIfExists(work.resolve("shadow.yaml"));
     Files.deleteIfExists(work);
   }
 
@@ -101,5 +122,20 @@ public class DecisionBenchmark {
   public Screening peerOnly() {
     int i = next++ & (peers.length - 1);
     return peerOnly.screen(peers[i], noHeader, PolicyBenchmark.OPUS, at);
+  }
+
+  @Benchmark
+  public Screening xForwardedForWithShadow() {
+    return screenWithShadow(next++ & (peers.length - 1));
+  }
+
+  /** As the request path decides with a shadow policy: the screening, then the shadow's. */
+  private Screening screenWithShadow(int i) {
+    ClientAddress caller = shadowed.resolver().resolve(PROXY, forwardedFor[i]);
+    Screening s =
+        shadowed.screen(
+            shadowed.policy(), caller, shadowed.locate(caller), PolicyBenchmark.OPUS, at);
+    Screening diverging = shadowed.divergingShadow(s, at);
+    return diverging == null ? s : diverging;
   }
 }

@@ -7,6 +7,7 @@ import dev.geofence.filter.audit.AuditReport;
 import dev.geofence.filter.audit.AuditReport.By;
 import dev.geofence.filter.audit.AuditReport.Row;
 import dev.geofence.filter.audit.AuditReport.Summary;
+import dev.geofence.filter.audit.PolicyImpact;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -60,19 +61,28 @@ final class AuditReportCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(
+      names = "--shadow",
+      description =
+          "Instead of counts, show what the shadow policy would change: one row per country,"
+              + " subdivision, tier and change of outcome (enforced -> shadow), with requests,"
+              + " distinct callers, first and last seen; the table of 'policy impact'.")
+  boolean shadow;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    for (Path file : files) {
-      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
-        spec.commandLine()
-            .getErr()
-            .println(
-                "geofence: cannot read the audit file "
-                    + file
-                    + "; expected an existing, readable file");
-        return Main.FINDING;
+    if (!readable(spec, files)) {
+      return Main.FINDING;
+    }
+    if (shadow) {
+      PolicyImpact impact = PolicyImpact.shadow(files);
+      if (json) {
+        out.println(ImpactTable.json(impact));
+      } else {
+        ImpactTable.print(out, impact);
       }
+      return 0;
     }
     Summary summary = AuditReport.summarise(files, Optional.ofNullable(since), by);
     if (json) {
@@ -83,6 +93,22 @@ final class AuditReportCommand implements Callable<Integer> {
       printTable(out, summary);
     }
     return 0;
+  }
+
+  /** Whether every file can be read; prints the first that cannot. */
+  static boolean readable(CommandLine.Model.CommandSpec spec, List<Path> files) {
+    for (Path file : files) {
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        spec.commandLine()
+            .getErr()
+            .println(
+                "geofence: cannot read the audit file "
+                    + file
+                    + "; expected an existing, readable file");
+        return false;
+      }
+    }
+    return true;
   }
 
   private static ObjectNode toJson(ObjectMapper mapper, Summary s) {

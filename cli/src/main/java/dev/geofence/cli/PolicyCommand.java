@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       PolicyValidateCommand.class,
       PolicyTestCommand.class,
       PolicyDiffCommand.class,
+      PolicyImpactCommand.class,
       PolicyRenderCommand.class
     })
 final class PolicyCommand implements Runnable {
@@ -33,7 +34,7 @@ final class PolicyCommand implements Runnable {
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(),
-        "Missing command: validate, test, diff or render; see 'geofence policy --help'.");
+        "Missing command: validate, test, diff, impact or render; see 'geofence policy --help'.");
   }
 
   /** Prints diagnostics in compiler form, one per line. */

@@ -145,4 +145,67 @@ class PolicyTestCommandTest {
     assertThat(PolicyCli.run("policy", "test", policy.toString()).exitCode()).isEqualTo(2);
     assertThat(PolicyCli.run("policy", "test", "--help").exitCode()).isZero();
   }
+
+  @Test
+  void coverage_namesTheRuleNoCaseReaches_andMinCoverageFailsOnIt() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
+    Path tests =
+        Files.writeString(
+            dir.resolve("t.yaml"), "cases:\n  - {country: FR, model: haiku-1, expect: allow}\n");
+
+    PolicyCli.Run covered =
+        PolicyCli.run("policy", "test", "--coverage", policy.toString(), tests.toString());
+    PolicyCli.Run gated =
+        PolicyCli.run(
+            "policy", "test", "--min-coverage", "80", policy.toString(), tests.toString());
+
+    // 3 rules and sections (blocked, rest, unknown), 2 tiers, 1 place (IR): 2 of 6 reached.
+    assertThat(covered.exitCode()).isZero();
+    assertThat(covered.out().lines())
+        .containsExactly(
+            "1 passed, 0 failed",
+            "coverage 33.3%: 1 of 3 rules, 1 of 2 tiers, 0 of 1 places",
+            "  rule never matched: blocked",
+            "  rule never matched: unknown",
+            "  tier never requested: top",
+            "  rule blocked: places never tested: IR");
+    assertThat(gated.exitCode()).isEqualTo(1);
+    assertThat(gated.out()).endsWith("coverage 33.3% is below the minimum of 80.0%\n");
+  }
+
+  @Test
+  void minCoverage_isMetByTestsThatReachEverything() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
+    Path tests =
+        Files.writeString(
+            dir.resolve("t.yaml"),
+            """
+            cases:
+              - {country: IR, model: opus-4, expect: block}
+              - {country: FR, model: haiku-1, expect: allow}
+              - {unknown: true, expect: block}
+            """);
+
+    PolicyCli.Run run =
+        PolicyCli.run(
+            "policy", "test", "--min-coverage", "100", policy.toString(), tests.toString());
+
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("coverage 100.0%: 3 of 3 rules, 2 of 2 tiers, 1 of 1 places");
+  }
+
+  @Test
+  void minCoverage_outsideZeroToHundred_isRefusedNamingTheOption() throws Exception {
+    Path policy = Files.writeString(dir.resolve("p.yaml"), POLICY);
+    Path tests =
+        Files.writeString(dir.resolve("t.yaml"), "cases:\n  - {country: IR, expect: block}\n");
+
+    PolicyCli.Run run =
+        PolicyCli.run(
+                "policy", "test", "--min-coverage", "120", policy.toString(), tests.toString())
+            .assertNoStackTrace();
+
+    assertThat(run.exitCode()).isNotZero();
+    assertThat(run.err()).contains("--min-coverage: 120.0 is not a percentage; expected 0 to 100");
+  }
 }

@@ -1,5 +1,6 @@
 package dev.geofence.demo;
 
+import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.address.TrustedProxies;
 import java.net.URI;
 import java.util.List;
@@ -24,6 +25,21 @@ final class Banner {
           new Caller("the US", "6.0.0.1", "claude-opus-4", "served as asked (rule allies)"));
 
   private Banner() {}
+
+  /** The shadow policy in use, or why there is none: a broken shadow file never stops the demo. */
+  private static String shadowLine(GeofenceStatus.Shadow shadow) {
+    return shadow.policyId().isPresent()
+        ? "  shadow    "
+            + shadow.policyId().get()
+            + " version "
+            + shadow.policyVersion().orElse("")
+            + "  ("
+            + shadow.policyFile()
+            + "; decided beside the policy, never enforced)\n"
+        : "  shadow    none: "
+            + shadow.policyFile()
+            + " was refused (see /geofence/status); no answer changes\n";
+  }
 
   static String render(DemoServer server) {
     DemoGeofence geofence = server.geofence();
@@ -58,6 +74,7 @@ final class Banner {
                               .append("  (")
                               .append(geofence.databaseSource())
                               .append(")\n"));
+              status.shadow().ifPresent(shadow -> out.append(shadowLine(shadow)));
               status
                   .anonymousDatabase()
                   .ifPresent(

@@ -49,6 +49,16 @@ final class DemoCommand implements Callable<Integer> {
   Path policy;
 
   @Option(
+      names = "--shadow-policy",
+      paramLabel = "FILE",
+      description =
+          "A candidate policy decided beside the policy on every request and never enforced; where"
+              + " it would decide otherwise the audit record carries geofence.shadow. Watched and"
+              + " reloaded; a missing or invalid file is shown in /geofence/status and changes no"
+              + " answer.")
+  Path shadowPolicy;
+
+  @Option(
       names = "--geoip",
       paramLabel = "FILE",
       description =
@@ -159,6 +169,9 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (geoip != null) {
         builder.geoip(geoip);
+      }
+      if (shadowPolicy != null) {
+        builder.shadowPolicy(shadowPolicy);
       }
       if (anonymousDb != null) {
         builder.anonymousDb(anonymousDb);

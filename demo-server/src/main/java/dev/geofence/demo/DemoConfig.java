@@ -25,6 +25,8 @@ import java.util.Optional;
  * @param geofence false to run the same server without the filter (the benchmark baseline)
  * @param auditSigningKey an Ed25519 private key (PKCS#8 PEM) that signs audit checkpoints; empty
  *     for none
+ * @param shadowPolicy a shadow policy file, decided beside the policy and never enforced; a file
+ *     that is missing or invalid is reported in the status and changes no answer
  */
 record DemoConfig(
     String host,
@@ -36,7 +38,8 @@ record DemoConfig(
     Path audit,
     Optional<Duration> auditSyncInterval,
     boolean geofence,
-    Optional<Path> auditSigningKey) {
+    Optional<Path> auditSigningKey,
+    Optional<Path> shadowPolicy) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -58,6 +61,7 @@ record DemoConfig(
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(auditSyncInterval, "auditSyncInterval");
     Objects.requireNonNull(auditSigningKey, "auditSigningKey");
+    Objects.requireNonNull(shadowPolicy, "shadowPolicy");
   }
 
   static Builder builder() {
@@ -76,6 +80,7 @@ record DemoConfig(
     private Duration auditSyncInterval;
     private Path auditSigningKey;
     private boolean geofence = true;
+    private Path shadowPolicy;
 
     private Builder() {}
 
@@ -164,6 +169,14 @@ record DemoConfig(
       return this;
     }
 
+    /**
+     * Not checked here: a broken shadow file must not stop the demo, as it never stops the filter.
+     */
+    Builder shadowPolicy(Path shadowPolicy) {
+      this.shadowPolicy = Objects.requireNonNull(shadowPolicy, "--shadow-policy");
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -180,7 +193,8 @@ record DemoConfig(
           audit,
           Optional.ofNullable(auditSyncInterval),
           geofence,
-          Optional.ofNullable(auditSigningKey));
+          Optional.ofNullable(auditSigningKey),
+          Optional.ofNullable(shadowPolicy));
     }
 
     private static Path requireFile(Path path, String option) {

@@ -126,6 +126,7 @@ final class DemoGeofence implements AutoCloseable {
               .trustedProxies(config.trustedProxies())
               .auditLog(audit);
       config.anonymousDb().ifPresent(settings::anonymousDatabase);
+      config.shadowPolicy().ifPresent(settings::shadowPolicyFile);
       return new DemoGeofence(
           Optional.of(new GeofenceFilter(settings.build())),
           config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME),

@@ -80,10 +80,29 @@ final class StatusServlet extends HttpServlet {
         .put("rejected", counts.rejected())
         .put("errors", counts.errors());
 
+    status.shadow().ifPresent(shadow -> putShadow(root.putObject("shadow_policy"), shadow));
+
     ObjectNode audit = root.putObject("audit");
     audit.put("directory", geofence.auditDirectory().toAbsolutePath().toString());
     status.audit().ifPresent(stats -> putAudit(audit, stats));
     return root;
+  }
+
+  private static void putShadow(ObjectNode node, GeofenceStatus.Shadow shadow) {
+    node.put("file", shadow.policyFile().toString());
+    putOptional(node, "id", shadow.policyId());
+    putOptional(node, "version", shadow.policyVersion());
+    putOptional(node, "sha256", shadow.policySha256());
+    putOptional(node, "loaded_at", shadow.loadedAt().map(Object::toString));
+    putOptional(node, "last_error", shadow.error());
+    putOptional(node, "last_error_at", shadow.errorAt().map(Object::toString));
+    node.put("decided", shadow.decided()).put("diverged", shadow.diverged());
+    ObjectNode byAction = node.putObject("by_action");
+    for (GeofenceStatus.ActionPair pair : shadow.byAction()) {
+      if (pair.requests() > 0) {
+        byAction.put(pair.enforced().label() + " -> " + pair.shadow().label(), pair.requests());
+      }
+    }
   }
 
   private static void putDatabase(ObjectNode node, DatabaseInfo info) {

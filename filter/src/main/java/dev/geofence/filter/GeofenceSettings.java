@@ -156,6 +156,7 @@ public final class GeofenceSettings {
 
   private final Path policyFile;
   private final Duration policyWatchInterval;
+  private final Optional<Path> shadowPolicyFile;
   private final Optional<Path> geoipDatabase;
   private final Optional<Path> anonymousDatabase;
   private final Optional<GeoLookup> geoLookup;
@@ -198,6 +199,7 @@ public final class GeofenceSettings {
   private GeofenceSettings(Builder b) {
     this.policyFile = b.policyFile;
     this.policyWatchInterval = b.policyWatchInterval;
+    this.shadowPolicyFile = Optional.ofNullable(b.shadowPolicyFile);
     this.geoipDatabase = Optional.ofNullable(b.geoipDatabase);
     this.anonymousDatabase = Optional.ofNullable(b.anonymousDatabase);
     this.geoLookup = Optional.ofNullable(b.geoLookup);
@@ -251,6 +253,14 @@ public final class GeofenceSettings {
   /** How often the policy file is checked for changes; zero when watching is off. */
   public Duration policyWatchInterval() {
     return policyWatchInterval;
+  }
+
+  /**
+   * The shadow policy file: a candidate policy decided on every decided request beside the enforced
+   * one, recorded where it differs, never enforced. Empty when none is set.
+   */
+  public Optional<Path> shadowPolicyFile() {
+    return shadowPolicyFile;
   }
 
   /** The country database file, unless a {@link #geoLookup()} is given. */
@@ -452,6 +462,7 @@ public final class GeofenceSettings {
   public static final class Builder {
     private Path policyFile;
     private Duration policyWatchInterval = Duration.ofSeconds(10);
+    private Path shadowPolicyFile;
     private Path geoipDatabase;
     private Path anonymousDatabase;
     private GeoLookup geoLookup;
@@ -505,6 +516,20 @@ public final class GeofenceSettings {
      */
     public Builder policyWatchInterval(Duration interval) {
       this.policyWatchInterval = watchInterval(interval, "Policy watch interval");
+      return this;
+    }
+
+    /**
+     * A shadow policy (YAML): decided on every decided request after the enforced policy, for the
+     * same caller and model, and never enforced. Where its outcome differs, the audit record
+     * carries {@code geofence.shadow} (and is kept under {@code audit-scope=notable}), and the
+     * status and metrics count it. Watched and reloaded as the policy is. A shadow file that is
+     * missing, unreadable or invalid changes no answer: its error is logged and shown in the
+     * status, as a refused policy reload is. The filter decides it; {@code Geofence#screen}, which
+     * only decides, does not. Default: none.
+     */
+    public Builder shadowPolicyFile(Path shadowPolicyFile) {
+      this.shadowPolicyFile = Objects.requireNonNull(shadowPolicyFile, "shadowPolicyFile");
       return this;
     }
 

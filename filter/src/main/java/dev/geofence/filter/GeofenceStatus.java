@@ -3,8 +3,10 @@ package dev.geofence.filter;
 import dev.geofence.filter.audit.AuditStats;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoCacheStats;
+import dev.geofence.policy.Action;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -26,6 +28,8 @@ import java.util.Optional;
  * @param cache look-up cache counters
  * @param audit audit counters; empty when there is no audit log (the engine alone)
  * @param counts decisions made since start
+ * @param shadow the shadow policy and how often it would have decided otherwise; empty when none is
+ *     configured
  */
 public record GeofenceStatus(
     Path policyFile,
@@ -41,7 +45,8 @@ public record GeofenceStatus(
     Optional<String> databaseError,
     GeoCacheStats cache,
     Optional<AuditStats> audit,
-    Counts counts) {
+    Counts counts,
+    Optional<Shadow> shadow) {
 
   /** Rejects nulls. */
   public GeofenceStatus {
@@ -58,6 +63,41 @@ public record GeofenceStatus(
     Objects.requireNonNull(cache, "cache");
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(counts, "counts");
+    Objects.requireNonNull(shadow, "shadow");
+  }
+
+  /** A status without a shadow policy. */
+  public GeofenceStatus(
+      Path policyFile,
+      String policyId,
+      String policyVersion,
+      String policySha256,
+      Instant policyLoadedAt,
+      Optional<String> policyError,
+      Optional<Instant> policyErrorAt,
+      Optional<DatabaseInfo> database,
+      Optional<DatabaseInfo> anonymousDatabase,
+      boolean databaseHealthy,
+      Optional<String> databaseError,
+      GeoCacheStats cache,
+      Optional<AuditStats> audit,
+      Counts counts) {
+    this(
+        policyFile,
+        policyId,
+        policyVersion,
+        policySha256,
+        policyLoadedAt,
+        policyError,
+        policyErrorAt,
+        database,
+        anonymousDatabase,
+        databaseHealthy,
+        databaseError,
+        cache,
+        audit,
+        counts,
+        Optional.empty());
   }
 
   /**
@@ -68,6 +108,58 @@ public record GeofenceStatus(
         && databaseHealthy
         && databaseError.isEmpty()
         && audit.map(a -> a.lost() == 0).orElse(true);
+  }
+
+  /**
+   * The shadow policy: decided beside the enforced one on every decided request, never enforced. A
+   * shadow file that fails to load or reload does not make the geo-fence unhealthy; it changes no
+   * answer.
+   *
+   * @param policyFile the configured shadow policy file
+   * @param policyId id of the shadow policy in use; empty while none has loaded
+   * @param policyVersion its version
+   * @param policySha256 SHA-256 of its file
+   * @param loadedAt when it was loaded
+   * @param error why the shadow file was last refused (missing, unreadable or invalid); empty once
+   *     a load succeeds
+   * @param errorAt when it was refused
+   * @param decided requests decided by both policies since start
+   * @param diverged of those, the ones whose shadow outcome differed from the enforced one
+   * @param byAction every request decided by both, by enforced and shadow action
+   */
+  public record Shadow(
+      Path policyFile,
+      Optional<String> policyId,
+      Optional<String> policyVersion,
+      Optional<String> policySha256,
+      Optional<Instant> loadedAt,
+      Optional<String> error,
+      Optional<Instant> errorAt,
+      long decided,
+      long diverged,
+      List<ActionPair> byAction) {
+    /** Rejects nulls. */
+    public Shadow {
+      Objects.requireNonNull(policyFile, "policyFile");
+      Objects.requireNonNull(policyId, "policyId");
+      Objects.requireNonNull(policyVersion, "policyVersion");
+      Objects.requireNonNull(policySha256, "policySha256");
+      Objects.requireNonNull(loadedAt, "loadedAt");
+      Objects.requireNonNull(error, "error");
+      Objects.requireNonNull(errorAt, "errorAt");
+      byAction = List.copyOf(byAction);
+    }
+  }
+
+  /**
+   * How many requests the enforced policy decided {@code enforced} and the shadow {@code shadow}.
+   */
+  public record ActionPair(Action enforced, Action shadow, long requests) {
+    /** Rejects nulls. */
+    public ActionPair {
+      Objects.requireNonNull(enforced, "enforced");
+      Objects.requireNonNull(shadow, "shadow");
+    }
   }
 
   /**

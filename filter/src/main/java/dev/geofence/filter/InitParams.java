@@ -39,6 +39,7 @@ final class InitParams {
   static {
     PARAMS.put("policy-file", (b, v) -> b.policyFile(path(v)));
     PARAMS.put("policy-watch-interval", (b, v) -> b.policyWatchInterval(duration(v)));
+    PARAMS.put("shadow-policy", (b, v) -> b.shadowPolicyFile(path(v)));
     PARAMS.put("geoip-database", (b, v) -> b.geoipDatabase(path(v)));
     PARAMS.put("anonymous-database", (b, v) -> b.anonymousDatabase(path(v)));
     PARAMS.put(

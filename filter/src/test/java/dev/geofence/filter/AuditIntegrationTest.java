@@ -7,7 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
+import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
+import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.geo.GeoLookup;
 import java.io.IOException;
@@ -105,6 +107,57 @@ class AuditIntegrationTest {
       assertThat(line.at("/source/geo/country_iso_code").asText()).isNotBlank();
       assertThat(line.at("/rule/name").asText()).isNotBlank();
     }
+  }
+
+  @Test
+  void aShadowThatDecidesOtherwise_isRecordedAsGeofenceShadow_andKeptUnderNotableScope()
+      throws Exception {
+    Path shadow = Fixtures.write(dir.resolve("shadow.yaml"), Fixtures.POLICY_V2);
+    Fixtures.CapturingSink notable = new Fixtures.CapturingSink();
+    jetty =
+        new JettyFixture(
+            dir,
+            b ->
+                b.shadowPolicyFile(shadow)
+                    .auditLog(AuditLog.builder().sink(notable).scope(AuditScope.NOTABLE).build()));
+
+    // BR small-1 is allowed by v1 and blocked by the v2 shadow; US is allowed by both.
+    Http.post(jetty.base, "/v1/messages", Fixtures.BR, "{\"model\":\"small-1\"}");
+    Http.post(jetty.base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
+
+    assertThat(notable.lines).hasSize(1);
+    JsonNode line = JSON.readTree(notable.lines.get(0));
+    assertThat(SCHEMA.validate(line)).isEmpty();
+    assertThat(line.at("/event/action").asText()).isEqualTo("allow");
+    assertThat(line.at("/http/response/status_code").asInt()).isEqualTo(200);
+    assertThat(line.at("/geofence/shadow/action").asText()).isEqualTo("block");
+    assertThat(line.at("/geofence/shadow/rule").asText()).isEqualTo("rest");
+    assertThat(line.at("/geofence/shadow/policy/version").asText()).isEqualTo("2");
+    assertThat(line.at("/geofence/shadow/policy/sha256").asText()).isEqualTo(sha256(shadow));
+    assertThat(line.at("/geofence/shadow/model").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void aShadowThatSubstitutesOtherwise_recordsItsEffectiveModelAndTier() throws Exception {
+    Path shadow =
+        Fixtures.write(
+            dir.resolve("shadow.yaml"),
+            Fixtures.POLICY_V1
+                .replace("version: \"1\"", "version: \"1-capped\"")
+                .replace(
+                    "where: [US, DE]\n    allow: frontier",
+                    "where: [US, DE]\n    allow: standard\n    over-limit: substitute"));
+    jetty = new JettyFixture(dir, b -> b.shadowPolicyFile(shadow));
+
+    Http.post(jetty.base, "/v1/messages", Fixtures.US, "{\"model\":\"mid-1\"}");
+
+    JsonNode line = JSON.readTree(jetty.audit.lines.get(0));
+    assertThat(SCHEMA.validate(line)).isEmpty();
+    assertThat(line.at("/event/action").asText()).isEqualTo("allow");
+    assertThat(line.at("/geofence/model/effective").asText()).isEqualTo("mid-1");
+    assertThat(line.at("/geofence/shadow/action").asText()).isEqualTo("substitute");
+    assertThat(line.at("/geofence/shadow/model/effective").asText()).isEqualTo("small-1");
+    assertThat(line.at("/geofence/shadow/model/effective_tier").asText()).isEqualTo("standard");
   }
 
   @Test

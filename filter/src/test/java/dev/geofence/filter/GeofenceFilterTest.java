@@ -274,6 +274,35 @@ class GeofenceFilterTest {
   }
 
   @Test
+  void metricsCountDecisionsByEnforcedAndShadowAction_whenAShadowPolicyIsSet() throws Exception {
+    Path shadow = Fixtures.write(dir.resolve("shadow.yaml"), Fixtures.POLICY_V2);
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    URI base = start(b -> b.shadowPolicyFile(shadow)).base;
+    GeofenceMetrics metrics = GeofenceMetrics.of(jetty.filter);
+    metrics.bindTo(registry);
+
+    Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"big-1\"}");
+    Http.post(base, "/v1/messages", Fixtures.BR, "{\"model\":\"small-1\"}");
+    Http.post(base, "/v1/messages", Fixtures.IR, "{\"model\":\"big-1\"}");
+
+    assertThat(shadowCount(registry, "substitute", "block")).isEqualTo(1);
+    assertThat(shadowCount(registry, "allow", "block")).isEqualTo(1);
+    assertThat(shadowCount(registry, "block", "block")).isEqualTo(1);
+    assertThat(shadowCount(registry, "allow", "allow")).isZero();
+    assertThat(registry.get("geofence.shadow.policy.failing").gauge().value()).isZero();
+    metrics.close();
+  }
+
+  private static double shadowCount(SimpleMeterRegistry registry, String enforced, String shadow) {
+    return registry
+        .get("geofence.shadow.decisions")
+        .tag("enforced", enforced)
+        .tag("shadow", shadow)
+        .functionCounter()
+        .count();
+  }
+
+  @Test
   void metricsBinderPublishesTheCountsAndCloseRemovesEveryMeter() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     URI base = start(b -> b).base;

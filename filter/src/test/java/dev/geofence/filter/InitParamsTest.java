@@ -89,7 +89,8 @@ class InitParamsTest {
             Map.entry("request-id-header", "X-Request-Id"),
             Map.entry("decision-headers", "true"),
             Map.entry("requested-model-header", "X-Asked"),
-            Map.entry("served-model-header", "X-Served")));
+            Map.entry("served-model-header", "X-Served"),
+            Map.entry("shadow-policy", "/etc/geofence/policy-next.yaml")));
 
     GeofenceSettings s = InitParams.read(config(params));
 
@@ -111,6 +112,7 @@ class InitParamsTest {
     assertThat(s.requestIdHeader()).hasValue("X-Request-Id");
     assertThat(s.decisionHeaders()).isTrue();
     assertThat(s.servedModelHeader()).isEqualTo("X-Served");
+    assertThat(s.shadowPolicyFile()).hasValue(Path.of("/etc/geofence/policy-next.yaml"));
     assertThat(s.databaseMaxAge()).isEmpty();
     assertThat(s.auditSigningKey()).hasValue(java.nio.file.Path.of("/etc/geofence/audit.key"));
     assertThat(s.auditInstance()).hasValue("gw-eu-1");

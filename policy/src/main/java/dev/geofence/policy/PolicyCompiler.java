@@ -132,9 +132,22 @@ final class PolicyCompiler {
             rules,
             unknown,
             anonymous,
-            modelIdPattern);
+            modelIdPattern,
+            regionMembers());
     new PolicyLint(model, diagnostics, regionKeys(), top.entry("rules").get().key()).run();
     return Optional.of(new Policy(model, content, diagnostics.sorted()));
+  }
+
+  /** Each region's members, regions expanded, in file order. */
+  private Map<String, List<String>> regionMembers() {
+    Map<String, List<String>> members = new LinkedHashMap<>();
+    for (String name : regions.keySet()) {
+      Expansion e = expansions.getOrDefault(name, new Expansion());
+      List<String> codes = new ArrayList<>(e.countries);
+      codes.addAll(e.subdivisions);
+      members.put(name, List.copyOf(codes));
+    }
+    return members;
   }
 
   private Map<String, Scalar> regionKeys() {

@@ -211,6 +211,9 @@ final class AuditEncoder {
         }
         g.writeEndArray();
       }
+      if (r.shadow().isPresent()) {
+        writeShadow(g, r.shadow().get());
+      }
       text(g, "registered_country_iso_code", r.registeredCountry(), MAX_TEXT);
       if (!r.anonymizerFlags().isEmpty()) {
         g.writeArrayFieldStart("anonymizer");
@@ -434,6 +437,25 @@ final class AuditEncoder {
     g.writeStringField("outcome", outcome);
     g.writeStringField("reason", clean(reason, MAX_REASON));
     g.writeStringField("dataset", "geofence.audit");
+    g.writeEndObject();
+  }
+
+  /** {@code geofence.shadow}: what the shadow policy would have done instead. */
+  private static void writeShadow(JsonGenerator g, AuditRecord.Shadow s) throws IOException {
+    g.writeObjectFieldStart("shadow");
+    g.writeObjectFieldStart("policy");
+    text(g, "id", s.policyId(), MAX_TEXT);
+    text(g, "version", s.policyVersion(), MAX_TEXT);
+    text(g, "sha256", s.policySha256(), MAX_TEXT);
+    g.writeEndObject();
+    g.writeStringField("action", s.action().label());
+    text(g, "rule", s.ruleName(), MAX_TEXT);
+    if (!s.effectiveModel().isEmpty() || !s.effectiveTier().isEmpty()) {
+      g.writeObjectFieldStart("model");
+      model(g, "effective", s.effectiveModel());
+      text(g, "effective_tier", s.effectiveTier(), MAX_TEXT);
+      g.writeEndObject();
+    }
     g.writeEndObject();
   }
 

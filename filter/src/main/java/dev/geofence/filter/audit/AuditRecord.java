@@ -57,6 +57,7 @@ import java.util.Set;
  *     ClientAddress.UnresolvableReason}, such as {@code too_many_hops}); empty when it could
  * @param batchEntries each entry of a Message Batches request, in order, with its requested and
  *     effective model; empty for any other request
+ * @param shadow what the shadow policy decided, when its outcome differs from the enforced one
  */
 public record AuditRecord(
     Instant timestamp,
@@ -88,7 +89,8 @@ public record AuditRecord(
     long decisionMicros,
     boolean monitor,
     String addressUnresolvable,
-    List<BatchEntry> batchEntries) {
+    List<BatchEntry> batchEntries,
+    Optional<Shadow> shadow) {
 
   /**
    * One entry of a Message Batches request as decided: the effective model is the requested one
@@ -108,7 +110,39 @@ public record AuditRecord(
     }
   }
 
-  /** A record with no batch entries: the components before {@code batchEntries} was added. */
+  /**
+   * What a shadow policy decided for the request, recorded as {@code geofence.shadow} when its
+   * outcome differs from the enforced one. Text fields are never null; empty means "none".
+   *
+   * @param policyId id of the shadow policy
+   * @param policyVersion its version
+   * @param policySha256 hex SHA-256 of its file
+   * @param action what the shadow policy would have done: allow, substitute or block
+   * @param ruleName the shadow rule that decided
+   * @param effectiveModel the model the request would have gone on with
+   * @param effectiveTier the tier of that model
+   */
+  public record Shadow(
+      String policyId,
+      String policyVersion,
+      String policySha256,
+      AuditAction action,
+      String ruleName,
+      String effectiveModel,
+      String effectiveTier) {
+    /** Normalises nulls to empty text; the action is required. */
+    public Shadow {
+      policyId = orEmpty(policyId);
+      policyVersion = orEmpty(policyVersion);
+      policySha256 = orEmpty(policySha256);
+      Objects.requireNonNull(action, "action");
+      ruleName = orEmpty(ruleName);
+      effectiveModel = orEmpty(effectiveModel);
+      effectiveTier = orEmpty(effectiveTier);
+    }
+  }
+
+  /** A record with no batch entries and no shadow decision: the components of 0.1. */
   public AuditRecord(
       Instant timestamp,
       AuditAction action,
@@ -169,7 +203,8 @@ public record AuditRecord(
         decisionMicros,
         monitor,
         addressUnresolvable,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /** Normalises nulls to empty values and checks the action, status code and duration. */
@@ -203,6 +238,7 @@ public record AuditRecord(
     checkMicros(decisionMicros);
     addressUnresolvable = orEmpty(addressUnresolvable);
     batchEntries = batchEntries == null ? List.of() : List.copyOf(batchEntries);
+    shadow = Objects.requireNonNullElse(shadow, Optional.empty());
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -224,9 +260,12 @@ public record AuditRecord(
     return AuditEncoder.encodeToString(this, Objects.requireNonNull(privacy, "privacy"));
   }
 
-  /** Whether this record is a block, a substitution, an error or decided by a monitor rule. */
+  /**
+   * Whether this record is a block, a substitution, an error, decided by a monitor rule, or one the
+   * shadow policy would have decided otherwise.
+   */
   boolean isNotable() {
-    return isNotable(action, monitor);
+    return isNotable(action, monitor || shadow.isPresent());
   }
 
   static boolean isNotable(AuditAction action, boolean monitor) {
@@ -290,6 +329,7 @@ public record AuditRecord(
     private boolean monitor;
     private String addressUnresolvable;
     private List<BatchEntry> batchEntries = List.of();
+    private Shadow shadow;
 
     private Builder() {}
 
@@ -324,6 +364,7 @@ public record AuditRecord(
       monitor = r.monitor;
       addressUnresolvable = r.addressUnresolvable;
       batchEntries = r.batchEntries;
+      shadow = r.shadow.orElse(null);
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -479,6 +520,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** What the shadow policy decided, when it differs from the enforced outcome. */
+    public Builder shadow(Shadow shadow) {
+      this.shadow = shadow;
+      return this;
+    }
+
     /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
@@ -525,7 +572,8 @@ public record AuditRecord(
           decisionMicros,
           monitor,
           addressUnresolvable,
-          batchEntries);
+          batchEntries,
+          Optional.ofNullable(shadow));
     }
   }
 }

@@ -4,11 +4,14 @@ package dev.geofence.filter.audit;
 public enum AuditScope {
   /** Every decision, allowed requests included. The default. */
   ALL,
-  /** Blocks, substitutions, errors, and any decision by a rule marked {@code monitor}. */
+  /**
+   * Blocks, substitutions, errors, any decision by a rule marked {@code monitor}, and any decision
+   * a shadow policy would have made otherwise.
+   */
   NOTABLE;
 
   boolean includes(AuditRecord record) {
-    return includes(record.action(), record.monitor());
+    return this == ALL || record.isNotable();
   }
 
   boolean includes(AuditAction action, boolean monitor) {

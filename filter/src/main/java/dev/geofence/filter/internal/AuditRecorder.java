@@ -156,7 +156,8 @@ final class AuditRecorder implements AutoCloseable {
    */
   void record(Exchange x, int status) {
     AuditAction action = x.action();
-    if (log == null || !log.keeps(action, x.monitor())) {
+    // A request the shadow policy would decide otherwise is notable, as a monitor rule's is.
+    if (log == null || !log.keeps(action, x.monitor() || x.shadow() != null)) {
       return; // out of scope (an allowed request under audit-scope=notable): build nothing
     }
     try {
@@ -181,6 +182,9 @@ final class AuditRecorder implements AutoCloseable {
               .effectiveModel(null)
               .effectiveTier(null)
               .batchEntries(x.batch().audited());
+        }
+        if (x.shadow() != null) {
+          r.shadow(shadow(x.shadow()));
         }
       } else {
         if (x.model() != null) {
@@ -207,6 +211,23 @@ final class AuditRecorder implements AutoCloseable {
         .effectiveModel(d.effectiveModel().orElse(null))
         .effectiveTier(d.effectiveTier().orElse(null));
     located(r, s.caller(), s.geo(), s.origin());
+  }
+
+  private static AuditRecord.Shadow shadow(Screening s) {
+    Decision d = s.decision();
+    Policy p = s.policy();
+    return new AuditRecord.Shadow(
+        p.id(),
+        p.version(),
+        p.sha256(),
+        switch (d.action()) {
+          case ALLOW -> AuditAction.ALLOW;
+          case SUBSTITUTE -> AuditAction.SUBSTITUTE;
+          case BLOCK -> AuditAction.BLOCK;
+        },
+        d.ruleName(),
+        d.effectiveModel().orElse(null),
+        d.effectiveTier().orElse(null));
   }
 
   private static void located(

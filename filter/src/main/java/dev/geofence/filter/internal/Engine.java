@@ -49,6 +49,8 @@ public final class Engine implements AutoCloseable {
   private final AtomicReference<PolicyError> policyError = new AtomicReference<>();
   private final FileWatcher policyWatcher; // null when watching is off
   private final Screenings screenings; // null when caching is off
+  private final ShadowPolicy shadow; // null when no shadow policy is configured
+  private final Screenings shadowScreenings; // null when caching is off or there is no shadow
 
   /** A policy and when it was loaded: swapped as one. */
   private record LoadedPolicy(Policy policy, Instant loadedAt) {}
@@ -72,6 +74,13 @@ public final class Engine implements AutoCloseable {
         settings.geoLookup().isPresent() ? settings.geoLookup().get() : database.orElseThrow();
     this.policy = new AtomicReference<>(policy);
     this.screenings = cacheSize == 0 ? null : new Screenings(cacheSize);
+    this.shadow =
+        settings
+            .shadowPolicyFile()
+            .map(f -> new ShadowPolicy(f, settings.policyWatchInterval(), settings.clock()))
+            .orElse(null);
+    // A cache of its own, so that the shadow's entries never push the enforced ones out.
+    this.shadowScreenings = cacheSize == 0 || shadow == null ? null : new Screenings(cacheSize);
     this.policyWatcher =
         settings.policyWatchInterval().isZero()
             ? null
@@ -184,6 +193,48 @@ public final class Engine implements AutoCloseable {
       String model,
       boolean highest,
       Instant at) {
+    return screen(screenings, snapshot, caller, geo, model, highest, at);
+  }
+
+  /**
+   * The shadow policy's screening of the request {@code enforced} decided, when its outcome
+   * differs; null when it agrees or no shadow policy is in use. The same caller, look-up and model,
+   * decided at {@code at} (the request's own time: the shadow's dated rules may start or end at
+   * other moments than the enforced policy's). Counts the request for the status either way. On a
+   * repeated caller whose outcomes agree this allocates nothing. Never throws: a shadow must not
+   * change an answer.
+   */
+  public Screening divergingShadow(Screening enforced, Instant at) {
+    if (shadow == null) {
+      return null;
+    }
+    Policy snapshot = shadow.policy();
+    if (snapshot == null) {
+      return null;
+    }
+    try {
+      Decision d = enforced.decision();
+      // The enforced decision tells how the request was asked: by a model, by the highest tier (a
+      // model that cannot be read), or for no model.
+      boolean highest = d.requestedModel().isEmpty() && d.requestedTier().isPresent();
+      String model = d.requestedModel().isPresent() ? d.requestedModel().get() : null;
+      Screening s =
+          screen(shadowScreenings, snapshot, enforced.caller(), enforced.geo(), model, highest, at);
+      return shadow.count(d, s.decision()) ? s : null;
+    } catch (RuntimeException e) {
+      LOG.error("The shadow policy {} failed to decide a request; it is skipped", snapshot, e);
+      return null;
+    }
+  }
+
+  private Screening screen(
+      Screenings screenings,
+      Policy snapshot,
+      ClientAddress caller,
+      GeoResult geo,
+      String model,
+      boolean highest,
+      Instant at) {
     if (screenings != null) {
       Screening known = screenings.get(caller, geo, snapshot, model, highest, at.getEpochSecond());
       if (known != null) {
@@ -224,7 +275,18 @@ public final class Engine implements AutoCloseable {
         database.flatMap(GeoDatabase::lastReloadError).map(Throwable::getMessage),
         database.map(GeoDatabase::cacheStats).orElse(new GeoCacheStats(0, 0, 0, 0)),
         audit,
-        counts);
+        counts,
+        shadow == null ? Optional.empty() : Optional.of(shadow.status()));
+  }
+
+  /**
+   * Reads the shadow policy file again, as its watcher does on a change.
+   *
+   * @return true if the file's policy is now the shadow; false when it was refused or none is
+   *     configured
+   */
+  public boolean reloadShadowPolicy() {
+    return shadow != null && shadow.reload();
   }
 
   /** The database opened from the settings, if the engine opened one. */
@@ -266,6 +328,9 @@ public final class Engine implements AutoCloseable {
   public void close() {
     if (policyWatcher != null) {
       policyWatcher.close();
+    }
+    if (shadow != null) {
+      shadow.close();
     }
     database.ifPresent(GeoDatabase::close);
   }

@@ -28,7 +28,7 @@ import java.util.Set;
  * before its caller was located, {@code screening} when it was refused before any decision, {@code
  * model} when no model was read, {@code refusal} when it passes, {@code forwarded} when it is
  * refused, {@code forwardTo} unless a path model was rewritten, {@code failure} unless the filter
- * failed.
+ * failed, {@code shadow} unless a shadow policy decided otherwise.
  *
  * @param arrival what is known of the request from the moment it arrived
  * @param decidedNanos {@link System#nanoTime()} when the filter had decided
@@ -44,6 +44,7 @@ import java.util.Set;
  * @param batch each entry of a Message Batches request and its screening; null for any other
  *     request. The request's own {@code screening} is then the one that stands for the batch: the
  *     first refused entry's, else the first substituted entry's, else the first entry's.
+ * @param shadow the shadow policy's screening when its outcome differs from {@code screening}'s
  */
 record Exchange(
     Arrival arrival,
@@ -57,7 +58,8 @@ record Exchange(
     HttpServletRequest forwarded,
     String forwardTo,
     Throwable failure,
-    Batch batch) {
+    Batch batch,
+    Screening shadow) {
 
   /**
    * The entries of a Message Batches request and how each was decided.
@@ -136,7 +138,8 @@ record Exchange(
         forwarded,
         forwardTo,
         null,
-        batch);
+        batch,
+        null);
   }
 
   /** A request refused before it could be decided; {@code allow} for a 405 answer. */
@@ -151,6 +154,7 @@ record Exchange(
         null,
         refusal,
         allow,
+        null,
         null,
         null,
         null,
@@ -171,7 +175,26 @@ record Exchange(
         null,
         null,
         failure,
+        null,
         null);
+  }
+
+  /** This exchange with the shadow policy's diverging screening. */
+  Exchange withShadow(Screening diverging) {
+    return new Exchange(
+        arrival,
+        decidedNanos,
+        caller,
+        geo,
+        screening,
+        model,
+        refusal,
+        allow,
+        forwarded,
+        forwardTo,
+        failure,
+        batch,
+        diverging);
   }
 
   /** The request id. */

@@ -184,7 +184,10 @@ public final class RequestPath implements AutoCloseable {
               : engine.screen(
                   policy, caller, geo, asked.model() == null ? null : asked.model().value(), at);
     }
-    return act(request, arrival, screening, asked);
+    Exchange x = act(request, arrival, screening, asked);
+    // After the enforced decision and what it does, so the shadow can change neither.
+    Screening shadow = engine.divergingShadow(screening, at);
+    return shadow == null ? x : x.withShadow(shadow);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.geofence.filter.micrometer;
 
 import dev.geofence.filter.GeofenceFilter;
 import dev.geofence.filter.GeofenceStatus;
+import dev.geofence.policy.Action;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -27,7 +28,11 @@ import java.util.function.ToLongFunction;
  *       geofence.geoip.healthy} (1 while the database is open and not stale), {@code
  *       geofence.geoip.cache.hit.ratio};
  *   <li>{@code geofence.audit.records.written}, {@code geofence.audit.records.lost}, {@code
- *       geofence.audit.queue.depth}.
+ *       geofence.audit.queue.depth};
+ *   <li>with a shadow policy: {@code geofence.shadow.decisions} (counter, tags {@code enforced} and
+ *       {@code shadow}: {@code allow}, {@code substitute}, {@code block}; every request both
+ *       policies decided), and {@code geofence.shadow.policy.failing} (1 while the shadow file is
+ *       refused).
  * </ul>
  *
  * <pre>{@code
@@ -100,7 +105,42 @@ public final class GeofenceMetrics implements MeterBinder, AutoCloseable {
             "geofence.geoip.cache.hit.ratio",
             s -> s.cache().hitRate(),
             "Share of country look-ups answered from the cache"));
+    GeofenceStatus now = status();
+    if (now != null && now.shadow().isPresent()) {
+      bindShadow();
+    }
     audit.bindTo(registry);
+  }
+
+  private void bindShadow() {
+    for (Action enforced : Action.values()) {
+      for (Action shadow : Action.values()) {
+        meters.add(
+            FunctionCounter.builder(
+                    "geofence.shadow.decisions", this, m -> m.shadowCount(enforced, shadow))
+                .tag("enforced", enforced.label())
+                .tag("shadow", shadow.label())
+                .description(
+                    "Requests decided by the policy and the shadow policy, by both actions")
+                .register(registry));
+      }
+    }
+    meters.add(
+        gauge(
+            "geofence.shadow.policy.failing",
+            s -> s.shadow().map(sh -> sh.error().isPresent() ? 1 : 0).orElse(0),
+            "1 while the shadow policy file is refused"));
+  }
+
+  private double shadowCount(Action enforced, Action shadow) {
+    GeofenceStatus s = status();
+    if (s == null || s.shadow().isEmpty()) {
+      return Double.NaN;
+    }
+    return s.shadow().get().byAction().stream()
+        .filter(p -> p.enforced() == enforced && p.shadow() == shadow)
+        .mapToLong(GeofenceStatus.ActionPair::requests)
+        .sum();
   }
 
   private Gauge gauge(String name, ToDoubleFunction<GeofenceStatus> read, String description) {
