@@ -409,6 +409,12 @@ final class OpenDatabase implements Closeable {
     if (Boolean.TRUE.equals(record.torExitNode())) {
       flags.add(AnonymizerFlag.TOR_EXIT_NODE);
     }
+    if (Boolean.TRUE.equals(record.anonymousProxy())) {
+      flags.add(AnonymizerFlag.ANONYMOUS_PROXY);
+    }
+    if (Boolean.TRUE.equals(record.satelliteProvider())) {
+      flags.add(AnonymizerFlag.SATELLITE_PROVIDER);
+    }
     return flags.isEmpty() ? Set.of() : Set.copyOf(flags);
   }
 
