@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.mmdb.GeoIp2Records;
 import dev.geofence.mmdb.GeoIp2Records.AnonymousFlag;
+import dev.geofence.mmdb.GeoIp2Records.LegacyTrait;
 import dev.geofence.mmdb.MmdbWriter;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -103,6 +104,35 @@ class LookupCommandTest {
         .containsExactly(
             "192.0.2.200\tUA\tPL\tUA-43\tanonymous,hosting_provider,tor_exit_node",
             "192.0.2.1\tUA\tPL\tUA-43\t-");
+  }
+
+  @Test
+  void legacyTraitsOfACountryDatabaseFillTheFlagsColumnWithoutAnAnonymousDatabase()
+      throws IOException {
+    Path country = dir.resolve("country.mmdb");
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .build()
+        .insert(
+            "203.0.113.0/25",
+            GeoIp2Records.builder("US").legacyTraits(LegacyTrait.ANONYMOUS_PROXY).toCountryRecord())
+        .insert(
+            "203.0.113.128/25",
+            GeoIp2Records.builder("NG")
+                .legacyTraits(LegacyTrait.SATELLITE_PROVIDER)
+                .toCountryRecord())
+        .write(country);
+
+    int code =
+        run("lookup", "--geoip", country.toString(), "203.0.113.1", "203.0.113.200", "--json");
+
+    assertThat(code).isZero();
+    assertThat(lines())
+        .extracting(line -> new ObjectMapper().readTree(line).get("anonymizer").toString())
+        .containsExactly("[\"anonymous_proxy\"]", "[\"satellite_provider\"]");
+    out.getBuffer().setLength(0);
+    run("lookup", "--geoip", country.toString(), "203.0.113.1");
+    assertThat(lines()).containsExactly("203.0.113.1\tUS\tUS\t-\tanonymous_proxy");
   }
 
   @Test

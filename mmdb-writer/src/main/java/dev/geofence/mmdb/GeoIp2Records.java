@@ -40,6 +40,27 @@ public final class GeoIp2Records {
     }
   }
 
+  /**
+   * The legacy traits of GeoIP2 Country, City and Enterprise records. MaxMind deprecated them in
+   * favour of the Anonymous IP database, but databases in use still carry them, so test databases
+   * need them too.
+   */
+  public enum LegacyTrait {
+    ANONYMOUS_PROXY("is_anonymous_proxy"),
+    SATELLITE_PROVIDER("is_satellite_provider");
+
+    private final String key;
+
+    LegacyTrait(String key) {
+      this.key = key;
+    }
+
+    /** Returns the key under {@code traits}, e.g. {@code is_anonymous_proxy}. */
+    public String key() {
+      return key;
+    }
+  }
+
   private GeoIp2Records() {}
 
   /** A GeoIP2 Country record whose location and registered country are both {@code country}. */
@@ -139,6 +160,7 @@ public final class GeoIp2Records {
     private String representedType;
     private final List<String> subdivisions = new ArrayList<>();
     private Set<AnonymousFlag> flags = Set.of();
+    private Set<LegacyTrait> legacyTraits = Set.of();
 
     private Builder(String country) {
       this.country = country;
@@ -187,6 +209,15 @@ public final class GeoIp2Records {
       return this;
     }
 
+    /**
+     * Legacy traits ({@code is_anonymous_proxy}, {@code is_satellite_provider}), written under
+     * {@code traits} in Country, City and Enterprise records alike; default none.
+     */
+    public Builder legacyTraits(LegacyTrait... traits) {
+      this.legacyTraits = Set.copyOf(List.of(traits)); // List.of refuses nulls; repeats are fine
+      return this;
+    }
+
     /** Returns a Country record: continent-free, with country and registered country. */
     public Map<String, Object> toCountryRecord() {
       return build(false, false);
@@ -218,9 +249,17 @@ public final class GeoIp2Records {
         }
         record.put("subdivisions", list);
       }
+      Map<String, Object> traits = new LinkedHashMap<>();
       if (enterprise) {
-        Map<String, Object> traits = new LinkedHashMap<>(anonymizerFlags(flags));
+        traits.putAll(anonymizerFlags(flags));
         traits.put("user_type", "residential");
+      }
+      for (LegacyTrait trait : LegacyTrait.values()) {
+        if (legacyTraits.contains(trait)) {
+          traits.put(trait.key(), true);
+        }
+      }
+      if (!traits.isEmpty()) {
         record.put("traits", traits);
       }
       return record;

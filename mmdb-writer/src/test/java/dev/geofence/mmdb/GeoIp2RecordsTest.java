@@ -54,6 +54,30 @@ class GeoIp2RecordsTest {
   }
 
   @Test
+  void legacyTraitsAreWrittenUnderTraitsAsMaxMindWroteThem() throws Exception {
+    // geoip2 5 no longer reads these traits, so the raw record is checked.
+    Map<String, Object> record =
+        GeoIp2Records.builder("GB")
+            .legacyTraits(
+                GeoIp2Records.LegacyTrait.ANONYMOUS_PROXY,
+                GeoIp2Records.LegacyTrait.SATELLITE_PROVIDER)
+            .toCountryRecord();
+    Path file = dir.resolve("legacy.mmdb");
+    MmdbWriter.builder()
+        .databaseType("GeoIP2-Country")
+        .build()
+        .insert("192.0.2.0/24", record)
+        .write(file);
+    try (Reader reader = new Reader(file.toFile())) {
+      Map data = reader.get(InetAddress.getByName("192.0.2.1"), Map.class);
+      assertThat((Map) data.get("traits"))
+          .isEqualTo(Map.of("is_anonymous_proxy", true, "is_satellite_provider", true));
+      assertThat(((Map) data.get("country")).get("iso_code")).isEqualTo("GB");
+    }
+    assertThat(GeoIp2Records.country("GB")).doesNotContainKey("traits");
+  }
+
+  @Test
   void cityRecordCarriesSubdivisionsInOrder() throws Exception {
     try (DatabaseReader reader =
         database("GeoIP2-City", "2001:db8::/32", GeoIp2Records.city("UA", "UA-43", "5"))) {

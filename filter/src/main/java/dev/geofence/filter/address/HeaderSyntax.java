@@ -130,6 +130,7 @@ final class HeaderSyntax {
       if (nameEnd == nameStart || i >= to || line.charAt(i) != '=') {
         return FAILED_MALFORMED;
       }
+      boolean isFor = nameEnd - nameStart == 3 && line.regionMatches(true, nameStart, "for", 0, 3);
       i = IpAddresses.skipSpaceForward(line, i + 1, to);
       int valueStart;
       int valueEnd;
@@ -137,7 +138,9 @@ final class HeaderSyntax {
         valueStart = ++i;
         while (i < to && line.charAt(i) != '"') {
           char c = line.charAt(i);
-          if (isControl(c)) {
+          // No node has a comma; one in a quoted for value is a list that a proxy or an attacker
+          // hid from anyone splitting at commas, so the element is malformed, not an odd address.
+          if (isControl(c) || (isFor && c == ',')) {
             return FAILED_MALFORMED;
           }
           i += c == '\\' ? 2 : 1; // quoted-pair; an escaped character is never part of an address
@@ -157,7 +160,7 @@ final class HeaderSyntax {
         }
       }
       anyPair = true;
-      if (nameEnd - nameStart == 3 && line.regionMatches(true, nameStart, "for", 0, 3)) {
+      if (isFor) {
         if (forStart >= 0) {
           return FAILED_MALFORMED; // RFC 7239: a parameter at most once per element
         }

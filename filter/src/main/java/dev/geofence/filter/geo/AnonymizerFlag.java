@@ -1,8 +1,9 @@
 package dev.geofence.filter.geo;
 
 /**
- * What a GeoIP2 Anonymous IP database (or an Enterprise/Insights record's traits) says about a
- * network, one constant per {@code is_*} field.
+ * What a GeoIP2 Anonymous IP database, an Enterprise record's traits, or the legacy traits of a
+ * Country, City or Enterprise record say about a network, one constant per {@code is_*} field. Any
+ * flag makes the caller anonymous for the policy.
  */
 public enum AnonymizerFlag {
   /** {@code is_anonymous}: any of the kinds below. */
@@ -16,7 +17,19 @@ public enum AnonymizerFlag {
   /** {@code is_residential_proxy}: a proxy that routes through residential connections. */
   RESIDENTIAL_PROXY("is_residential_proxy"),
   /** {@code is_tor_exit_node}: a Tor exit node. */
-  TOR_EXIT_NODE("is_tor_exit_node");
+  TOR_EXIT_NODE("is_tor_exit_node"),
+  /**
+   * {@code is_anonymous_proxy}: the legacy trait of Country, City and Enterprise records, which
+   * MaxMind deprecated in favour of the Anonymous IP database but which databases in use still
+   * carry.
+   */
+  ANONYMOUS_PROXY("is_anonymous_proxy"),
+  /**
+   * {@code is_satellite_provider}: the legacy trait of Country, City and Enterprise records for a
+   * satellite Internet provider, whose users may be anywhere in its footprint; deprecated like
+   * {@link #ANONYMOUS_PROXY}.
+   */
+  SATELLITE_PROVIDER("is_satellite_provider");
 
   private final String field;
 

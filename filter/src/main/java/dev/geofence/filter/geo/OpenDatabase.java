@@ -92,6 +92,8 @@ final class OpenDatabase implements Closeable {
           e);
     } catch (InvalidDatabaseException | RuntimeException e) {
       throw corrupt(path, e);
+    } catch (StackOverflowError e) {
+      throw corrupt(path, pointerCycle(e));
     } catch (IOException e) {
       throw new GeoDatabaseException(
           path,
@@ -118,7 +120,25 @@ final class OpenDatabase implements Closeable {
     } catch (RuntimeException e) {
       closeQuietly(reader);
       throw e instanceof GeoDatabaseException g ? g : corrupt(path, e);
+    } catch (StackOverflowError e) {
+      closeQuietly(reader);
+      throw corrupt(path, pointerCycle(e));
     }
+  }
+
+  /**
+   * The reader follows data-section pointers by recursion, so a pointer that leads back to itself
+   * ends in a {@link StackOverflowError}. The recursion only reads the in-memory file and fills no
+   * cache before a value is complete, so once the stack has unwound nothing is left damaged and the
+   * error is safe to turn into "corrupt": an Error must not escape to a request thread or end the
+   * file watcher's thread.
+   */
+  private static InvalidDatabaseException pointerCycle(StackOverflowError e) {
+    InvalidDatabaseException corrupt =
+        new InvalidDatabaseException(
+            "The MaxMind DB file's data section has a pointer cycle (decoding never ends).");
+    corrupt.initCause(e);
+    return corrupt;
   }
 
   private static GeoDatabaseException corrupt(Path path, Exception e) {
@@ -263,7 +283,11 @@ final class OpenDatabase implements Closeable {
     if (key == null) {
       return GeoResult.notFound();
     }
-    return info.schema() == Schema.FLAT ? lookupFlat(key) : lookupGeoIp2(key);
+    try {
+      return info.schema() == Schema.FLAT ? lookupFlat(key) : lookupGeoIp2(key);
+    } catch (StackOverflowError e) {
+      throw pointerCycle(e); // see pointerCycle: the caller answers unavailable
+    }
   }
 
   private GeoResult lookupGeoIp2(InetAddress address) throws IOException {
@@ -314,7 +338,11 @@ final class OpenDatabase implements Closeable {
   /** Looks up anonymizer flags; empty if the address is not listed. */
   Set<AnonymizerFlag> lookupAnonymizer(InetAddress address) throws IOException {
     InetAddress key = adapt(address);
-    return key == null ? Set.of() : flags(reader.get(key, Records.Anonymizer.class));
+    try {
+      return key == null ? Set.of() : flags(reader.get(key, Records.Anonymizer.class));
+    } catch (StackOverflowError e) {
+      throw pointerCycle(e);
+    }
   }
 
   /**
@@ -408,6 +436,12 @@ final class OpenDatabase implements Closeable {
     }
     if (Boolean.TRUE.equals(record.torExitNode())) {
       flags.add(AnonymizerFlag.TOR_EXIT_NODE);
+    }
+    if (Boolean.TRUE.equals(record.anonymousProxy())) {
+      flags.add(AnonymizerFlag.ANONYMOUS_PROXY);
+    }
+    if (Boolean.TRUE.equals(record.satelliteProvider())) {
+      flags.add(AnonymizerFlag.SATELLITE_PROVIDER);
     }
     return flags.isEmpty() ? Set.of() : Set.copyOf(flags);
   }

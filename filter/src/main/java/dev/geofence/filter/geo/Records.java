@@ -32,8 +32,9 @@ final class Records {
   }
 
   /**
-   * Anonymizer flags: a whole Anonymous IP record, or the traits of an Enterprise record. Absent
-   * flags are null (MaxMind leaves false flags out), hence the wrapper type.
+   * Anonymizer flags: a whole Anonymous IP record, or the traits of a Country, City or Enterprise
+   * record (where the legacy {@code is_anonymous_proxy} and {@code is_satellite_provider} live).
+   * Absent flags are null (MaxMind leaves false flags out), hence the wrapper type.
    */
   public record Anonymizer(
       @MaxMindDbParameter(name = "is_anonymous") Boolean anonymous,
@@ -41,7 +42,9 @@ final class Records {
       @MaxMindDbParameter(name = "is_hosting_provider") Boolean hostingProvider,
       @MaxMindDbParameter(name = "is_public_proxy") Boolean publicProxy,
       @MaxMindDbParameter(name = "is_residential_proxy") Boolean residentialProxy,
-      @MaxMindDbParameter(name = "is_tor_exit_node") Boolean torExitNode) {
+      @MaxMindDbParameter(name = "is_tor_exit_node") Boolean torExitNode,
+      @MaxMindDbParameter(name = "is_anonymous_proxy") Boolean anonymousProxy,
+      @MaxMindDbParameter(name = "is_satellite_provider") Boolean satelliteProvider) {
     @MaxMindDbConstructor
     public Anonymizer {}
   }

@@ -618,6 +618,16 @@ class ClientAddressResolverTest {
             List.of("for=198.51.100.7\"x\""),
             "UNRESOLVABLE MALFORMED_ELEMENT"),
         arguments(
+            "comma inside the quoted for value",
+            PROXY,
+            List.of("for=\"198.51.100.7, for=10.0.0.2\""),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments(
+            "comma inside the quoted for value behind a trusted proxy",
+            PROXY,
+            List.of("for=\"6.6.6.6,198.51.100.7\", for=10.0.0.2"),
+            "UNRESOLVABLE MALFORMED_ELEMENT"),
+        arguments(
             "control character in a quoted value",
             PROXY,
             List.of("for=\"198.51.100.7\n\""),
