@@ -98,7 +98,9 @@ public final class FileWatcher implements AutoCloseable {
         LOG.debug("{} changed: {}", path, now);
         onChange.accept(path);
       }
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | StackOverflowError | LinkageError e) {
+      // A scheduled task that throws is never run again: one file that makes a reader overflow
+      // its stack must not end every later reload in silence.
       LOG.warn("Handling a change of {} failed: {}", path, e.toString(), e);
     }
   }

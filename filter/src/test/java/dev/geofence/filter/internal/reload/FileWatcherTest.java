@@ -185,6 +185,27 @@ class FileWatcherTest {
   }
 
   @Test
+  void callbackOverflowingItsStackDoesNotStopLaterReports() throws Exception {
+    Path file = Files.writeString(dir.resolve("db.mmdb"), "one");
+    try (FileWatcher watcher =
+        FileWatcher.watch(
+            file,
+            POLL,
+            scheduler,
+            p -> {
+              changes.incrementAndGet();
+              throw new StackOverflowError("a cycle in the file");
+            })) {
+      Files.writeString(file, "two two");
+      polls(2);
+      assertThat(changes).hasValue(1);
+      Files.writeString(file, "three three three");
+      polls(2);
+      assertThat(changes).hasValue(2);
+    }
+  }
+
+  @Test
   void closeStopsPolling() throws Exception {
     Path file = Files.writeString(dir.resolve("db.mmdb"), "one");
     FileWatcher watcher = watch(file);
