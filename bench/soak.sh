@@ -39,6 +39,11 @@ fi
 
 rm -rf "$work"
 mkdir -p "$work/audit"
+# Run copies: a rebuild during a long soak must not replace the jars under the running server.
+cp "$demo_jar" "$work/geofence-demo.jar"
+cp "$cli_jar" "$work/geofence-cli.jar"
+demo_jar="$work/geofence-demo.jar"
+cli_jar="$work/geofence-cli.jar"
 cd "$work"
 geofence() { java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -jar "$cli_jar" "$@"; }
 
