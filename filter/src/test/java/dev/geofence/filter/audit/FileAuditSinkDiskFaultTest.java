@@ -194,6 +194,7 @@ class FileAuditSinkDiskFaultTest {
       assertThat(last).as("a record past the first file").isNotEqualTo(Delivery.WRITTEN);
       Await.until(
           "the sink to report the read-only disk", () -> sink.stats().lastError().isPresent());
+      assertThat(sink.stats().lastError().get()).containsIgnoringCase("read-only");
       assertThat(sink.write(simple("allow", "lost"), IpPrivacy.full(), Duration.ZERO))
           .isEqualTo(Delivery.LOST);
 
