@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.geofence.filter.Await;
+import dev.geofence.filter.Mounts;
 import dev.geofence.filter.audit.AuditSink.Delivery;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -16,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -37,7 +37,7 @@ class FileAuditSinkDiskFaultTest {
 
   @TempDir Path tmp;
   private Path dir;
-  private final List<Path> mounts = new ArrayList<>();
+  private final Mounts mounts = new Mounts();
 
   @BeforeEach
   void directory() throws IOException {
@@ -46,32 +46,7 @@ class FileAuditSinkDiskFaultTest {
 
   @AfterEach
   void unmount() {
-    // Innermost first; lazy, so an open file left by a failing test cannot keep the mount.
-    for (int i = mounts.size() - 1; i >= 0; i--) {
-      run("umount", "-l", mounts.get(i).toString());
-    }
-    mounts.clear();
-  }
-
-  private void mount(String... args) {
-    List<String> command = new ArrayList<>(List.of("mount"));
-    command.addAll(List.of(args));
-    boolean mounted = run(command.toArray(String[]::new));
-    assumeTrue(mounted, "this machine does not let the test mount: " + String.join(" ", command));
-    mounts.add(dir);
-  }
-
-  private static boolean run(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().transferTo(OutputStream.nullOutputStream());
-      return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    mounts.unmountAll();
   }
 
   private FileAuditSink.Builder sink() {
@@ -129,7 +104,7 @@ class FileAuditSinkDiskFaultTest {
   @Test
   void aFullDiskAnswersWaitersNotWrittenCountsLossesAndRecordsThemOnceThereIsSpace()
       throws IOException {
-    mount("-t", "tmpfs", "-o", "size=256k", "tmpfs", dir.toString());
+    mounts.mount(dir, "-t", "tmpfs", "-o", "size=256k", "tmpfs");
     long before = openFiles();
     try (FileAuditSink sink = sink().build()) {
       assertThat(sink.write(simple("allow", "before"), IpPrivacy.full(), WAIT))
@@ -183,8 +158,9 @@ class FileAuditSinkDiskFaultTest {
     // Lines keep going into the file already open; the next file cannot be created.
     long before = openFiles();
     try (FileAuditSink sink = sink().maxFileSize(4096).build()) {
-      mount("--bind", dir.toString(), dir.toString());
-      assumeTrue(run("mount", "-o", "remount,bind,ro", dir.toString()), "no read-only remount");
+      mounts.mount(dir, "--bind", dir.toString());
+      assumeTrue(
+          Mounts.run("mount", "-o", "remount,bind,ro", dir.toString()), "no read-only remount");
       int written = 0;
       Delivery last = Delivery.WRITTEN;
       while (last == Delivery.WRITTEN && written < 100) {
@@ -198,8 +174,7 @@ class FileAuditSinkDiskFaultTest {
       assertThat(sink.write(simple("allow", "lost"), IpPrivacy.full(), Duration.ZERO))
           .isEqualTo(Delivery.LOST);
 
-      assertThat(run("umount", dir.toString())).isTrue();
-      mounts.clear();
+      assertThat(mounts.unmount(dir)).isTrue();
       assertThat(sink.write(simple("allow", "after"), IpPrivacy.full(), WAIT))
           .isEqualTo(Delivery.WRITTEN);
     }
