@@ -570,11 +570,14 @@ public final class FileAuditSink implements AuditSink {
      * the requests waiting for it.
      */
     void writeBatch() throws IOException {
-      Optional<LossCounter.Pending> lost = losses.pending();
-      if (work.count == workDone && lost.isEmpty() && restartLine.isEmpty()) {
+      if (work.count == workDone && losses.pending().isEmpty() && restartLine.isEmpty()) {
         return;
       }
       Instant now = settings.clock.instant();
+      if (output != null && !Files.exists(file)) {
+        vanished(now);
+      }
+      Optional<LossCounter.Pending> lost = losses.pending();
       if (output == null) {
         openNext(now);
       } else if (fileSize > 0 && !now.isBefore(rotateAt)) {
@@ -844,10 +847,35 @@ public final class FileAuditSink implements AuditSink {
       openNext(now);
     }
 
+    /**
+     * The current file was deleted (or its directory removed) under the writer: what it held is
+     * gone, and lines written to it now would vanish with it. Its lines are counted as lost, so the
+     * next file starts with a records_lost line saying so, and the chain goes on from the last line
+     * written; verifying the trail shows the break there, as it should for deleted records. One
+     * stat per batch, never per record.
+     */
+    private void vanished(Instant now) {
+      String name = file.getFileName().toString();
+      LOG.error(
+          "The audit file {} was deleted while being written; its {} lines are gone. The trail "
+              + "continues in a new file that starts with a records_lost record.",
+          file,
+          fileRecords);
+      closeQuietly();
+      if (fileRecords > 0) {
+        losses.addAll(
+            fileRecords, now, "the audit file " + name + " was deleted while being written");
+      }
+      fileRecords = 0;
+    }
+
     private void openNext(Instant now) throws IOException {
-      fileNumber++;
-      Path next = settings.directory.resolve(AuditFiles.fileName(settings.prefix, fileNumber, now));
+      // Created again when it was removed; the retry after a failure comes back here.
+      Files.createDirectories(settings.directory);
+      long number = fileNumber + 1;
+      Path next = settings.directory.resolve(AuditFiles.fileName(settings.prefix, number, now));
       output = settings.opener.open(next);
+      fileNumber = number; // a failed open does not use up a file number
       file = next;
       fileSize = 0;
       fileRecords = 0;

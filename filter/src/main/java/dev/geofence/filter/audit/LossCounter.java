@@ -36,6 +36,22 @@ final class LossCounter {
     return false;
   }
 
+  /**
+   * Counts records lost whose actions are no longer known (they were in a deleted file).
+   *
+   * @return true when this loss starts a new episode
+   */
+  synchronized boolean addAll(long count, Instant now, String why) {
+    total += count;
+    boolean first = pending == 0;
+    pending += count;
+    if (first) {
+      since = now;
+      reason = why;
+    }
+    return first;
+  }
+
   synchronized Optional<Pending> pending() {
     if (pending == 0) {
       return Optional.empty();
