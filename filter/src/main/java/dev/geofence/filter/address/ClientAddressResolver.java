@@ -261,6 +261,11 @@ public final class ClientAddressResolver {
     if (from == to) {
       return UnresolvableReason.EMPTY_ENTRY;
     }
+    // A text already known is an address, so the checks below cannot reject it: skip them.
+    Known hit = cached(text, from, to, flags);
+    if (hit != null) {
+      return hit;
+    }
     if (text.charAt(from) == '_') {
       return UnresolvableReason.OBFUSCATED_ENTRY;
     }
@@ -270,18 +275,23 @@ public final class ClientAddressResolver {
         && (to - from == 7 || text.charAt(from + 7) == ':')) {
       return UnresolvableReason.UNKNOWN_ENTRY;
     }
-    Known known = known(text, from, to, flags);
+    Known known = parsed(text, from, to, flags);
     return known != null ? known : UnresolvableReason.UNPARSABLE_ENTRY;
   }
 
   /** The address literal {@code text[from, to)}, from the cache or parsed; null if none. */
   private Known known(String text, int from, int to, int flags) {
-    if (cache != null) {
-      Known hit = cache.get(text, from, to, flags);
-      if (hit != null) {
-        return hit;
-      }
-    }
+    Known hit = cached(text, from, to, flags);
+    return hit != null ? hit : parsed(text, from, to, flags);
+  }
+
+  /** The address literal {@code text[from, to)} if the cache knows it; else null. */
+  private Known cached(String text, int from, int to, int flags) {
+    return cache == null ? null : cache.get(text, from, to, flags);
+  }
+
+  /** The address literal {@code text[from, to)} parsed, and remembered; null if none. */
+  private Known parsed(String text, int from, int to, int flags) {
     AddressParser parser = new AddressParser();
     if (!parser.parse(text, from, to, flags)) {
       return null;
