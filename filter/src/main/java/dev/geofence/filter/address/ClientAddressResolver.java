@@ -207,24 +207,33 @@ public final class ClientAddressResolver {
           return unresolvable(UnresolvableReason.TOO_MANY_HOPS, header.name(), peer.address, line);
         }
         int budget = maxHeaderLength - walked;
-        long range =
-            forwarded
-                ? HeaderSyntax.forwardedElement(line, end, budget)
-                : HeaderSyntax.listEntry(line, end, budget);
-        if (range < 0) {
-          return unresolvable(failure(range), header.name(), peer.address, line);
+        // The usual entry, a known address, in one pass; anything else the full way below.
+        Known known = forwarded || cache == null ? null : cache.listEntry(line, end, budget, flags);
+        int start;
+        if (known != null) {
+          int to = IpAddresses.skipSpaceBackward(line, 0, end);
+          start = IpAddresses.skipSpaceBackward(line, 0, to - known.text.length());
+        } else {
+          long range =
+              forwarded
+                  ? HeaderSyntax.forwardedElement(line, end, budget)
+                  : HeaderSyntax.listEntry(line, end, budget);
+          if (range < 0) {
+            return unresolvable(failure(range), header.name(), peer.address, line);
+          }
+          start = HeaderSyntax.start(range);
+          long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : range;
+          if (value < 0) {
+            return unresolvable(failure(value), header.name(), peer.address, line);
+          }
+          Object entry = entry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), flags);
+          if (entry instanceof UnresolvableReason reason) {
+            return unresolvable(reason, header.name(), peer.address, line);
+          }
+          known = (Known) entry;
         }
-        int start = HeaderSyntax.start(range);
         walked += end - start + 1;
-        long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : range;
-        if (value < 0) {
-          return unresolvable(failure(value), header.name(), peer.address, line);
-        }
-        Object entry = entry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), flags);
-        if (entry instanceof UnresolvableReason reason) {
-          return unresolvable(reason, header.name(), peer.address, line);
-        }
-        leftmost = (Known) entry;
+        leftmost = known;
         if (!leftmost.trusted) {
           return leftmost.viaHeader(header.name(), peer);
         }
