@@ -207,24 +207,33 @@ public final class ClientAddressResolver {
           return unresolvable(UnresolvableReason.TOO_MANY_HOPS, header.name(), peer.address, line);
         }
         int budget = maxHeaderLength - walked;
-        long range =
-            forwarded
-                ? HeaderSyntax.forwardedElement(line, end, budget)
-                : HeaderSyntax.listEntry(line, end, budget);
-        if (range < 0) {
-          return unresolvable(failure(range), header.name(), peer.address, line);
+        // The usual entry, a known address, in one pass; anything else the full way below.
+        Known known = forwarded || cache == null ? null : cache.listEntry(line, end, budget, flags);
+        int start;
+        if (known != null) {
+          int to = IpAddresses.skipSpaceBackward(line, 0, end);
+          start = IpAddresses.skipSpaceBackward(line, 0, to - known.text.length());
+        } else {
+          long range =
+              forwarded
+                  ? HeaderSyntax.forwardedElement(line, end, budget)
+                  : HeaderSyntax.listEntry(line, end, budget);
+          if (range < 0) {
+            return unresolvable(failure(range), header.name(), peer.address, line);
+          }
+          start = HeaderSyntax.start(range);
+          long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : range;
+          if (value < 0) {
+            return unresolvable(failure(value), header.name(), peer.address, line);
+          }
+          Object entry = entry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), flags);
+          if (entry instanceof UnresolvableReason reason) {
+            return unresolvable(reason, header.name(), peer.address, line);
+          }
+          known = (Known) entry;
         }
-        int start = HeaderSyntax.start(range);
         walked += end - start + 1;
-        long value = forwarded ? HeaderSyntax.forwardedFor(line, start, end) : range;
-        if (value < 0) {
-          return unresolvable(failure(value), header.name(), peer.address, line);
-        }
-        Object entry = entry(line, HeaderSyntax.start(value), HeaderSyntax.end(value), flags);
-        if (entry instanceof UnresolvableReason reason) {
-          return unresolvable(reason, header.name(), peer.address, line);
-        }
-        leftmost = (Known) entry;
+        leftmost = known;
         if (!leftmost.trusted) {
           return leftmost.viaHeader(header.name(), peer);
         }
@@ -261,6 +270,11 @@ public final class ClientAddressResolver {
     if (from == to) {
       return UnresolvableReason.EMPTY_ENTRY;
     }
+    // A text already known is an address, so the checks below cannot reject it: skip them.
+    Known hit = cached(text, from, to, flags);
+    if (hit != null) {
+      return hit;
+    }
     if (text.charAt(from) == '_') {
       return UnresolvableReason.OBFUSCATED_ENTRY;
     }
@@ -270,18 +284,23 @@ public final class ClientAddressResolver {
         && (to - from == 7 || text.charAt(from + 7) == ':')) {
       return UnresolvableReason.UNKNOWN_ENTRY;
     }
-    Known known = known(text, from, to, flags);
+    Known known = parsed(text, from, to, flags);
     return known != null ? known : UnresolvableReason.UNPARSABLE_ENTRY;
   }
 
   /** The address literal {@code text[from, to)}, from the cache or parsed; null if none. */
   private Known known(String text, int from, int to, int flags) {
-    if (cache != null) {
-      Known hit = cache.get(text, from, to, flags);
-      if (hit != null) {
-        return hit;
-      }
-    }
+    Known hit = cached(text, from, to, flags);
+    return hit != null ? hit : parsed(text, from, to, flags);
+  }
+
+  /** The address literal {@code text[from, to)} if the cache knows it; else null. */
+  private Known cached(String text, int from, int to, int flags) {
+    return cache == null ? null : cache.get(text, from, to, flags);
+  }
+
+  /** The address literal {@code text[from, to)} parsed, and remembered; null if none. */
+  private Known parsed(String text, int from, int to, int flags) {
     AddressParser parser = new AddressParser();
     if (!parser.parse(text, from, to, flags)) {
       return null;

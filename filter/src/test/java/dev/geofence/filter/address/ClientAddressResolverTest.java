@@ -700,6 +700,54 @@ class ClientAddressResolverTest {
     assertOutcome(REAL_IP, peer, lines, expected);
   }
 
+  /**
+   * A repeated entry is read in one pass from what the cache knows; that must find exactly what the
+   * full walk finds, at every limit, for entries with spaces, ports, long IPv6 text and neighbours
+   * that are not addresses.
+   */
+  @ParameterizedTest(name = "[{index}] {0}")
+  @MethodSource("knownEntryLines")
+  void aKnownEntryIsReadAsTheFullWalkReadsIt(String line) {
+    for (int limit = 1; limit <= line.length() + 2; limit++) {
+      ClientAddressResolver cached =
+          ClientAddressResolver.builder().trustedProxies(TRUSTED).maxHeaderLength(limit).build();
+      ClientAddressResolver uncached =
+          ClientAddressResolver.builder()
+              .trustedProxies(TRUSTED)
+              .maxHeaderLength(limit)
+              .cacheSize(0)
+              .build();
+      for (String known : List.of("198.51.100.7", "10.0.0.2", "2001:db8:cafe::2", "1.2.3.4")) {
+        cached.resolve(PROXY, List.of(known)); // so that each is known
+      }
+      cached.resolve(PROXY, List.of(line));
+
+      assertThat(cached.resolve(PROXY, List.of(line)))
+          .as("maxHeaderLength %d", limit)
+          .isEqualTo(uncached.resolve(PROXY, List.of(line)));
+    }
+  }
+
+  static Stream<String> knownEntryLines() {
+    return Stream.of(
+        "198.51.100.7, 10.0.0.2",
+        "198.51.100.7 ,10.0.0.2",
+        "  198.51.100.7,\t10.0.0.2  ",
+        "1.2 .3.4, 10.0.0.2",
+        "x1.2.3.4, 10.0.0.2",
+        "1.2.3.4x, 10.0.0.2",
+        "198.51.100.7,, 10.0.0.2",
+        "unknown, 10.0.0.2",
+        "198.51.100.7:8080, 10.0.0.2",
+        "198.51.100.7, 10.0.0.2, ",
+        "\u00e91.2.3.4, 10.0.0.2",
+        "[2001:db8:cafe::1]:443, 2001:db8:cafe:0:0:0:0:2, 2001:db8:cafe::2",
+        "2001:db8:0:0:0:0:0:7, 2001:db8:cafe::2",
+        "2001:0db8:0000:0000:0000:0000:0000:0007, [2001:db8:cafe:0:0:0:0:1]:443",
+        "2001:0db9:0000:0000:0000:0000:0000:0007, [2001:db8:cafe:0:0:0:0:1]:443",
+        "garbage 198.51.100.7, 10.0.0.2");
+  }
+
   private static void assertOutcome(
       ClientAddressResolver resolver, String peer, List<String> lines, String expected) {
     ClientAddress fromList = resolver.resolve(peer, lines);
