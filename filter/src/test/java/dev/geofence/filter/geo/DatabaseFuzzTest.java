@@ -15,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
  * Any bytes as a database file, both as the country database and as the anonymous-IP database: the
  * opener either refuses the file with a {@link GeoDatabaseException} or opens it, and then every
  * look-up answers with a result (found, not found or unavailable) and never throws, however the
- * search tree, the data section or the metadata are damaged. The committed inputs are databases
- * written by the project's writer and a few damaged ones.
+ * search tree, the data section or the metadata are damaged. Its starting databases are written by
+ * the project's writer at test time ({@link DatabaseSeedsTest}), never committed as binary files.
  */
 class DatabaseFuzzTest {
 
@@ -42,20 +42,29 @@ class DatabaseFuzzTest {
 
   @FuzzTest
   void anyBytesAreRefusedOrAnswerEveryLookup(byte[] bytes) throws IOException {
-    Files.write(mutated, bytes);
-
-    lookUpEverything(GeoDatabase.builder().database(mutated).noMaxAge().cacheSize(0));
-    lookUpEverything(
-        GeoDatabase.builder().database(country).anonymousDatabase(mutated).noMaxAge().cacheSize(0));
+    openAndLookUpEverything(bytes, mutated, country);
   }
 
-  private static void lookUpEverything(GeoDatabase.Builder builder) {
+  /**
+   * The target's property for one file, written to {@code file}, as the country database and as the
+   * anonymous-IP database beside {@code country}; true if it opened as the country database, false
+   * if it was refused.
+   */
+  static boolean openAndLookUpEverything(byte[] bytes, Path file, Path country) throws IOException {
+    Files.write(file, bytes);
+    boolean opened = lookUpEverything(GeoDatabase.builder().database(file).noMaxAge().cacheSize(0));
+    lookUpEverything(
+        GeoDatabase.builder().database(country).anonymousDatabase(file).noMaxAge().cacheSize(0));
+    return opened;
+  }
+
+  private static boolean lookUpEverything(GeoDatabase.Builder builder) {
     GeoDatabase geo;
     try {
       geo = builder.build();
     } catch (GeoDatabaseException refused) {
       assertThat(refused.getMessage()).contains(refused.path().toString());
-      return;
+      return false;
     }
     try (geo) {
       for (InetAddress address : ADDRESSES) {
@@ -68,6 +77,7 @@ class DatabaseFuzzTest {
         }
       }
     }
+    return true;
   }
 
   private static InetAddress[] addresses() {
