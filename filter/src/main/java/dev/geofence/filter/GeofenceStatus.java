@@ -66,40 +66,6 @@ public record GeofenceStatus(
     Objects.requireNonNull(shadow, "shadow");
   }
 
-  /** A status without a shadow policy. */
-  public GeofenceStatus(
-      Path policyFile,
-      String policyId,
-      String policyVersion,
-      String policySha256,
-      Instant policyLoadedAt,
-      Optional<String> policyError,
-      Optional<Instant> policyErrorAt,
-      Optional<DatabaseInfo> database,
-      Optional<DatabaseInfo> anonymousDatabase,
-      boolean databaseHealthy,
-      Optional<String> databaseError,
-      GeoCacheStats cache,
-      Optional<AuditStats> audit,
-      Counts counts) {
-    this(
-        policyFile,
-        policyId,
-        policyVersion,
-        policySha256,
-        policyLoadedAt,
-        policyError,
-        policyErrorAt,
-        database,
-        anonymousDatabase,
-        databaseHealthy,
-        databaseError,
-        cache,
-        audit,
-        counts,
-        Optional.empty());
-  }
-
   /**
    * True when the policy and database serve without a pending error and no audit record was lost.
    */
