@@ -1,6 +1,5 @@
 package dev.geofence.demo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,21 +33,11 @@ final class BatchesServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-    if (body.length > MAX_BODY) {
-      JsonResponses.error(
-          json, response, 413, "request_too_large", "The request body is larger than 4 MiB.");
+    JsonNode batch = JsonResponses.readBody(json, request, response, MAX_BODY);
+    if (batch == null) {
       return;
     }
-    JsonNode batch;
-    try {
-      batch = json.readTree(body);
-    } catch (JsonProcessingException e) {
-      JsonResponses.error(
-          json, response, 400, "invalid_request_error", "The request body is not valid JSON.");
-      return;
-    }
-    JsonNode requests = batch == null ? null : batch.get("requests");
+    JsonNode requests = batch.get("requests");
     if (requests == null || !requests.isArray()) {
       JsonResponses.error(
           json, response, 400, "invalid_request_error", "requests: Field required (an array).");

@@ -1,8 +1,10 @@
 package dev.geofence.demo;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
@@ -12,6 +14,32 @@ final class JsonResponses {
   private JsonResponses() {}
 
   /** Writes {@code {"type":"error","error":{"type":...,"message":...}}} with the status. */
+  /**
+   * The request body as JSON, read up to {@code maxBytes}; null after answering 413 for a larger
+   * body or 400 for one that is not JSON. The limit keeps a hostile body from filling the heap.
+   */
+  static JsonNode readBody(
+      ObjectMapper json, HttpServletRequest request, HttpServletResponse response, int maxBytes)
+      throws IOException {
+    byte[] body = request.getInputStream().readNBytes(maxBytes + 1);
+    if (body.length > maxBytes) {
+      error(
+          json,
+          response,
+          413,
+          "request_too_large",
+          "The request body is larger than " + (maxBytes >> 20) + " MiB.");
+      return null;
+    }
+    try {
+      JsonNode document = json.readTree(body);
+      return document == null ? json.missingNode() : document; // an empty body: no fields
+    } catch (JsonProcessingException e) {
+      error(json, response, 400, "invalid_request_error", "The request body is not valid JSON.");
+      return null;
+    }
+  }
+
   static void error(
       ObjectMapper json, HttpServletResponse response, int status, String type, String message)
       throws IOException {

@@ -1,6 +1,5 @@
 package dev.geofence.demo;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -64,21 +63,11 @@ final class MessagesServlet extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    byte[] body = request.getInputStream().readNBytes(MAX_BODY + 1);
-    if (body.length > MAX_BODY) {
-      JsonResponses.error(
-          json, response, 413, "request_too_large", "The request body is larger than 1 MiB.");
+    JsonNode message = JsonResponses.readBody(json, request, response, MAX_BODY);
+    if (message == null) {
       return;
     }
-    JsonNode message;
-    try {
-      message = json.readTree(body);
-    } catch (JsonProcessingException e) {
-      JsonResponses.error(
-          json, response, 400, "invalid_request_error", "The request body is not valid JSON.");
-      return;
-    }
-    JsonNode model = message == null ? null : message.get("model");
+    JsonNode model = message.get("model");
     if (model == null || !model.isTextual() || model.asText().isBlank()) {
       JsonResponses.error(
           json,
