@@ -865,11 +865,11 @@ final class PolicyCompiler {
     if (limitEntry.isPresent()) {
       Optional<Scalar> text =
           values.text(limitEntry.get().value(), "'usage-limit' in 'monitor' of " + owner);
-      Optional<String> problem = text.flatMap(t -> UsageLimit.problem(t.text()));
+      Optional<String> problem = text.flatMap(t -> UsageLimit.problem(t.text(), " in " + owner));
       if (text.isPresent() && problem.isEmpty()) {
         usageLimit = Optional.of(UsageLimit.parse(text.get().text()));
       } else {
-        text.ifPresent(t -> diagnostics.error(t, problem.get() + " in " + owner));
+        text.ifPresent(t -> diagnostics.error(t, problem.get()));
         ok = false;
       }
     }

@@ -45,7 +45,7 @@ public record UsageLimit(int requests, Duration window) {
    */
   public static UsageLimit parse(String text) {
     Objects.requireNonNull(text, "text");
-    Optional<String> problem = problem(text);
+    Optional<String> problem = problem(text, "");
     if (problem.isPresent()) {
       throw new IllegalArgumentException(problem.get() + ".");
     }
@@ -56,34 +56,49 @@ public record UsageLimit(int requests, Duration window) {
         PolicyDurations.parse(t.substring(slash + 1).strip()).orElseThrow());
   }
 
-  /** Why {@code text} is not a usage limit, as one sentence without a final stop; else empty. */
-  static Optional<String> problem(String text) {
+  /**
+   * Why {@code text} is not a usage limit, as one sentence without a final stop; else empty. {@code
+   * where} (such as {@code " in rule 'eu'"}) follows the quoted value.
+   */
+  static Optional<String> problem(String text, String where) {
     String t = text.strip();
     int slash = t.indexOf('/');
     String expected =
         "expected REQUESTS/WINDOW such as 5/1m, 100/1h or 1000/1d (window units s, m, h, d)";
     if (slash < 0 || t.indexOf('/', slash + 1) >= 0) {
-      return Optional.of("invalid usage-limit '" + t + "'; " + expected);
+      return Optional.of("invalid usage-limit '" + t + "'" + where + "; " + expected);
     }
     String count = t.substring(0, slash).strip();
     Optional<Duration> window = PolicyDurations.parse(t.substring(slash + 1).strip());
     if (count.isEmpty() || !count.chars().allMatch(c -> c >= '0' && c <= '9') || window.isEmpty()) {
-      return Optional.of("invalid usage-limit '" + t + "'; " + expected);
+      return Optional.of("invalid usage-limit '" + t + "'" + where + "; " + expected);
     }
     if (count.length() > 10 || Long.parseLong(count) > MAX_REQUESTS) {
       return Optional.of(
-          "usage-limit '" + t + "' allows more than " + MAX_REQUESTS + " requests per window");
+          "usage-limit '"
+              + t
+              + "'"
+              + where
+              + " allows more than "
+              + MAX_REQUESTS
+              + " requests per window");
     }
     if (Long.parseLong(count) == 0) {
       return Optional.of(
           "usage-limit '"
               + t
-              + "' allows no request at all; expected at least 1 (to refuse every request, use"
+              + "'"
+              + where
+              + " allows no request at all; expected at least 1 (to refuse every request, use"
               + " action: block)");
     }
     if (!PolicyDurations.inRange(window.get())) {
       return Optional.of(
-          "usage-limit '" + t + "' has a window outside 1s to 7d; expected a window such as 1m");
+          "usage-limit '"
+              + t
+              + "'"
+              + where
+              + " has a window outside 1s to 7d; expected a window such as 1m");
     }
     return Optional.empty();
   }

@@ -130,42 +130,42 @@ class MonitorPolicyTest {
             "    monitor:\n      usage-limit: 5/0m\n",
             13,
             20,
-            "usage-limit '5/0m' has a window outside 1s to 7d; expected a window such as 1m in"
-                + " rule 'capped'"),
+            "usage-limit '5/0m' in rule 'capped' has a window outside 1s to 7d; expected a"
+                + " window such as 1m"),
         Arguments.of(
             "window over a week",
             "    monitor:\n      usage-limit: 5/8d\n",
             13,
             20,
-            "usage-limit '5/8d' has a window outside 1s to 7d; expected a window such as 1m in"
-                + " rule 'capped'"),
+            "usage-limit '5/8d' in rule 'capped' has a window outside 1s to 7d; expected a"
+                + " window such as 1m"),
         Arguments.of(
             "zero requests",
             "    monitor:\n      usage-limit: 0/1m\n",
             13,
             20,
-            "usage-limit '0/1m' allows no request at all; expected at least 1 (to refuse every"
-                + " request, use action: block) in rule 'capped'"),
+            "usage-limit '0/1m' in rule 'capped' allows no request at all; expected at least 1 (to"
+                + " refuse every request, use action: block)"),
         Arguments.of(
             "too many requests",
             "    monitor:\n      usage-limit: 1000000001/1d\n",
             13,
             20,
-            "usage-limit '1000000001/1d' allows more than 1000000000 requests per window in rule"
-                + " 'capped'"),
+            "usage-limit '1000000001/1d' in rule 'capped' allows more than 1000000000 requests"
+                + " per window"),
         Arguments.of(
             "words",
             "    monitor:\n      usage-limit: 5 per minute\n",
             13,
             20,
-            "invalid usage-limit '5 per minute'; expected REQUESTS/WINDOW such as 5/1m, 100/1h or"
-                + " 1000/1d (window units s, m, h, d) in rule 'capped'"),
+            "invalid usage-limit '5 per minute' in rule 'capped'; expected REQUESTS/WINDOW such as"
+                + " 5/1m, 100/1h or 1000/1d (window units s, m, h, d)"),
         Arguments.of(
             "unit unknown",
             "    monitor:\n      usage-limit: 5/1w\n",
             13,
             20,
-            "invalid usage-limit '5/1w'; expected REQUESTS/WINDOW such as 5/1m"),
+            "invalid usage-limit '5/1w' in rule 'capped'; expected REQUESTS/WINDOW such as 5/1m"),
         Arguments.of(
             "usage-limit a list",
             "    monitor:\n      usage-limit: [5/1m]\n",
