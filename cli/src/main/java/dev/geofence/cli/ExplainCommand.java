@@ -12,6 +12,7 @@ import dev.geofence.filter.address.IpAddresses;
 import dev.geofence.filter.address.ProxyHeader;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.policy.Decision;
+import dev.geofence.policy.Monitoring;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -162,7 +163,12 @@ final class ExplainCommand implements Callable<Integer> {
                 + " is not a trusted proxy (see --trust-proxy).");
       }
       out.println();
-      out.println("outcome: " + outcome(explanation.screening().decision()));
+      Decision decision = explanation.screening().decision();
+      out.println("outcome: " + outcome(decision));
+      if (!decision.monitoring().equals(Monitoring.OFF)) {
+        out.println(
+            "monitor: " + decision.monitoring().describe() + " (rule " + decision.ruleName() + ")");
+      }
     }
     out.flush();
     return explanation.screening().decision().isBlocked() ? Main.FINDING : 0;
@@ -329,6 +335,7 @@ final class ExplainCommand implements Callable<Integer> {
       writeOptional(g, "effective_model", decision.effectiveModel());
       writeOptional(g, "effective_tier", decision.effectiveTier());
       writeOptional(g, "basis", decision.basis());
+      writeMonitoring(g, decision.monitoring());
       writeOptional(g, "client_ip", d.caller().address().map(IpAddresses::format));
       g.writeStringField("address_source", d.caller().source().name().toLowerCase(Locale.ROOT));
       g.writeStringField("proxy_header", headerUse);
@@ -351,6 +358,32 @@ final class ExplainCommand implements Callable<Integer> {
       g.writeEndObject();
     }
     out.println();
+  }
+
+  /** The deciding rule's {@code monitor}: what the filter audits, counts and alerts on. */
+  private static void writeMonitoring(JsonGenerator g, Monitoring m) throws IOException {
+    g.writeObjectFieldStart("monitoring");
+    g.writeBooleanField("audit", m.enabled());
+    if (m.usageLimit().isPresent()) {
+      g.writeObjectFieldStart("usage_limit");
+      g.writeNumberField("requests", m.usageLimit().get().requests());
+      g.writeNumberField("window_seconds", m.usageLimit().get().window().toSeconds());
+      g.writeStringField("text", m.usageLimit().get().toString());
+      g.writeStringField("over_usage", m.overUsage().label());
+      g.writeEndObject();
+    } else {
+      g.writeNullField("usage_limit");
+    }
+    if (m.hasAlert()) {
+      g.writeObjectFieldStart("alert");
+      g.writeNumberField("countries", m.alertCountries());
+      g.writeNumberField("window_seconds", m.alertWindow().orElseThrow().toSeconds());
+      g.writeEndObject();
+    } else {
+      g.writeNullField("alert");
+    }
+    g.writeStringField("description", m.describe());
+    g.writeEndObject();
   }
 
   private static void writeOptional(JsonGenerator g, String name, Optional<String> value)

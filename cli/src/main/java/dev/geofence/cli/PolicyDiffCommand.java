@@ -91,11 +91,12 @@ final class PolicyDiffCommand implements Callable<Integer> {
       previous = c.code();
       out.println(
           String.format(
-              "%-" + codeWidth + "s  %-" + tierWidth + "s  %s -> %s",
+              "%-" + codeWidth + "s  %-" + tierWidth + "s  %s -> %s%s",
               c.code(),
               c.tier(),
               c.before(),
-              c.after()));
+              c.after(),
+              c.monitoringChanged() ? "  (" + c.monitoringChange() + ")" : ""));
     }
     long codes =
         new LinkedHashSet<>(diff.changes().stream().map(PolicyDiff.Change::code).toList()).size();
@@ -126,6 +127,8 @@ final class PolicyDiffCommand implements Callable<Integer> {
       row.put("new", c.after());
       row.put("oldRule", c.ruleBefore());
       row.put("newRule", c.ruleAfter());
+      row.put("oldMonitor", c.monitoringBefore().summary());
+      row.put("newMonitor", c.monitoringAfter().summary());
       changes.add(row);
     }
     root.put("changes", changes);

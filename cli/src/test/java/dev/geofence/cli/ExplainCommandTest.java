@@ -335,4 +335,71 @@ class ExplainCommandTest {
     assertThat(exit).isEqualTo(1);
     assertThat(err.toString()).contains("bad.yaml").doesNotContain("\tat ");
   }
+
+  private Path limitedPolicy() throws IOException {
+    String example = java.nio.file.Files.readString(POLICY);
+    String limited =
+        example.replace(
+            "    monitor: true ",
+            "    monitor:\n"
+                + "      usage-limit: 5/1m\n"
+                + "      over-usage: substitute\n"
+                + "      alert-countries: 2\n"
+                + "    #");
+    assertThat(limited).isNotEqualTo(example);
+    return java.nio.file.Files.writeString(dir.resolve("limited.yaml"), limited);
+  }
+
+  private int runWith(Path policy, String... args) {
+    List<String> all =
+        new ArrayList<>(
+            List.of(
+                "explain",
+                "--policy",
+                policy.toString(),
+                "--geoip",
+                country.toString(),
+                "--at",
+                AT));
+    all.addAll(List.of(args));
+    return Main.run(all.toArray(String[]::new), new PrintWriter(out), new PrintWriter(err));
+  }
+
+  @Test
+  void decidingRulesMonitoring_isSaidInWords() throws IOException {
+    int exit = runWith(limitedPolicy(), "--ip", "152.240.0.1", "--model", "claude-sonnet-4");
+
+    assertThat(exit).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .contains(
+            "monitor: audit in full; 5 requests per principal per 1m, then substitute; alert at 2"
+                + " countries within 1m (rule rest-of-world)");
+  }
+
+  @Test
+  void decidingRulesMonitoring_isInTheJson() throws IOException {
+    runWith(limitedPolicy(), "--ip", "152.240.0.1", "--model", "claude-sonnet-4", "--json");
+
+    JsonNode monitoring = new ObjectMapper().readTree(out.toString()).path("monitoring");
+    assertThat(monitoring.path("audit").asBoolean()).isTrue();
+    assertThat(monitoring.path("usage_limit").path("requests").asInt()).isEqualTo(5);
+    assertThat(monitoring.path("usage_limit").path("window_seconds").asInt()).isEqualTo(60);
+    assertThat(monitoring.path("usage_limit").path("text").asText()).isEqualTo("5/1m");
+    assertThat(monitoring.path("usage_limit").path("over_usage").asText()).isEqualTo("substitute");
+    assertThat(monitoring.path("alert").path("countries").asInt()).isEqualTo(2);
+    assertThat(monitoring.path("alert").path("window_seconds").asInt()).isEqualTo(60);
+  }
+
+  @Test
+  void unmonitoredRule_printsNoMonitorLine_andJsonSaysNoLimit() throws IOException {
+    run("--ip", "6.0.0.1", "--model", "claude-opus-4");
+    assertThat(out.toString()).doesNotContain("monitor:");
+
+    out.getBuffer().setLength(0);
+    JsonNode monitoring = json("--ip", "6.0.0.1", "--model", "claude-opus-4").path("monitoring");
+    assertThat(monitoring.path("audit").asBoolean()).isFalse();
+    assertThat(monitoring.path("usage_limit").isNull()).isTrue();
+    assertThat(monitoring.path("alert").isNull()).isTrue();
+    assertThat(monitoring.path("description").asText()).isEqualTo("not monitored");
+  }
 }

@@ -151,4 +151,60 @@ class PolicyDiffCommandTest {
     assertThat(PolicyCli.run("policy", "diff", "--help").out())
         .contains("--exit-code", "--json", "--at=DATE");
   }
+
+  private static final String CAPPED =
+      """
+      policy: capped
+      version: "1"
+      tiers:
+        frontier: [opus*]
+        advanced: [sonnet*]
+        standard: [haiku*]
+      rules:
+        - name: capped
+          where: [CN]
+          allow: standard
+          monitor:
+            usage-limit: LIMIT
+        - name: rest
+          where: "*"
+          action: block
+      """;
+
+  /** The capped policy twice, its monitor mapping's lines from usage-limit on as given. */
+  private void writeCapped(String oldMonitor, String newMonitor) throws Exception {
+    oldFile = Files.writeString(dir.resolve("old.yaml"), CAPPED.replace("LIMIT", oldMonitor));
+    newFile = Files.writeString(dir.resolve("new.yaml"), CAPPED.replace("LIMIT", newMonitor));
+  }
+
+  @Test
+  void aChangedUsageLimit_isAChange_showingTheMonitoringBeforeAndAfter() throws Exception {
+    writeCapped("5/1m", "10/1m\n      over-usage: flag\n      alert-countries: 2");
+
+    PolicyCli.Run text = PolicyCli.run("policy", "diff", oldFile.toString(), newFile.toString());
+    PolicyCli.Run json =
+        PolicyCli.run("policy", "diff", oldFile.toString(), newFile.toString(), "--json");
+
+    assertThat(text.exitCode()).isZero();
+    assertThat(text.out())
+        .endsWith(
+            "CN  standard    allow -> allow  (monitor: 5/1m block -> 10/1m flag, alert 2"
+                + " countries/1m)\n"
+                + "CN  (no model)  allow -> allow  (monitor: 5/1m block -> 10/1m flag, alert 2"
+                + " countries/1m)\n"
+                + "2 changes for 1 code\n");
+    JsonNode row = new ObjectMapper().readTree(json.out()).get("changes").get(0);
+    assertThat(row.get("old").asText()).isEqualTo("allow");
+    assertThat(row.get("oldMonitor").asText()).isEqualTo("5/1m block");
+    assertThat(row.get("newMonitor").asText()).isEqualTo("10/1m flag, alert 2 countries/1m");
+  }
+
+  @Test
+  void theSameLimitSpelledOtherwise_isNoChange() throws Exception {
+    writeCapped("60/1m", "60/60s\n      over-usage: block\n      audit: true");
+
+    PolicyCli.Run run = PolicyCli.run("policy", "diff", oldFile.toString(), newFile.toString());
+
+    assertThat(run.out()).endsWith("no changes\n");
+  }
 }

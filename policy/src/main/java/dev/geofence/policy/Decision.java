@@ -13,7 +13,8 @@ import java.util.Optional;
  * @param ruleName the deciding rule's name; {@code anonymous}, {@code unknown}, {@code no-rule},
  *     {@code unresolvable} or {@code model-invalid} for the other reasons
  * @param basis the rule's citation, if it has one
- * @param monitor whether the rule asks for its allowed requests to be audited in full
+ * @param monitoring what the deciding rule's {@code monitor:} key asks: full audit, a usage limit,
+ *     a country alert; {@link Monitoring#OFF} for the decisions made before any rule
  * @param requestedModel the model the request named, verbatim; empty when it named none
  * @param requestedTier the tier of the requested model; empty when it named none
  * @param effectiveModel the model the request goes on with: the requested one when allowed, the
@@ -28,7 +29,7 @@ public record Decision(
     Reason reason,
     String ruleName,
     Optional<String> basis,
-    boolean monitor,
+    Monitoring monitoring,
     Optional<String> requestedModel,
     Optional<String> requestedTier,
     Optional<String> effectiveModel,
@@ -59,7 +60,12 @@ public record Decision(
      * blocked before any tier pattern or rule, because readers downstream could take it for another
      * model. The decision names the model as requested and no tier.
      */
-    MODEL_INVALID
+    MODEL_INVALID,
+    /**
+     * The deciding rule's {@link UsageLimit} was exceeded and its {@code over-usage} is block or
+     * substitute: the decision {@link Policy#overUsage} gives, naming the same rule.
+     */
+    OVER_USAGE
   }
 
   public Decision {
@@ -67,12 +73,21 @@ public record Decision(
     Objects.requireNonNull(reason, "reason");
     Objects.requireNonNull(ruleName, "ruleName");
     Objects.requireNonNull(basis, "basis");
+    Objects.requireNonNull(monitoring, "monitoring");
     Objects.requireNonNull(requestedModel, "requestedModel");
     Objects.requireNonNull(requestedTier, "requestedTier");
     Objects.requireNonNull(effectiveModel, "effectiveModel");
     Objects.requireNonNull(effectiveTier, "effectiveTier");
     Objects.requireNonNull(matched, "matched");
     Objects.requireNonNull(matchedSource, "matchedSource");
+  }
+
+  /**
+   * Whether the deciding rule asks for its allowed requests to be audited in full: {@code
+   * monitoring().enabled()}.
+   */
+  public boolean monitor() {
+    return monitoring.enabled();
   }
 
   public boolean isAllowed() {

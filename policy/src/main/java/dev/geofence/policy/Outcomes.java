@@ -15,7 +15,7 @@ final class Outcomes {
     final Decision.Reason reason;
     final String ruleName;
     final Optional<String> basis;
-    final boolean monitor;
+    final Monitoring monitoring;
     final Optional<String> substitute;
     final Optional<String> substituteTier;
 
@@ -29,7 +29,7 @@ final class Outcomes {
       this.reason = reason;
       this.ruleName = rule.name();
       this.basis = rule.basis();
-      this.monitor = rule.monitor();
+      this.monitoring = rule.monitoring();
       this.substitute = substitute;
       this.substituteTier = substituteTier;
     }
@@ -59,7 +59,7 @@ final class Outcomes {
           reason,
           ruleName,
           basis,
-          monitor,
+          monitoring,
           requestedModel,
           requestedTier,
           model,

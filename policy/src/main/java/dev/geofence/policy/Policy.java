@@ -50,6 +50,8 @@ public final class Policy {
       anonymousOutcomes; // null when the policy has no 'anonymous' section
   private final Outcomes.Outcome[] noRuleOutcomes;
   private final DecisionTable table;
+  // By tier rank: the tier of that tier's substitute, pre-built for overUsage; empty without one.
+  private final List<Optional<String>> substituteTiers;
 
   Policy(PolicyModel model, byte[] content, List<Diagnostic> diagnostics) {
     this.model = model;
@@ -83,12 +85,16 @@ public final class Policy {
             Optional.empty(),
             Optional.empty(),
             Optional.empty(),
-            false,
+            Monitoring.OFF,
             1,
             1);
     this.noRuleOutcomes =
         Outcomes.of(model, noRule, Decision.Reason.NO_RULE_MATCHED, tierOptionals);
     this.table = new DecisionTable(model.rules());
+    this.substituteTiers =
+        model.substitutes().stream()
+            .map(sub -> sub.flatMap(id -> tierOptionals.get(model.tierOf(id))))
+            .toList();
   }
 
   /**
@@ -303,8 +309,71 @@ public final class Policy {
         d.reason(),
         d.ruleName(),
         d.basis(),
-        d.monitor(),
+        d.monitoring(),
         none,
+        d.requestedTier(),
+        none,
+        none,
+        d.matched(),
+        d.matchedSource());
+  }
+
+  /**
+   * The decision to apply instead of {@code d} when the principal is over the usage limit of the
+   * rule that made {@code d} ({@link Decision#monitoring()}), by the rule's {@code over-usage}:
+   *
+   * <ul>
+   *   <li>{@code block}: a {@link Action#BLOCK} decision, reason {@link
+   *       Decision.Reason#OVER_USAGE}, the same rule, request and matched code;
+   *   <li>{@code substitute}: {@link Action#SUBSTITUTE} to the substitute ({@code substitutes:}) of
+   *       the tier {@code d} serves (the requested tier when allowed, the substitute's tier when
+   *       already substituted), reason {@link Decision.Reason#OVER_USAGE}; blocked as above when
+   *       that tier has no substitute or the request names no model (validation ensures the rule's
+   *       highest tier has one);
+   *   <li>{@code flag}: {@code d} itself: served, and the caller records an alert.
+   * </ul>
+   *
+   * <p>{@code d} itself also when it has no limit or is already a block. Allocates only the
+   * returned decision.
+   *
+   * <pre>{@code
+   * Decision d = policy.evaluate(origin, model, now);
+   * if (d.monitoring().hasLimit() && overLimit(principal, d)) d = policy.overUsage(d);
+   * }</pre>
+   *
+   * @param d a decision of this policy
+   */
+  public Decision overUsage(Decision d) {
+    Objects.requireNonNull(d, "d");
+    Monitoring m = d.monitoring();
+    if (!m.hasLimit() || d.action() == Action.BLOCK || m.overUsage() == OverUsage.FLAG) {
+      return d;
+    }
+    Optional<String> none = Optional.empty();
+    if (m.overUsage() == OverUsage.SUBSTITUTE && d.effectiveTier().isPresent()) {
+      int tier = tierNames.indexOf(d.effectiveTier().get());
+      if (tier >= 0 && model.substitutes().get(tier).isPresent()) {
+        return new Decision(
+            Action.SUBSTITUTE,
+            Decision.Reason.OVER_USAGE,
+            d.ruleName(),
+            d.basis(),
+            m,
+            d.requestedModel(),
+            d.requestedTier(),
+            model.substitutes().get(tier),
+            substituteTiers.get(tier),
+            d.matched(),
+            d.matchedSource());
+      }
+    }
+    return new Decision(
+        Action.BLOCK,
+        Decision.Reason.OVER_USAGE,
+        d.ruleName(),
+        d.basis(),
+        m,
+        d.requestedModel(),
         d.requestedTier(),
         none,
         none,
@@ -342,7 +411,7 @@ public final class Policy {
         reason,
         rule,
         none,
-        false,
+        Monitoring.OFF,
         Optional.ofNullable(model),
         tier,
         none,

@@ -50,6 +50,8 @@ final class PolicyCompiler {
           "monitor");
   static final List<String> SECTION_KEYS =
       List.of("action", "allow", "over-limit", "basis", "monitor");
+  static final List<String> MONITOR_KEYS =
+      List.of("usage-limit", "over-usage", "alert-countries", "alert-window", "audit");
 
   /** Names the decision uses for the sections and for "no rule", so no rule may take them. */
   static final Set<String> RESERVED_RULE_NAMES =
@@ -69,6 +71,7 @@ final class PolicyCompiler {
   private final Map<String, Region> regions = new LinkedHashMap<>();
   private final Map<String, Expansion> expansions = new HashMap<>();
   private Optional<ModelIdPattern> modelIdPattern = Optional.empty();
+  private String[] substituteByRank = new String[0];
 
   private PolicyCompiler(String file) {
     this.file = file;
@@ -108,6 +111,7 @@ final class PolicyCompiler {
     modelIdPattern = top.get("model-id-pattern").flatMap(this::modelIdPattern);
     String[] substitutes =
         top.get("substitutes").map(n -> substitutes(n, unlisted)).orElse(new String[tiers.size()]);
+    substituteByRank = substitutes;
     top.get("regions").ifPresent(this::regions);
     Optional<YamlNode> rulesNode = required(top, "rules", "a list of rules, first match wins");
     List<RuleDef> rules = rulesNode.map(this::rules).orElse(List.of());
@@ -627,11 +631,12 @@ final class PolicyCompiler {
                 + " in "
                 + owner);
       }
-      boolean monitor = m.get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
+      Monitoring monitoring = monitoring(m, owner, limit);
       limit.ifPresent(
           l ->
               rules.add(
-                  new RuleDef(name, where, l, basis, from, until, monitor, m.line(), m.column())));
+                  new RuleDef(
+                      name, where, l, basis, from, until, monitoring, m.line(), m.column())));
     }
     return rules;
   }
@@ -773,8 +778,7 @@ final class PolicyCompiler {
             .get("basis")
             .flatMap(n -> values.text(n, "'basis' of '" + name + "'"))
             .map(s -> s.text().strip());
-    boolean monitor =
-        m.get().get("monitor").flatMap(n -> values.bool(n, "'monitor'")).orElse(false);
+    Monitoring monitoring = monitoring(m.get(), "'" + name + "'", limit);
     return limit.map(
         l ->
             new RuleDef(
@@ -784,7 +788,7 @@ final class PolicyCompiler {
                 basis,
                 Optional.empty(),
                 Optional.empty(),
-                monitor,
+                monitoring,
                 node.line(),
                 node.column()));
   }
@@ -797,9 +801,231 @@ final class PolicyCompiler {
         Optional.empty(),
         Optional.empty(),
         Optional.empty(),
-        false,
+        Monitoring.OFF,
         1,
         1);
+  }
+
+  // ---- monitor ----
+
+  /**
+   * {@code monitor: true|false} or a mapping; {@link Monitoring#OFF} when absent or wrong (the
+   * error is reported).
+   */
+  private Monitoring monitoring(Mapping rule, String owner, Optional<Limit> limit) {
+    Optional<YamlNode.Entry> entry = rule.entry("monitor");
+    if (entry.isEmpty()) {
+      return Monitoring.OFF;
+    }
+    YamlNode node = entry.get().value();
+    if (node instanceof Scalar s && s.kind() == YamlNode.Kind.BOOLEAN) {
+      return values.bool(node, "'monitor'").orElse(false) ? Monitoring.AUDIT : Monitoring.OFF;
+    }
+    if (!(node instanceof Mapping m)) {
+      diagnostics.error(
+          node,
+          "'monitor' of "
+              + owner
+              + " must be true, false or a mapping of "
+              + String.join(", ", MONITOR_KEYS)
+              + "; found "
+              + node.describe());
+      return Monitoring.OFF;
+    }
+    if (limit.isPresent() && limit.get().kind() == Limit.Kind.BLOCK) {
+      diagnostics.error(
+          entry.get().key(),
+          "a 'monitor' mapping in "
+              + owner
+              + " has nothing to count: the rule blocks every request; use monitor: true or false,"
+              + " or limit an allowing rule");
+      return Monitoring.OFF;
+    }
+    diagnostics.checkKeys(m, MONITOR_KEYS, " in 'monitor' of " + owner);
+    if (m.entries().isEmpty()) {
+      diagnostics.error(
+          node,
+          "'monitor' of "
+              + owner
+              + " is an empty mapping; give usage-limit, alert-countries or audit, or use monitor:"
+              + " true or false");
+      return Monitoring.OFF;
+    }
+    boolean ok = true;
+    boolean audit = true;
+    Optional<YamlNode.Entry> auditEntry = m.entry("audit");
+    if (auditEntry.isPresent()) {
+      Optional<Boolean> b =
+          values.bool(auditEntry.get().value(), "'audit' in 'monitor' of " + owner);
+      ok &= b.isPresent();
+      audit = b.orElse(true);
+    }
+    Optional<UsageLimit> usageLimit = Optional.empty();
+    Optional<YamlNode.Entry> limitEntry = m.entry("usage-limit");
+    if (limitEntry.isPresent()) {
+      Optional<Scalar> text =
+          values.text(limitEntry.get().value(), "'usage-limit' in 'monitor' of " + owner);
+      Optional<String> problem = text.flatMap(t -> UsageLimit.problem(t.text(), " in " + owner));
+      if (text.isPresent() && problem.isEmpty()) {
+        usageLimit = Optional.of(UsageLimit.parse(text.get().text()));
+      } else {
+        text.ifPresent(t -> diagnostics.error(t, problem.get()));
+        ok = false;
+      }
+    }
+    OverUsage overUsage = OverUsage.BLOCK;
+    Optional<YamlNode.Entry> overEntry = m.entry("over-usage");
+    if (overEntry.isPresent()) {
+      Optional<OverUsage> parsed = overUsage(overEntry.get().value(), owner);
+      ok &= parsed.isPresent();
+      overUsage = parsed.orElse(OverUsage.BLOCK);
+      if (limitEntry.isEmpty()) {
+        diagnostics.error(
+            overEntry.get().key(),
+            "'over-usage' in 'monitor' of "
+                + owner
+                + " applies only with a 'usage-limit' to be over; add usage-limit: N/WINDOW such as"
+                + " 5/1m");
+        ok = false;
+      } else if (parsed.orElse(null) == OverUsage.SUBSTITUTE && limit.isPresent()) {
+        ok &= checkSubstitute(overEntry.get().value(), owner, limit.get());
+      }
+    }
+    int alertCountries = 0;
+    Optional<YamlNode.Entry> countriesEntry = m.entry("alert-countries");
+    if (countriesEntry.isPresent()) {
+      Optional<Integer> n = alertCountries(countriesEntry.get().value(), owner);
+      ok &= n.isPresent();
+      alertCountries = n.orElse(0);
+    }
+    Optional<java.time.Duration> alertWindow = Optional.empty();
+    Optional<YamlNode.Entry> windowEntry = m.entry("alert-window");
+    if (windowEntry.isPresent()) {
+      alertWindow = alertWindow(windowEntry.get().value(), owner);
+      ok &= alertWindow.isPresent();
+      if (countriesEntry.isEmpty()) {
+        diagnostics.error(
+            windowEntry.get().key(),
+            "'alert-window' in 'monitor' of "
+                + owner
+                + " applies only with 'alert-countries'; add alert-countries: N (at least 2)");
+        ok = false;
+      }
+    } else if (countriesEntry.isPresent() && limitEntry.isEmpty()) {
+      diagnostics.error(
+          countriesEntry.get().key(),
+          "'alert-countries' in 'monitor' of "
+              + owner
+              + " needs a window: add alert-window (such as 10m), or a usage-limit whose window it"
+              + " takes");
+      ok = false;
+    }
+    if (!ok) {
+      return Monitoring.OFF;
+    }
+    return new Monitoring(audit, usageLimit, overUsage, alertCountries, alertWindow);
+  }
+
+  private Optional<OverUsage> overUsage(YamlNode node, String owner) {
+    Optional<Scalar> value = values.text(node, "'over-usage' in 'monitor' of " + owner);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = value.get().text().strip();
+    List<String> labels = Arrays.stream(OverUsage.values()).map(OverUsage::label).toList();
+    int i = labels.indexOf(v);
+    if (i < 0) {
+      diagnostics.error(
+          value.get(),
+          "unknown over-usage '"
+              + v
+              + "' in "
+              + owner
+              + Suggestions.didYouMean(v, labels)
+              + "; expected block, substitute or flag");
+      return Optional.empty();
+    }
+    return Optional.of(OverUsage.values()[i]);
+  }
+
+  /** Whether some tier the rule serves has a substitute to step down to. */
+  private boolean checkSubstitute(YamlNode at, String owner, Limit limit) {
+    if (!tiersUsable) {
+      return false;
+    }
+    int highest = limit.kind() == Limit.Kind.UP_TO ? limit.tier() : 0;
+    for (int t = highest; t < substituteByRank.length; t++) {
+      if (substituteByRank[t] != null) {
+        return true;
+      }
+    }
+    List<String> served = new ArrayList<>();
+    for (int t = highest; t < tiers.size(); t++) {
+      served.add(tiers.get(t).name());
+    }
+    diagnostics.error(
+        at,
+        "over-usage 'substitute' in "
+            + owner
+            + " has nothing to substitute: no tier it serves ("
+            + String.join(", ", served)
+            + ") has a model in 'substitutes'; add one or use block or flag");
+    return false;
+  }
+
+  private Optional<Integer> alertCountries(YamlNode node, String owner) {
+    String what = "'alert-countries' in 'monitor' of " + owner;
+    Optional<Scalar> value = values.text(node, what);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = value.get().text().strip();
+    if (value.get().kind() != YamlNode.Kind.NUMBER || !v.matches("[0-9]{1,9}")) {
+      diagnostics.error(
+          value.get(),
+          what
+              + " must be a whole number of countries from 2 to "
+              + Monitoring.MAX_ALERT_COUNTRIES
+              + "; found "
+              + value.get().describe());
+      return Optional.empty();
+    }
+    int n = Integer.parseInt(v);
+    if (n < 2 || n > Monitoring.MAX_ALERT_COUNTRIES) {
+      diagnostics.error(
+          value.get(),
+          "alert-countries "
+              + n
+              + " in "
+              + owner
+              + (n < 2
+                  ? " would alert on every caller: one country is where any caller is; expected at"
+                      + " least 2"
+                  : " is more than there are countries; expected at most "
+                      + Monitoring.MAX_ALERT_COUNTRIES));
+      return Optional.empty();
+    }
+    return Optional.of(n);
+  }
+
+  private Optional<java.time.Duration> alertWindow(YamlNode node, String owner) {
+    Optional<Scalar> value = values.text(node, "'alert-window' in 'monitor' of " + owner);
+    if (value.isEmpty()) {
+      return Optional.empty();
+    }
+    String v = value.get().text().strip();
+    Optional<java.time.Duration> d = PolicyDurations.parse(v);
+    if (d.isEmpty() || !PolicyDurations.inRange(d.get())) {
+      diagnostics.error(
+          value.get(),
+          "invalid alert-window '"
+              + v
+              + "' in "
+              + owner
+              + "; expected a duration from 1s to 7d such as 30s, 10m, 1h or 1d");
+      return Optional.empty();
+    }
+    return d;
   }
 
   // ---- typed values ----

@@ -12,8 +12,8 @@ import java.util.stream.Collectors;
 /**
  * What changes for callers between two policies at one instant: for every country and subdivision
  * either policy names, {@code "*"} for every other country, {@code unknown} and {@code anonymous},
- * and for every tier and for a request naming no model, the outcome under each policy; only
- * differing outcomes are kept. Immutable.
+ * and for every tier and for a request naming no model, the outcome under each policy and the
+ * monitoring of the rule that serves it; only rows where either differs are kept. Immutable.
  */
 public final class PolicyDiff {
 
@@ -33,9 +33,19 @@ public final class PolicyDiff {
    * @param after the outcome under the new policy, likewise
    * @param ruleBefore the deciding rule under the old policy (empty text for n/a)
    * @param ruleAfter the deciding rule under the new policy
+   * @param monitoringBefore the deciding rule's {@code monitor} under the old policy when it serves
+   *     the request; {@link Monitoring#OFF} for block and n/a, where nothing is served to count
+   * @param monitoringAfter likewise under the new policy
    */
   public record Change(
-      String code, String tier, String before, String after, String ruleBefore, String ruleAfter) {
+      String code,
+      String tier,
+      String before,
+      String after,
+      String ruleBefore,
+      String ruleAfter,
+      Monitoring monitoringBefore,
+      Monitoring monitoringAfter) {
     public Change {
       Objects.requireNonNull(code, "code");
       Objects.requireNonNull(tier, "tier");
@@ -43,6 +53,39 @@ public final class PolicyDiff {
       Objects.requireNonNull(after, "after");
       Objects.requireNonNull(ruleBefore, "ruleBefore");
       Objects.requireNonNull(ruleAfter, "ruleAfter");
+      Objects.requireNonNull(monitoringBefore, "monitoringBefore");
+      Objects.requireNonNull(monitoringAfter, "monitoringAfter");
+    }
+
+    /**
+     * Whether the request is served under both policies and its usage limit, over-usage or country
+     * alert changes, such as a limit of 5/1m becoming 10/1m. A change to or from block is told by
+     * the outcome alone; {@code monitor: true} against {@code false} (the audit alone) is not a
+     * change here, as before limits existed.
+     */
+    public boolean monitoringChanged() {
+      return served(before) && served(after) && !sameLimits(monitoringBefore, monitoringAfter);
+    }
+
+    static boolean sameLimits(Monitoring a, Monitoring b) {
+      return a.usageLimit().equals(b.usageLimit())
+          && a.overUsage() == b.overUsage()
+          && a.alertCountries() == b.alertCountries()
+          && a.alertWindow().equals(b.alertWindow());
+    }
+
+    private static boolean served(String outcome) {
+      return !outcome.equals("block") && !outcome.equals("n/a");
+    }
+
+    /**
+     * {@code monitor: 5/1m block -> 10/1m block} when the monitoring changes (in {@link
+     * Monitoring#summary()} form), else empty text.
+     */
+    public String monitoringChange() {
+      return monitoringChanged()
+          ? "monitor: " + monitoringBefore.summary() + " -> " + monitoringAfter.summary()
+          : "";
     }
   }
 
@@ -84,8 +127,17 @@ public final class PolicyDiff {
       for (String tier : tiers) {
         Outcome was = outcome(before, origin, tier, at);
         Outcome now = outcome(after, origin, tier, at);
-        if (!was.text.equals(now.text)) {
-          changes.add(new Change(code, tier, was.text, now.text, was.rule, now.rule));
+        if (!was.text.equals(now.text) || !Change.sameLimits(was.monitoring, now.monitoring)) {
+          changes.add(
+              new Change(
+                  code,
+                  tier,
+                  was.text,
+                  now.text,
+                  was.rule,
+                  now.rule,
+                  was.monitoring,
+                  now.monitoring));
         }
       }
     }
@@ -100,15 +152,15 @@ public final class PolicyDiff {
     return new PolicyDiff(at, changes, settings);
   }
 
-  private record Outcome(String text, String rule) {}
+  private record Outcome(String text, String rule, Monitoring monitoring) {}
 
   private static Outcome outcome(Policy policy, Origin origin, String tier, Instant at) {
     int slot = tier.equals(NO_MODEL) ? policy.tierNames().size() : policy.tierNames().indexOf(tier);
     if (slot < 0) {
-      return new Outcome("n/a", "");
+      return new Outcome("n/a", "", Monitoring.OFF);
     }
     Decision d = policy.evaluateSlot(origin, slot, at);
-    return new Outcome(d.outcome(), d.ruleName());
+    return new Outcome(d.outcome(), d.ruleName(), d.isBlocked() ? Monitoring.OFF : d.monitoring());
   }
 
   private static Origin originFor(String code, String otherCountry) {

@@ -16,7 +16,7 @@ record RuleDef(
     Optional<String> basis,
     Optional<LocalDate> from,
     Optional<LocalDate> until,
-    boolean monitor,
+    Monitoring monitoring,
     int line,
     int column) {
 
@@ -27,6 +27,7 @@ record RuleDef(
     Objects.requireNonNull(basis, "basis");
     Objects.requireNonNull(from, "from");
     Objects.requireNonNull(until, "until");
+    Objects.requireNonNull(monitoring, "monitoring");
   }
 
   /** First second the rule applies, or Long.MIN_VALUE. */

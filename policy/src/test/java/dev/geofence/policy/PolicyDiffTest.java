@@ -127,4 +127,70 @@ class PolicyDiffTest {
         .containsExactly("country-source: [location] -> [location, registered]");
     assertThat(changes(diff)).contains("US basic n/a -> allow\n", "* basic n/a -> allow\n");
   }
+
+  private static String withRestOfWorldMonitor(String monitor) throws Exception {
+    String limited = example().replace("    monitor: true ", "    monitor:\n" + monitor + "    #");
+    assertThat(limited).isNotEqualTo(example());
+    return limited;
+  }
+
+  @Test
+  void aChangedUsageLimit_isAChangeOfEveryServedRow_withTheMonitoringBeforeAndAfter()
+      throws Exception {
+    Policy before = TestPolicies.parse(withRestOfWorldMonitor("      usage-limit: 5/1m\n"));
+    Policy after =
+        TestPolicies.parse(
+            withRestOfWorldMonitor("      usage-limit: 10/1m\n      over-usage: substitute\n"));
+
+    PolicyDiff diff = PolicyDiff.between(before, after, AT);
+
+    assertThat(diff.changes())
+        .isNotEmpty()
+        .allSatisfy(
+            c -> {
+              assertThat(c.before()).isEqualTo(c.after());
+              assertThat(c.ruleAfter()).isEqualTo("rest-of-world");
+              assertThat(c.monitoringChanged()).isTrue();
+              assertThat(c.monitoringChange()).isEqualTo("monitor: 5/1m block -> 10/1m substitute");
+            });
+    assertThat(diff.changes())
+        .extracting(PolicyDiff.Change::code)
+        .contains("*", "AE")
+        .doesNotContain("CN", "US");
+  }
+
+  @Test
+  void auditAlone_orTheSameLimitSpelledOtherwise_isNoChange() throws Exception {
+    Policy audit = TestPolicies.example();
+    Policy noAudit =
+        TestPolicies.parse(example().replace("    monitor: true ", "    monitor: false "));
+    Policy minute = TestPolicies.parse(withRestOfWorldMonitor("      usage-limit: 60/1m\n"));
+    Policy seconds =
+        TestPolicies.parse(
+            withRestOfWorldMonitor("      usage-limit: 60/60s\n      audit: false\n"));
+
+    assertThat(PolicyDiff.between(audit, noAudit, AT).isEmpty()).isTrue();
+    assertThat(PolicyDiff.between(minute, seconds, AT).isEmpty()).isTrue();
+  }
+
+  @Test
+  void aLimitedRuleBecomingABlock_isToldByTheOutcomeAlone() throws Exception {
+    Policy before = TestPolicies.parse(withRestOfWorldMonitor("      usage-limit: 5/1m\n"));
+    Policy after =
+        TestPolicies.parse(
+            withRestOfWorldMonitor("      usage-limit: 5/1m\n")
+                .replace(
+                    "arms-embargoed: [CN, MO, RU, BY, VE]",
+                    "arms-embargoed: [CN, MO, RU, BY, VE, BR]"));
+
+    assertThat(PolicyDiff.between(before, after, AT).changes())
+        .filteredOn(c -> c.code().equals("BR"))
+        .hasSize(4)
+        .allSatisfy(
+            c -> {
+              assertThat(c.after()).isEqualTo("block");
+              assertThat(c.monitoringChanged()).isFalse();
+              assertThat(c.monitoringAfter()).isEqualTo(Monitoring.OFF);
+            });
+  }
 }

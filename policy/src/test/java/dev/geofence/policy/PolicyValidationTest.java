@@ -327,7 +327,8 @@ class PolicyValidationTest {
             HEAD + CATCH_ALL + "    monitor: always\n",
             11,
             14,
-            "'monitor' must be true or false; found the value 'always'"),
+            "'monitor' of rule 'rest' must be true, false or a mapping of usage-limit, over-usage,"
+                + " alert-countries, alert-window, audit; found the value 'always'"),
         Arguments.of(
             "unknown country-source",
             HEAD + "country-source: [location, registred]\n" + CATCH_ALL,
