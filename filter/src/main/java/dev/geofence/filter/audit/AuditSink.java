@@ -29,6 +29,14 @@ public interface AuditSink extends AutoCloseable {
     /** Not kept because the log's scope leaves it out (allowed requests under NOTABLE). */
     SKIPPED;
 
+    /**
+     * Whether the record is not on the trail when the call returns although it was to be: {@link
+     * #TIMED_OUT} or {@link #LOST}. A request held for such a record is not answered as decided.
+     */
+    public boolean failed() {
+      return this == TIMED_OUT || this == LOST;
+    }
+
     /** The worse of two deliveries, for a record that went to several sinks. */
     Delivery worse(Delivery other) {
       return other.ordinal() > ordinal() ? other : this;

@@ -153,12 +153,14 @@ final class AuditRecorder implements AutoCloseable {
    * log counts its own losses.
    *
    * @param status the status the caller was answered with; 500 when the application threw
+   * @return what became of the record: {@code SKIPPED} when there is no trail or the record is out
+   *     of its scope, {@code LOST} when it could not even be built
    */
-  void record(Exchange x, int status) {
+  AuditSink.Delivery record(Exchange x, int status) {
     AuditAction action = x.action();
     // A request the shadow policy would decide otherwise is notable, as a monitor rule's is.
     if (log == null || !log.keeps(action, x.monitor() || x.shadow() != null)) {
-      return; // out of scope (an allowed request under audit-scope=notable): build nothing
+      return AuditSink.Delivery.SKIPPED; // out of scope: build nothing
     }
     try {
       Policy policy = x.policy();
@@ -195,9 +197,10 @@ final class AuditRecorder implements AutoCloseable {
         }
       }
       r.policyId(policy.id()).policyVersion(policy.version()).policySha256(policy.sha256());
-      log.record(r.build());
+      return log.record(r.build());
     } catch (RuntimeException e) {
       LOG.error("Could not audit request {}", x.requestId(), e);
+      return AuditSink.Delivery.LOST;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditLog;
+import dev.geofence.filter.audit.AuditSink;
 import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.internal.Exchange.Arrival;
@@ -340,10 +341,12 @@ public final class RequestPath implements AutoCloseable {
       response.setHeader(
           settings.servedModelHeader(), Printable.headerValue(d.effectiveModel().orElse("")));
     }
-    HttpServletResponse held = recorder.holds(x) ? new HeldResponse(response) : response;
+    boolean holds = recorder.holds(x);
+    HttpServletResponse held = holds ? new HeldResponse(response) : response;
     // Stays 500 if the application throws: the container answers 500, and the decision is still
     // on record.
     int status = 500;
+    boolean answered = false;
     try {
       if (x.forwardTo() != null) {
         request.getRequestDispatcher(x.forwardTo()).forward(request, held);
@@ -351,13 +354,40 @@ public final class RequestPath implements AutoCloseable {
         chain.doFilter(request, held);
       }
       status = held.getStatus();
+      answered = true;
     } finally {
       // Also when the application threw after startAsync: the container then ends the
       // asynchronous cycle with an error, and onComplete has the status it answered.
       if (!request.isAsyncStarted() || !recordAtCompletion(x, request, response)) {
-        recorder.record(x, status);
+        AuditSink.Delivery delivery = recorder.record(x, status);
+        if (holds && answered && delivery.failed()) {
+          withhold(x, response);
+        }
       }
     }
+  }
+
+  /**
+   * The answer to a held request whose record could not be written: the application's answer is
+   * replaced by 503 {@code audit_unavailable} while nothing of it has reached the caller; once part
+   * of it has (the application flushed), the response is aborted so that the caller never has a
+   * complete answer the trail does not know of. The record, if the sink still writes it later,
+   * shows the decision and the application's status.
+   */
+  private void withhold(Exchange x, HttpServletResponse response) throws IOException {
+    if (response.isCommitted()) {
+      throw new IOException(
+          "The audit record of request "
+              + x.requestId()
+              + " could not be written and part of the answer was already sent: aborting it");
+    }
+    response.reset();
+    refusals.write(
+        response,
+        Refusal.of(
+            RefusalReason.AUDIT_UNAVAILABLE,
+            "The request was decided, but its audit record could not be written in time, so the"
+                + " answer is withheld. Try again later."));
   }
 
   /** Registers the record for when the asynchronous answer completes; false if it cannot be. */

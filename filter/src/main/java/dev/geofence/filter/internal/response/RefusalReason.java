@@ -52,6 +52,12 @@ public enum RefusalReason {
   BODY_TOO_LARGE(413, "body_too_large", "Content Too Large"),
   /** The body uses a Content-Encoding that cannot be decoded for inspection. */
   UNSUPPORTED_ENCODING(415, "unsupported_content_encoding", "Unsupported Media Type"),
+  /**
+   * The request was decided and answered by the application, but its audit record, which must be
+   * written before the caller has the answer (overflow policy {@code WAIT}), could not be written
+   * within the wait timeout: the answer is withheld rather than given without a record.
+   */
+  AUDIT_UNAVAILABLE(503, "audit_unavailable", "Service Unavailable"),
   /** The filter failed internally; the request was not let through unexamined. */
   INTERNAL_ERROR(503, "internal_error", "Service Unavailable");
 
