@@ -27,13 +27,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code geofence audit report FILE...}: decisions per country, rule, action or model. */
+/**
+ * {@code geofence audit report FILE...}: decisions per country, rule, action, model, or principal
+ * and country.
+ */
 @Command(
     name = "report",
     mixinStandardHelpOptions = true,
     description =
         "Count the decisions in audit files (from the file sink or a logging backend writing one "
-            + "record per line) per country, rule, action or requested model.")
+            + "record per line) per country, rule, action, requested model, or principal"
+            + " (user.id) and country.")
 final class AuditReportCommand implements Callable<Integer> {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -55,7 +59,9 @@ final class AuditReportCommand implements Callable<Integer> {
       converter = ByConverter.class,
       defaultValue = "country",
       completionCandidates = ByCandidates.class,
-      description = "Rows per country, rule, action or model (default: ${DEFAULT-VALUE}).")
+      description =
+          "Rows per country, rule, action, model, or principal and country (default:"
+              + " ${DEFAULT-VALUE}).")
   By by;
 
   @Option(names = "--json", description = "Print the report as JSON.")
@@ -130,6 +136,9 @@ final class AuditReportCommand implements Callable<Integer> {
   private static ObjectNode rowJson(ObjectMapper mapper, Row row) {
     ObjectNode node = mapper.createObjectNode();
     node.put("key", row.key());
+    if (!row.country().isEmpty()) {
+      node.put("country", row.country());
+    }
     node.put("allow", row.allow());
     node.put("substitute", row.substitute());
     node.put("block", row.block());
@@ -141,15 +150,32 @@ final class AuditReportCommand implements Callable<Integer> {
   private static void printTable(PrintWriter out, Summary s) {
     List<Row> rows = new ArrayList<>(s.rows());
     rows.add(s.total());
+    boolean countries = s.by() == By.PRINCIPAL;
     int keyWidth = s.by().label().length();
     for (Row row : rows) {
       keyWidth = Math.max(keyWidth, row.key().length());
     }
-    String format = "%-" + keyWidth + "s  %8s  %10s  %8s  %8s  %8s%n";
-    out.printf(format, s.by().label(), "allow", "substitute", "block", "error", "total");
+    String head = countries ? "%-" + keyWidth + "s  %-7s" : "%-" + keyWidth + "s%s";
+    String format = head + "  %8s  %10s  %8s  %8s  %8s%n";
+    out.printf(
+        format,
+        s.by().label(),
+        countries ? "country" : "",
+        "allow",
+        "substitute",
+        "block",
+        "error",
+        "total");
     for (Row row : rows) {
       out.printf(
-          format, row.key(), row.allow(), row.substitute(), row.block(), row.error(), row.total());
+          format,
+          row.key(),
+          row.country(),
+          row.allow(),
+          row.substitute(),
+          row.block(),
+          row.error(),
+          row.total());
     }
     out.println();
     out.println(

@@ -191,6 +191,51 @@ class AuditCommandTest {
   }
 
   @Test
+  void reportByPrincipalPrintsARowPerPrincipalAndCountry_andNoneForRecordsWithout()
+      throws IOException {
+    Path trail = dir.resolve("principals");
+    String[][] decisions = {
+      {"allow", "US", "key-alice"},
+      {"allow", "US", "key-alice"},
+      {"block", "IR", "key-alice"},
+      {"substitute", "BR", "key-bob"},
+      {"allow", "US", ""},
+    };
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (String[] d : decisions) {
+        sink.write(
+            AuditRecord.builder()
+                .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
+                .action(AuditAction.fromLabel(d[0]).orElseThrow())
+                .country(d[1])
+                .userId(d[2])
+                .build(),
+            IpPrivacy.full(),
+            Duration.ofSeconds(30));
+      }
+    }
+    List<Path> trailFiles;
+    try (Stream<Path> list = Files.list(trail)) {
+      trailFiles = list.sorted().toList();
+    }
+
+    assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
+
+    assertThat(out.toString().lines().limit(6))
+        .containsExactly(
+            "principal  country     allow  substitute     block     error     total",
+            "key-alice  US              2           0         0         0         2",
+            "(none)     US              1           0         0         0         1",
+            "key-alice  IR              0           0         1         0         1",
+            "key-bob    BR              0           1         0         0         1",
+            "total                      3           1         1         0         5");
+    out.getBuffer().setLength(0);
+    assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal", "--json")))
+        .isZero();
+    assertThat(out.toString()).contains("\"key\" : \"key-bob\",\n    \"country\" : \"BR\"");
+  }
+
+  @Test
   void reportPrintsATableOfOutcomesPerCountry() {
     assertThat(run(withFiles(files, "audit", "report"))).isZero();
     assertThat(out.toString().lines().limit(4))

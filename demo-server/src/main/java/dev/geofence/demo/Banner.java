@@ -112,6 +112,15 @@ final class Banner {
     } else {
       out.append("  proxies   trusted: ").append(proxies.cidrs()).append('\n');
     }
+    if (server.config().principalHeader().isPresent()) {
+      out.append("  principal ")
+          .append(server.config().principalHeader().get())
+          .append(
+              proxies.isEmpty()
+                  ? ": ignored, no proxy is trusted (--trust-proxy none); records have no user.id\n"
+                  : " from a trusted proxy, recorded in full as user.id (for the demo only;"
+                      + " deployments keep principal-privacy hmac)\n");
+    }
     out.append("\nTry:\n");
     for (Caller caller : CALLERS) {
       out.append("  # ")

@@ -109,6 +109,15 @@ final class DemoCommand implements Callable<Integer> {
   Path auditSigningKey;
 
   @Option(
+      names = "--principal-header",
+      paramLabel = "NAME",
+      description =
+          "Record the caller named by this header (such as X-Api-Key) as user.id on every audit"
+              + " record: principal-source header:NAME. Believed from the trusted proxies only"
+              + " (loopback by default); recorded in full, for the demo only.")
+  String principalHeader;
+
+  @Option(
       names = "--no-geofence",
       description = "Run the same server without the filter: the baseline for benchmarks.")
   boolean noGeofence;
@@ -178,6 +187,9 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (auditSigningKey != null) {
         builder.auditSigningKey(auditSigningKey);
+      }
+      if (principalHeader != null) {
+        builder.principalHeader(principalHeader);
       }
       return builder.build();
     } catch (IllegalArgumentException e) {

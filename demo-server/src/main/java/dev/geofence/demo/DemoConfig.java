@@ -1,5 +1,6 @@
 package dev.geofence.demo;
 
+import dev.geofence.filter.PrincipalSource;
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.Durability;
@@ -27,6 +28,8 @@ import java.util.Optional;
  *     for none
  * @param shadowPolicy a shadow policy file, decided beside the policy and never enforced; a file
  *     that is missing or invalid is reported in the status and changes no answer
+ * @param principalHeader the header naming the calling principal ({@code principal-source:
+ *     header:NAME}), believed from the trusted proxies only; empty for no principal
  */
 record DemoConfig(
     String host,
@@ -39,7 +42,8 @@ record DemoConfig(
     Optional<Duration> auditSyncInterval,
     boolean geofence,
     Optional<Path> auditSigningKey,
-    Optional<Path> shadowPolicy) {
+    Optional<Path> shadowPolicy,
+    Optional<String> principalHeader) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -62,6 +66,7 @@ record DemoConfig(
     Objects.requireNonNull(auditSyncInterval, "auditSyncInterval");
     Objects.requireNonNull(auditSigningKey, "auditSigningKey");
     Objects.requireNonNull(shadowPolicy, "shadowPolicy");
+    Objects.requireNonNull(principalHeader, "principalHeader");
   }
 
   static Builder builder() {
@@ -81,6 +86,7 @@ record DemoConfig(
     private Path auditSigningKey;
     private boolean geofence = true;
     private Path shadowPolicy;
+    private String principalHeader;
 
     private Builder() {}
 
@@ -177,6 +183,16 @@ record DemoConfig(
       return this;
     }
 
+    /** The header naming the principal, checked as the filter checks it. */
+    Builder principalHeader(String header) {
+      try {
+        this.principalHeader = PrincipalSource.header(header).name().orElseThrow();
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--principal-header: " + e.getMessage(), e);
+      }
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -194,7 +210,8 @@ record DemoConfig(
           Optional.ofNullable(auditSyncInterval),
           geofence,
           Optional.ofNullable(auditSigningKey),
-          Optional.ofNullable(shadowPolicy));
+          Optional.ofNullable(shadowPolicy),
+          Optional.ofNullable(principalHeader));
     }
 
     private static Path requireFile(Path path, String option) {

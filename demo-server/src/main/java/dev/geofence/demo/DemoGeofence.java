@@ -3,10 +3,12 @@ package dev.geofence.demo;
 import dev.geofence.filter.GeofenceFilter;
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.GeofenceStatus;
+import dev.geofence.filter.PrincipalSource;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.FileAuditSink;
 import dev.geofence.filter.audit.OverflowPolicy;
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import dev.geofence.policy.Policy;
 import dev.geofence.policy.PolicyException;
 import jakarta.servlet.DispatcherType;
@@ -127,6 +129,13 @@ final class DemoGeofence implements AutoCloseable {
               .auditLog(audit);
       config.anonymousDb().ifPresent(settings::anonymousDatabase);
       config.shadowPolicy().ifPresent(settings::shadowPolicyFile);
+      if (config.principalHeader().isPresent()) {
+        // In full, for the demo only: a deployment keeps hmac, the default, so that a trail never
+        // holds API keys.
+        settings
+            .principalSource(PrincipalSource.header(config.principalHeader().get()))
+            .principalPrivacy(PrincipalPrivacy.full());
+      }
       return new DemoGeofence(
           Optional.of(new GeofenceFilter(settings.build())),
           config.policy().map(Path::toString).orElse(EMBEDDED_POLICY_NAME),

@@ -7,6 +7,7 @@ import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
 import dev.geofence.filter.geo.GeoLookup;
@@ -191,6 +192,8 @@ public final class GeofenceSettings {
   private final AuditScope auditScope;
   private final boolean auditEnabled;
   private final Optional<String> requestIdHeader;
+  private final PrincipalSource principalSource;
+  private final Optional<PrincipalPrivacy> principalPrivacy;
   private final boolean decisionHeaders;
   private final String requestedModelHeader;
   private final String servedModelHeader;
@@ -234,6 +237,9 @@ public final class GeofenceSettings {
     this.auditScope = b.auditScope;
     this.auditEnabled = b.auditEnabled;
     this.requestIdHeader = Optional.ofNullable(b.requestIdHeader);
+    this.principalSource = b.principalSource;
+    this.principalPrivacy =
+        b.principalSource.isNone() ? Optional.empty() : Optional.of(b.principalPrivacy);
     this.decisionHeaders = b.decisionHeaders;
     this.requestedModelHeader = b.requestedModelHeader;
     this.servedModelHeader = b.servedModelHeader;
@@ -435,6 +441,16 @@ public final class GeofenceSettings {
     return requestIdHeader;
   }
 
+  /** Where the calling principal is read from; {@link PrincipalSource#none()} by default. */
+  public PrincipalSource principalSource() {
+    return principalSource;
+  }
+
+  /** How the principal is recorded; empty when {@link #principalSource()} is {@code none}. */
+  public Optional<PrincipalPrivacy> principalPrivacy() {
+    return principalPrivacy;
+  }
+
   /** Whether the decision is forwarded as {@code X-Geofence-*} request headers. */
   public boolean decisionHeaders() {
     return decisionHeaders;
@@ -497,6 +513,8 @@ public final class GeofenceSettings {
     private AuditScope auditScope = AuditScope.ALL;
     private boolean auditEnabled = true;
     private String requestIdHeader;
+    private PrincipalSource principalSource = PrincipalSource.none();
+    private PrincipalPrivacy principalPrivacy;
     private boolean decisionHeaders;
     private String requestedModelHeader = DEFAULT_REQUESTED_MODEL_HEADER;
     private String servedModelHeader = DEFAULT_SERVED_MODEL_HEADER;
@@ -869,6 +887,29 @@ public final class GeofenceSettings {
     }
 
     /**
+     * Where the calling principal is read from, to be recorded as ECS {@code user.id} on every
+     * audit record: see {@link PrincipalSource}. A principal longer than 256 characters or holding
+     * a control character is refused with 400 {@code principal_invalid}. Default none. Any other
+     * source needs {@link #principalPrivacy}.
+     */
+    public Builder principalSource(PrincipalSource source) {
+      this.principalSource = Objects.requireNonNull(source, "source");
+      return this;
+    }
+
+    /**
+     * How the principal is recorded: {@link PrincipalPrivacy#hmac} (what the init-param and the
+     * starter property default to when they have the key) or {@link PrincipalPrivacy#full()}.
+     * Required when {@link #principalSource} is not none: a principal may be an API key, and a
+     * trail that held it in full would hold working credentials, so writing it in full is a choice
+     * made on purpose.
+     */
+    public Builder principalPrivacy(PrincipalPrivacy privacy) {
+      this.principalPrivacy = Objects.requireNonNull(privacy, "privacy");
+      return this;
+    }
+
+    /**
      * Whether the decision is forwarded to the application as {@code X-Geofence-*} request headers
      * (for a proxied upstream). Default false. Caller-sent {@code X-Geofence-*} headers are removed
      * either way.
@@ -916,6 +957,13 @@ public final class GeofenceSettings {
         throw new IllegalStateException(
             "No GeoIP database set; set geoip-database (geoipDatabase(path)).");
       }
+      if (!principalSource.isNone() && principalPrivacy == null) {
+        throw new IllegalStateException(
+            "principal-source is "
+                + principalSource
+                + " but principal-privacy is not set; set principal-privacy to hmac"
+                + " (the default, with audit-hmac-key-file) or full.");
+      }
       long inflated = maxInflatedSize == 0 ? maxBodySize : maxInflatedSize;
       if (inflated < maxBodySize) {
         throw new IllegalStateException(
@@ -957,21 +1005,22 @@ public final class GeofenceSettings {
       }
       return bytes;
     }
+  }
 
-    private static String headerName(String name, String what) {
-      Objects.requireNonNull(name, "name");
-      boolean token =
-          !name.isEmpty()
-              && name.chars()
-                  .allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
-      if (!token) {
-        throw new IllegalArgumentException(
-            what
-                + " '"
-                + name.replaceAll("\\p{Cntrl}", "?")
-                + "' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, such as X-Request-Id.");
-      }
-      return name;
+  /** Checks that {@code name} is an HTTP header name (an RFC 9110 token). */
+  static String headerName(String name, String what) {
+    Objects.requireNonNull(name, "name");
+    boolean token =
+        !name.isEmpty()
+            && name.chars()
+                .allMatch(c -> c > 0x20 && c < 0x7F && "\"(),/:;<=>?@[\\]{}".indexOf(c) < 0);
+    if (!token) {
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + name.replaceAll("\\p{Cntrl}", "?")
+              + "' is not a header name; expected letters, digits and !#$%&'*+-.^_`|~, such as X-Request-Id.");
     }
+    return name;
   }
 }

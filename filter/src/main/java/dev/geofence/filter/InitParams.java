@@ -5,6 +5,7 @@ import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
 import dev.geofence.filter.internal.Durations;
@@ -85,6 +86,8 @@ final class InitParams {
         "audit-scope", (b, v) -> b.auditScope(choice(v, AuditScope.class, "all or notable")));
     PARAMS.put("audit-enabled", (b, v) -> b.auditEnabled(bool(v)));
     PARAMS.put("request-id-header", (b, v) -> b.requestIdHeader(v.trim()));
+    PARAMS.put("principal-source", (b, v) -> b.principalSource(PrincipalSource.parse(v)));
+    PARAMS.put("principal-privacy", (b, v) -> {}); // read with audit-hmac-key-file, below
     PARAMS.put("decision-headers", (b, v) -> b.decisionHeaders(bool(v)));
     PARAMS.put("requested-model-header", (b, v) -> b.requestedModelHeader(v.trim()));
     PARAMS.put("served-model-header", (b, v) -> b.servedModelHeader(v.trim()));
@@ -123,38 +126,85 @@ final class InitParams {
         throw new IllegalArgumentException("init-param '" + name + "': " + e.getMessage(), e);
       }
     }
-    String privacy = config.getInitParameter("audit-ip-privacy");
-    String keyFile = config.getInitParameter("audit-hmac-key-file");
-    if (privacy != null || keyFile != null) {
-      try {
-        builder.auditIpPrivacy(privacy(privacy == null ? "full" : privacy, keyFile));
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("init-param 'audit-ip-privacy': " + e.getMessage(), e);
-      }
-    }
+    readPrivacy(builder, config);
     return builder.build();
   }
 
-  static IpPrivacy privacy(String mode, String keyFile) {
-    switch (mode.trim().toLowerCase(Locale.ROOT)) {
-      case "full":
-      case "truncated":
-        if (keyFile != null) {
-          throw new IllegalArgumentException(
-              "audit-hmac-key-file is set but the privacy mode is '"
-                  + mode
-                  + "'; set audit-ip-privacy to hmac or remove the key file.");
-        }
-        return mode.trim().equalsIgnoreCase("full") ? IpPrivacy.full() : IpPrivacy.truncated();
-      case "hmac":
-        if (keyFile == null) {
-          throw new IllegalArgumentException(
-              "mode hmac needs audit-hmac-key-file, a file holding the key in hex.");
-        }
-        return IpPrivacy.hmac(hmacKey(path(keyFile)));
-      default:
+  /**
+   * Reads audit-ip-privacy, principal-privacy and the one audit-hmac-key-file both of them hash
+   * with: the key is read once, and only when a mode needs it.
+   */
+  private static void readPrivacy(GeofenceSettings.Builder builder, FilterConfig config) {
+    String ipMode = config.getInitParameter("audit-ip-privacy");
+    String principalMode = config.getInitParameter("principal-privacy");
+    String keyFile = config.getInitParameter("audit-hmac-key-file");
+    String source = config.getInitParameter("principal-source");
+    boolean principals = source != null && !PrincipalSource.parse(source).isNone();
+    String ip = ipMode == null ? "full" : ipMode.trim().toLowerCase(Locale.ROOT);
+    // hmac by default: a principal may be an API key, which the trail must not hold in full.
+    String principal =
+        principalMode == null ? "hmac" : principalMode.trim().toLowerCase(Locale.ROOT);
+    if (!List.of("full", "truncated", "hmac").contains(ip)) {
+      throw new IllegalArgumentException(
+          "init-param 'audit-ip-privacy': '"
+              + ipMode
+              + "' is not a privacy mode; expected full, truncated or hmac.");
+    }
+    if (!List.of("full", "hmac").contains(principal)) {
+      throw new IllegalArgumentException(
+          "init-param 'principal-privacy': '"
+              + principalMode
+              + "' is not a privacy mode; expected hmac (the default) or full.");
+    }
+    boolean principalHmac = principals && principal.equals("hmac");
+    if (keyFile != null && !ip.equals("hmac") && !principalHmac) {
+      throw new IllegalArgumentException(
+          "init-param 'audit-ip-privacy': audit-hmac-key-file is set but neither audit-ip-privacy"
+              + " ('"
+              + ip
+              + "') nor principal-privacy uses hmac; set one of them to hmac or remove the key"
+              + " file.");
+    }
+    byte[] key = null;
+    if (ip.equals("hmac") || principalHmac) {
+      String needing = ip.equals("hmac") ? "audit-ip-privacy" : "principal-privacy";
+      if (keyFile == null) {
         throw new IllegalArgumentException(
-            "'" + mode + "' is not a privacy mode; expected full, truncated or hmac.");
+            "init-param '"
+                + needing
+                + "': mode hmac"
+                + (needing.equals("principal-privacy") && principalMode == null
+                    ? " (the default when principal-source is set)"
+                    : "")
+                + " needs audit-hmac-key-file, a file holding the key in hex"
+                + (needing.equals("principal-privacy")
+                    ? "; or set principal-privacy to full to record principals as they are."
+                    : "."));
+      }
+      try {
+        key = hmacKey(path(keyFile));
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "init-param 'audit-hmac-key-file' (for " + needing + " hmac): " + e.getMessage(), e);
+      }
+    }
+    try {
+      builder.auditIpPrivacy(
+          switch (ip) {
+            case "hmac" -> IpPrivacy.hmac(key);
+            case "truncated" -> IpPrivacy.truncated();
+            default -> IpPrivacy.full();
+          });
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("init-param 'audit-ip-privacy': " + e.getMessage(), e);
+    }
+    if (principals) {
+      try {
+        builder.principalPrivacy(
+            principalHmac ? PrincipalPrivacy.hmac(key) : PrincipalPrivacy.full());
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException("init-param 'principal-privacy': " + e.getMessage(), e);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package dev.geofence.filter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import dev.geofence.filter.internal.model.ModelRoutes;
 import jakarta.servlet.FilterConfig;
 import jakarta.servlet.ServletContext;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,6 +89,8 @@ class InitParamsTest {
             Map.entry("audit-ip-privacy", "truncated"),
             Map.entry("audit-scope", "notable"),
             Map.entry("request-id-header", "X-Request-Id"),
+            Map.entry("principal-source", "header:X-Api-Key"),
+            Map.entry("principal-privacy", "full"),
             Map.entry("decision-headers", "true"),
             Map.entry("requested-model-header", "X-Asked"),
             Map.entry("served-model-header", "X-Served"),
@@ -110,6 +114,8 @@ class InitParamsTest {
     assertThat(s.auditScope()).hasToString("NOTABLE");
     assertThat(s.auditIpPrivacy().toString()).contains("truncated");
     assertThat(s.requestIdHeader()).hasValue("X-Request-Id");
+    assertThat(s.principalSource()).isEqualTo(PrincipalSource.header("X-Api-Key"));
+    assertThat(s.principalPrivacy().orElseThrow().hashes()).isFalse();
     assertThat(s.decisionHeaders()).isTrue();
     assertThat(s.servedModelHeader()).isEqualTo("X-Served");
     assertThat(s.shadowPolicyFile()).hasValue(Path.of("/etc/geofence/policy-next.yaml"));
@@ -148,6 +154,10 @@ class InitParamsTest {
         "proxy-header        | X Bad       | init-param 'proxy-header'",
         "audit-ip-privacy    | hmac        | init-param 'audit-ip-privacy': mode hmac needs audit-hmac-key-file",
         "audit-durability    | often       | init-param 'audit-durability'",
+        "principal-source    | cookie:sid  | init-param 'principal-source': Principal source 'cookie:sid' is not known; expected none, user-principal, attribute:NAME or header:NAME",
+        "principal-source    | header:     | init-param 'principal-source': Principal source 'header:' names no header",
+        "principal-source    | header:X Id | init-param 'principal-source': Principal header 'X Id' is not a header name",
+        "principal-privacy   | truncated   | init-param 'principal-privacy': 'truncated' is not a privacy mode; expected hmac (the default) or full",
         "max-inflated-size   | 10          | Maximum inflated size 10 is below the maximum body size",
         "served-model-header | a:b         | init-param 'served-model-header'"
       })
@@ -212,6 +222,70 @@ class InitParamsTest {
     assertThatThrownBy(() -> InitParams.read(config(params)))
         .hasMessageContaining("audit-ip-privacy")
         .hasMessageNotContaining("top-secret");
+  }
+
+  @Test
+  void aPrincipalSource_recordsHmacByDefault_withTheKeyFileOfAuditIpPrivacy() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.hex"), "00112233445566778899aabbccddeeff");
+    Map<String, String> params = valid();
+    params.put("principal-source", "user-principal");
+
+    assertThatThrownBy(() -> InitParams.read(config(params)))
+        .hasMessageContaining(
+            "init-param 'principal-privacy': mode hmac (the default when principal-source is set)"
+                + " needs audit-hmac-key-file")
+        .hasMessageContaining("or set principal-privacy to full");
+
+    params.put("audit-hmac-key-file", key.toString());
+    GeofenceSettings s = InitParams.read(config(params));
+    assertThat(s.principalPrivacy().orElseThrow().hashes()).isTrue();
+    assertThat(s.auditIpPrivacy().toString()).contains("full");
+
+    params.put("audit-ip-privacy", "hmac");
+    s = InitParams.read(config(params));
+    assertThat(s.auditIpPrivacy().toString()).contains("hmac");
+    assertThat(s.principalPrivacy().orElseThrow().recorded("alice"))
+        .isEqualTo(
+            PrincipalPrivacy.hmac(HexFormat.of().parseHex(Files.readString(key)))
+                .recorded("alice"));
+  }
+
+  @Test
+  void aKeyFileThatNeitherPrivacyModeUses_failsInit() throws Exception {
+    Path key = Files.writeString(dir.resolve("key.hex"), "00112233445566778899aabbccddeeff");
+    Map<String, String> params = valid();
+    params.put("audit-hmac-key-file", key.toString());
+    params.put("principal-source", "header:X-Api-Key");
+    params.put("principal-privacy", "full");
+
+    assertThatThrownBy(() -> InitParams.read(config(params)))
+        .hasMessageContaining("audit-hmac-key-file is set but neither audit-ip-privacy")
+        .hasMessageContaining("nor principal-privacy uses hmac");
+  }
+
+  @Test
+  void principalPrivacyWithoutAPrincipalSource_needsNoKey() {
+    Map<String, String> params = valid();
+    params.put("principal-privacy", "hmac");
+
+    GeofenceSettings s = InitParams.read(config(params));
+
+    assertThat(s.principalSource().isNone()).isTrue();
+    assertThat(s.principalPrivacy()).isEmpty();
+  }
+
+  @Test
+  void theBuilderRefusesAPrincipalSourceWithoutAPrivacyMode() {
+    GeofenceSettings.Builder b =
+        GeofenceSettings.builder()
+            .policyFile(dir.resolve("p.yaml"))
+            .geoipDatabase(dir.resolve("c.mmdb"))
+            .principalSource(PrincipalSource.attribute("account"));
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining(
+            "principal-source is attribute:account but principal-privacy is not set");
   }
 
   @ParameterizedTest

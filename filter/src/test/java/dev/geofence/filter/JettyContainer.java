@@ -25,6 +25,13 @@ final class JettyContainer implements Container {
 
   private Server server;
   private ServletContextHandler context;
+  private Filter before;
+
+  /** Runs {@code filter} ahead of the geo-fence, as an application's authentication does. */
+  JettyContainer before(Filter filter) {
+    this.before = filter;
+    return this;
+  }
 
   @Override
   public URI start(Filter filter, Map<String, String> initParams, Path workDir, Servlet servlet)
@@ -38,6 +45,9 @@ final class JettyContainer implements Container {
     server.addConnector(connector);
     context = new ServletContextHandler();
     context.setContextPath("/");
+    if (before != null) {
+      context.addFilter(new FilterHolder(before), "/*", EnumSet.of(DispatcherType.REQUEST));
+    }
     FilterHolder holder =
         filter == null ? new FilterHolder(GeofenceFilter.class) : new FilterHolder(filter);
     holder.setInitParameters(initParams);

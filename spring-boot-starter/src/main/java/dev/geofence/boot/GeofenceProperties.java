@@ -84,6 +84,15 @@ public class GeofenceProperties {
   /** Header carrying the request id when a trusted proxy sets it, such as X-Request-Id. */
   private String requestIdHeader;
 
+  /**
+   * Where the calling principal is read from, recorded as user.id on every audit record: none
+   * (default), user-principal, attribute:NAME or header:NAME (believed from trusted proxies only).
+   */
+  private String principalSource;
+
+  /** How the principal is recorded: hmac (default; needs geofence.audit.hmac-key-file) or full. */
+  private PrincipalPrivacyMode principalPrivacy;
+
   /** Whether the decision is forwarded to the application as X-Geofence-* request headers. */
   private Boolean decisionHeaders;
 
@@ -437,6 +446,30 @@ public class GeofenceProperties {
 
   public void setRequestIdHeader(String requestIdHeader) {
     this.requestIdHeader = requestIdHeader;
+  }
+
+  public String getPrincipalSource() {
+    return principalSource;
+  }
+
+  public void setPrincipalSource(String principalSource) {
+    this.principalSource = principalSource;
+  }
+
+  public PrincipalPrivacyMode getPrincipalPrivacy() {
+    return principalPrivacy;
+  }
+
+  public void setPrincipalPrivacy(PrincipalPrivacyMode principalPrivacy) {
+    this.principalPrivacy = principalPrivacy;
+  }
+
+  /** How the audit trail records the calling principal. */
+  public enum PrincipalPrivacyMode {
+    /** A keyed hash of the principal, with geofence.audit.hmac-key-file (the default). */
+    HMAC,
+    /** The principal as its source gave it. */
+    FULL
   }
 
   public Boolean getDecisionHeaders() {

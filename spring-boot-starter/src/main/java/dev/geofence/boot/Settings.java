@@ -1,10 +1,12 @@
 package dev.geofence.boot;
 
 import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.PrincipalSource;
 import dev.geofence.filter.address.ProxyHeader;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -105,13 +107,34 @@ final class Settings {
     set("geofence.audit.max-file-size", audit.getMaxFileSize(), s -> b.auditMaxFileSize(bytes(s)));
     set("geofence.audit.rotate-every", audit.getRotateEvery(), b::auditRotateEvery);
     set("geofence.audit.scope", audit.getScope(), b::auditScope);
+    set(
+        "geofence.principal-source",
+        p.getPrincipalSource(),
+        v -> b.principalSource(PrincipalSource.parse(v)));
+    boolean principals =
+        p.getPrincipalSource() != null && !PrincipalSource.parse(p.getPrincipalSource()).isNone();
+    // hmac by default: a principal may be an API key, which the trail must not hold in full.
+    boolean principalHmac =
+        principals && p.getPrincipalPrivacy() != GeofenceProperties.PrincipalPrivacyMode.FULL;
     if (audit.getIpPrivacy() != null || audit.getHmacKeyFile() != null) {
       set(
           "geofence.audit.ip-privacy",
           audit.getIpPrivacy() == null
               ? GeofenceProperties.IpPrivacyMode.FULL
               : audit.getIpPrivacy(),
-          mode -> b.auditIpPrivacy(privacy(mode, audit.getHmacKeyFile())));
+          mode -> b.auditIpPrivacy(privacy(mode, audit.getHmacKeyFile(), principalHmac)));
+    }
+    if (principals) {
+      set(
+          "geofence.principal-privacy",
+          principalHmac
+              ? GeofenceProperties.PrincipalPrivacyMode.HMAC
+              : GeofenceProperties.PrincipalPrivacyMode.FULL,
+          mode ->
+              b.principalPrivacy(
+                  mode == GeofenceProperties.PrincipalPrivacyMode.FULL
+                      ? PrincipalPrivacy.full()
+                      : PrincipalPrivacy.hmac(hmacKey(audit.getHmacKeyFile(), true))));
     }
     try {
       return b.build();
@@ -176,21 +199,31 @@ final class Settings {
     return size.toBytes();
   }
 
-  private static IpPrivacy privacy(GeofenceProperties.IpPrivacyMode mode, File keyFile) {
+  private static IpPrivacy privacy(
+      GeofenceProperties.IpPrivacyMode mode, File keyFile, boolean principalHmac) {
     if (mode != GeofenceProperties.IpPrivacyMode.HMAC) {
-      if (keyFile != null) {
+      if (keyFile != null && !principalHmac) {
         throw new IllegalArgumentException(
             "geofence.audit.hmac-key-file is set but the privacy mode is "
                 + mode.name().toLowerCase(java.util.Locale.ROOT)
-                + "; set geofence.audit.ip-privacy=hmac or remove the key file.");
+                + " and principal-privacy is not hmac; set geofence.audit.ip-privacy=hmac or"
+                + " remove the key file.");
       }
       return mode == GeofenceProperties.IpPrivacyMode.FULL
           ? IpPrivacy.full()
           : IpPrivacy.truncated();
     }
+    return IpPrivacy.hmac(hmacKey(keyFile, false));
+  }
+
+  /** The one key both privacy modes hash with, read from geofence.audit.hmac-key-file. */
+  private static byte[] hmacKey(File keyFile, boolean forPrincipal) {
     if (keyFile == null) {
       throw new IllegalArgumentException(
-          "mode hmac needs geofence.audit.hmac-key-file, a file holding the key in hex.");
+          "mode hmac"
+              + (forPrincipal ? " (the default when geofence.principal-source is set)" : "")
+              + " needs geofence.audit.hmac-key-file, a file holding the key in hex"
+              + (forPrincipal ? "; or set geofence.principal-privacy=full." : "."));
     }
     String text;
     try {
@@ -200,7 +233,7 @@ final class Settings {
           "the HMAC key file " + keyFile + " cannot be read: " + e.getMessage(), e);
     }
     try {
-      return IpPrivacy.hmac(HexFormat.of().parseHex(text));
+      return HexFormat.of().parseHex(text);
     } catch (IllegalArgumentException e) {
       // Never echo the file's content: it is a secret.
       throw new IllegalArgumentException(

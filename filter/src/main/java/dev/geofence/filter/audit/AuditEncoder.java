@@ -141,6 +141,12 @@ final class AuditEncoder {
       }
       g.writeEndObject();
 
+      if (!r.userId().isEmpty()) {
+        g.writeObjectFieldStart("user");
+        text(g, "id", r.userId(), MAX_TEXT);
+        g.writeEndObject();
+      }
+
       g.writeObjectFieldStart("http");
       if (!r.httpMethod().isEmpty() || !r.requestId().isEmpty()) {
         g.writeObjectFieldStart("request");

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param modelSha256 {@code geofence.model.requested_sha256}: present when the requested model is
  *     written shortened or cleaned
  * @param modelTruncated {@code geofence.model.truncated}
+ * @param principal {@code user.id}, empty when the record has no principal
  */
 record AuditLine(
     long seq,
@@ -30,6 +31,7 @@ record AuditLine(
     long truncatedBytes,
     String modelSha256,
     boolean modelTruncated,
+    String principal,
     Optional<Checkpoint> checkpoint) {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -63,6 +65,7 @@ record AuditLine(
     String model = "";
     String modelSha256 = "";
     boolean modelTruncated = false;
+    String principal = "";
     String node = "";
     long cpFirst = -1;
     long cpLast = -1;
@@ -94,6 +97,7 @@ record AuditLine(
                         truncated,
                         modelSha256,
                         modelTruncated,
+                        principal,
                         Checkpoint.ACTION.equals(action) && cpFirst >= 0 && cpLast >= cpFirst
                             ? Optional.of(
                                 new Checkpoint(
@@ -144,6 +148,9 @@ record AuditLine(
             break;
           case "geofence.model.truncated":
             modelTruncated = token == JsonToken.VALUE_TRUE;
+            break;
+          case "user.id":
+            principal = p.getValueAsString("");
             break;
           case "geofence.lost.count":
             lost = p.getValueAsLong(0);

@@ -58,6 +58,8 @@ import java.util.Set;
  * @param batchEntries each entry of a Message Batches request, in order, with its requested and
  *     effective model; empty for any other request
  * @param shadow what the shadow policy decided, when its outcome differs from the enforced one
+ * @param userId the calling principal as recorded (ECS {@code user.id}): as the principal source
+ *     gave it, or its keyed hash under {@code principal-privacy: hmac}; empty when there is none
  */
 public record AuditRecord(
     Instant timestamp,
@@ -90,7 +92,8 @@ public record AuditRecord(
     boolean monitor,
     String addressUnresolvable,
     List<BatchEntry> batchEntries,
-    Optional<Shadow> shadow) {
+    Optional<Shadow> shadow,
+    String userId) {
 
   /**
    * One entry of a Message Batches request as decided: the effective model is the requested one
@@ -174,6 +177,7 @@ public record AuditRecord(
     addressUnresolvable = orEmpty(addressUnresolvable);
     batchEntries = batchEntries == null ? List.of() : List.copyOf(batchEntries);
     shadow = Objects.requireNonNullElse(shadow, Optional.empty());
+    userId = orEmpty(userId);
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -265,6 +269,7 @@ public record AuditRecord(
     private String addressUnresolvable;
     private List<BatchEntry> batchEntries = List.of();
     private Shadow shadow;
+    private String userId;
 
     private Builder() {}
 
@@ -300,6 +305,7 @@ public record AuditRecord(
       addressUnresolvable = r.addressUnresolvable;
       batchEntries = r.batchEntries;
       shadow = r.shadow.orElse(null);
+      userId = r.userId;
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -461,6 +467,15 @@ public record AuditRecord(
       return this;
     }
 
+    /**
+     * The calling principal as it is to be written (ECS {@code user.id}), already in its recorded
+     * form: the filter applies {@code principal-privacy} before the record is made.
+     */
+    public Builder userId(String userId) {
+      this.userId = userId;
+      return this;
+    }
+
     /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
@@ -508,7 +523,8 @@ public record AuditRecord(
           monitor,
           addressUnresolvable,
           batchEntries,
-          Optional.ofNullable(shadow));
+          Optional.ofNullable(shadow),
+          userId);
     }
   }
 }

@@ -14,10 +14,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Counts the decisions in audit files by country, rule, action or requested model, for the {@code
- * geofence audit report} command. Reads files from either sink as long as each line is one record
- * (a Logback file with pattern {@code %msg%n}). Does not check the chain; use {@link
- * AuditChainVerifier} for that. Stateless and thread-safe.
+ * Counts the decisions in audit files by country, rule, action, requested model or principal (and
+ * country), for the {@code geofence audit report} command. Reads files from either sink as long as
+ * each line is one record (a Logback file with pattern {@code %msg%n}). Does not check the chain;
+ * use {@link AuditChainVerifier} for that. Stateless and thread-safe.
  */
 public final class AuditReport {
 
@@ -28,7 +28,12 @@ public final class AuditReport {
     COUNTRY,
     RULE,
     ACTION,
-    MODEL;
+    MODEL,
+    /**
+     * One row per principal ({@code user.id}, as recorded) and country: an account seen from two
+     * countries has two rows. Records without a principal are counted under {@link #NONE}.
+     */
+    PRINCIPAL;
 
     /** Lower-case name, as the command line takes it. */
     public String label() {
@@ -43,6 +48,8 @@ public final class AuditReport {
           return line.rule();
         case ACTION:
           return line.action();
+        case PRINCIPAL:
+          return line.principal().isEmpty() ? NONE : line.principal();
         default:
           return line.modelTruncated() ? shortened(line) : line.model();
       }
@@ -63,19 +70,35 @@ public final class AuditReport {
   /**
    * Counts of one row.
    *
-   * @param key the country, rule, action or model; {@code (unknown)} when the records lack it
+   * @param key the country, rule, action, model or principal; {@code (unknown)} when the records
+   *     lack it ({@code (none)} for records without a principal)
+   * @param country the country of the row in a report {@link By#PRINCIPAL}, {@code (unknown)} when
+   *     the records lack it; empty in every other report
    */
-  public record Row(String key, long allow, long substitute, long block, long error) {
+  public record Row(
+      String key, String country, long allow, long substitute, long block, long error) {
+
+    /** Normalises a null country to empty. */
+    public Row {
+      Objects.requireNonNull(key, "key");
+      country = country == null ? "" : country;
+    }
+
+    /** A row of a report whose rows have no country of their own. */
+    public Row(String key, long allow, long substitute, long block, long error) {
+      this(key, "", allow, substitute, block, error);
+    }
+
     public long total() {
       return allow + substitute + block + error;
     }
 
     Row plus(AuditAction action) {
       return switch (action) {
-        case ALLOW -> new Row(key, allow + 1, substitute, block, error);
-        case SUBSTITUTE -> new Row(key, allow, substitute + 1, block, error);
-        case BLOCK -> new Row(key, allow, substitute, block + 1, error);
-        case ERROR -> new Row(key, allow, substitute, block, error + 1);
+        case ALLOW -> new Row(key, country, allow + 1, substitute, block, error);
+        case SUBSTITUTE -> new Row(key, country, allow, substitute + 1, block, error);
+        case BLOCK -> new Row(key, country, allow, substitute, block + 1, error);
+        case ERROR -> new Row(key, country, allow, substitute, block, error + 1);
       };
     }
   }
@@ -107,6 +130,9 @@ public final class AuditReport {
 
   /** The key used for records that lack the grouped field. */
   public static final String UNKNOWN = "(unknown)";
+
+  /** The key of a report {@link By#PRINCIPAL} for records without a principal. */
+  public static final String NONE = "(none)";
 
   /**
    * Summarises the decisions in the files.
@@ -146,13 +172,24 @@ public final class AuditReport {
             }
             AuditAction action = decided.get();
             String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
-            rows.merge(key, new Row(key, 0, 0, 0, 0).plus(action), (old, one) -> old.plus(action));
+            String country =
+                by != By.PRINCIPAL ? "" : line.country().isEmpty() ? UNKNOWN : line.country();
+            // A principal and a country never hold a line feed: the encoder strips control
+            // characters, so it separates the two parts of the row's identity.
+            rows.merge(
+                country.isEmpty() ? key : key + '\n' + country,
+                new Row(key, country, 0, 0, 0, 0).plus(action),
+                (old, one) -> old.plus(action));
             range[0] = range[0] == null || time.get().isBefore(range[0]) ? time.get() : range[0];
             range[1] = range[1] == null || time.get().isAfter(range[1]) ? time.get() : range[1];
           });
     }
     List<Row> sorted = new ArrayList<>(rows.values());
-    sorted.sort(Comparator.comparingLong(Row::total).reversed().thenComparing(Row::key));
+    sorted.sort(
+        Comparator.comparingLong(Row::total)
+            .reversed()
+            .thenComparing(Row::key)
+            .thenComparing(Row::country));
     Row total = new Row("total", 0, 0, 0, 0);
     for (Row row : sorted) {
       total =

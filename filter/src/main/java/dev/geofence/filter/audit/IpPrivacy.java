@@ -2,11 +2,7 @@ package dev.geofence.filter.audit;
 
 import dev.geofence.filter.address.IpAddresses;
 import java.net.InetAddress;
-import java.security.GeneralSecurityException;
-import java.util.HexFormat;
 import java.util.Objects;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * How client and peer addresses are written to the audit trail.
@@ -25,9 +21,6 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class IpPrivacy {
 
-  /** Shortest accepted HMAC key: 128 bits, so the pseudonyms cannot be brute-forced by key. */
-  static final int MIN_KEY_BYTES = 16;
-
   private static final IpPrivacy FULL = new IpPrivacy(Mode.FULL, null);
   private static final IpPrivacy TRUNCATED = new IpPrivacy(Mode.TRUNCATED, null);
 
@@ -45,17 +38,11 @@ public final class IpPrivacy {
   }
 
   private final Mode mode;
-  private final ThreadLocal<Mac> mac;
+  private final KeyedHash hash;
 
-  private IpPrivacy(Mode mode, byte[] key) {
+  private IpPrivacy(Mode mode, KeyedHash hash) {
     this.mode = mode;
-    if (key == null) {
-      this.mac = null;
-    } else {
-      // Mac is not thread-safe and creating one costs more than using it: one per thread.
-      SecretKeySpec spec = new SecretKeySpec(key, "HmacSHA256");
-      this.mac = ThreadLocal.withInitial(() -> newMac(spec));
-    }
+    this.hash = hash;
   }
 
   /** Writes addresses as they are. */
@@ -75,18 +62,7 @@ public final class IpPrivacy {
    * @throws IllegalArgumentException when the key is shorter than 16 bytes
    */
   public static IpPrivacy hmac(byte[] key) {
-    Objects.requireNonNull(key, "key");
-    if (key.length < MIN_KEY_BYTES) {
-      throw new IllegalArgumentException(
-          "the HMAC key is "
-              + key.length
-              + " bytes; expected at least "
-              + MIN_KEY_BYTES
-              + " random bytes");
-    }
-    IpPrivacy privacy = new IpPrivacy(Mode.HMAC, key.clone());
-    privacy.mac.get(); // fail now, not on the first request, if the JDK lacks HmacSHA256
-    return privacy;
+    return new IpPrivacy(Mode.HMAC, KeyedHash.of(Objects.requireNonNull(key, "key")));
   }
 
   Mode mode() {
@@ -111,17 +87,7 @@ public final class IpPrivacy {
         }
         return IpAddresses.format(bytes);
       default:
-        return HexFormat.of().formatHex(mac.get().doFinal(bytes));
-    }
-  }
-
-  private static Mac newMac(SecretKeySpec spec) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(spec);
-      return mac;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
+        return hash.hex(bytes);
     }
   }
 

@@ -173,6 +173,7 @@ final class AuditRecorder implements AutoCloseable {
               .urlPath(x.arrival().uri())
               .statusCode(status)
               .requestId(x.requestId())
+              .userId(x.principal().recorded())
               .decisionMicros(Math.max(0, (x.decidedNanos() - x.arrival().startNanos()) / 1000));
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {

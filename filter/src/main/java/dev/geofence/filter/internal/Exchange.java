@@ -93,9 +93,17 @@ record Exchange(
    * @param startNanos {@link System#nanoTime()} when the filter began
    * @param method the request method, as sent
    * @param uri the request URI, as sent (query strings are never recorded)
+   * @param principal who is calling, as {@code principal-source} tells it; {@link Principal#NONE}
+   *     when there is none
    */
   record Arrival(
-      String requestId, Policy policy, Instant at, long startNanos, String method, String uri) {}
+      String requestId,
+      Policy policy,
+      Instant at,
+      long startNanos,
+      String method,
+      String uri,
+      Principal principal) {}
 
   /** A request decided and passed on, as {@code forwarded}, to {@code forwardTo} if not null. */
   static Exchange passed(
@@ -200,6 +208,14 @@ record Exchange(
   /** The request id. */
   String requestId() {
     return arrival.requestId();
+  }
+
+  /**
+   * Who is calling: the principal as read, for counting use per principal, and as the trail records
+   * it.
+   */
+  Principal principal() {
+    return arrival.principal();
   }
 
   /** The policy snapshot the request was decided under. */

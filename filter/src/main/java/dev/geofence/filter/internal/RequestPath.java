@@ -57,6 +57,7 @@ public final class RequestPath implements AutoCloseable {
   private final Engine engine;
   private final GeofenceSettings settings;
   private final RequestReader reader;
+  private final PrincipalReader principals;
   private final AuditRecorder recorder;
   private final DecisionCounts counts = new DecisionCounts();
   private final RequestIds requestIds = new RequestIds();
@@ -66,6 +67,11 @@ public final class RequestPath implements AutoCloseable {
     this.engine = engine;
     this.settings = engine.settings();
     this.reader = new RequestReader(settings);
+    this.principals =
+        new PrincipalReader(
+            settings.principalSource(),
+            settings.principalPrivacy().orElse(null),
+            engine.resolver());
     this.recorder = recorder;
     this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
   }
@@ -120,11 +126,28 @@ public final class RequestPath implements AutoCloseable {
       chain.doFilter(stripped == null ? request : stripped.build(), response);
       return;
     }
+    Principal principal = Principal.NONE;
+    RuntimeException unreadable = null;
+    try {
+      principal = principals.read(request);
+    } catch (RuntimeException e) {
+      // The application's principal or attribute threw: its fault, answered as the filter's own.
+      unreadable = e;
+    }
     Arrival arrival =
         new Arrival(
-            requestId(request), policy, at, start, request.getMethod(), request.getRequestURI());
+            requestId(request),
+            policy,
+            at,
+            start,
+            request.getMethod(),
+            request.getRequestURI(),
+            principal);
     Exchange exchange;
     try {
+      if (unreadable != null) {
+        throw unreadable;
+      }
       exchange = examine(request, target, arrival);
     } catch (RuntimeException e) {
       LOG.error(
@@ -157,6 +180,20 @@ public final class RequestPath implements AutoCloseable {
     GeoResult geo = engine.locate(caller);
     if (target.refused() != null) {
       return Exchange.refused(arrival, caller, geo, target.refused().refusal(), target.allow());
+    }
+    if (arrival.principal().invalid()) {
+      return Exchange.refused(
+          arrival,
+          caller,
+          geo,
+          Refusal.of(
+              RefusalReason.PRINCIPAL_INVALID,
+              "The principal read from "
+                  + settings.principalSource()
+                  + " is longer than "
+                  + PrincipalReader.MAX_LENGTH
+                  + " characters, holds a control character or is sent more than once."),
+          Set.of());
     }
     Policy policy = arrival.policy();
     Instant at = arrival.at();

@@ -113,6 +113,16 @@ class AuditEncoderTest {
   }
 
   @Test
+  void writesThePrincipalAsEcsUserId_validAgainstTheSchema() {
+    String line = full().toBuilder().userId("acct-42").build().toJson(IpPrivacy.full());
+
+    assertThat(parse(line).at("/user/id").asText()).isEqualTo("acct-42");
+    assertThat(AuditLine.parse(line.getBytes(StandardCharsets.UTF_8)).orElseThrow().principal())
+        .isEqualTo("acct-42");
+    assertThat(violations(line)).isEmpty();
+  }
+
+  @Test
   void leavesOutWhatIsNotKnown() {
     AuditRecord bare =
         AuditRecord.builder().timestamp(AuditFixtures.T0).action(AuditAction.ALLOW).build();
@@ -120,6 +130,7 @@ class AuditEncoderTest {
 
     assertThat(j.has("rule")).isFalse();
     assertThat(j.has("url")).isFalse();
+    assertThat(j.has("user")).as("no principal, no user object").isFalse();
     assertThat(j.get("source").size()).isZero();
     assertThat(j.get("http").size()).isZero();
     assertThat(j.get("geofence").fieldNames())

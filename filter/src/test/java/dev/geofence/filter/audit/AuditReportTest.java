@@ -112,4 +112,40 @@ class AuditReportTest {
     assertThat(s.recordsLost()).isEqualTo(7);
     assertThat(s.total().block()).isEqualTo(1);
   }
+
+  @Test
+  void byPrincipal_countsOutcomesPerPrincipalAndCountry_withRecordsWithoutOneUnderNone()
+      throws IOException {
+    Path trail = dir.resolve("principals");
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (AuditRecord r :
+          List.of(
+              at("2026-11-28T10:00:00Z", "allow", "DE", "eu", "large").toBuilder()
+                  .userId("alice")
+                  .build(),
+              at("2026-11-28T10:01:00Z", "substitute", "DE", "eu", "large").toBuilder()
+                  .userId("alice")
+                  .build(),
+              at("2026-11-28T10:02:00Z", "block", "IR", "sanctioned", "large").toBuilder()
+                  .userId("alice")
+                  .build(),
+              at("2026-11-28T10:03:00Z", "error", "", "", "").toBuilder().userId("bob").build(),
+              at("2026-11-28T10:04:00Z", "allow", "DE", "eu", "large"))) {
+        sink.write(r, IpPrivacy.full(), Duration.ofSeconds(30));
+      }
+    }
+
+    Summary s =
+        AuditReport.summarise(
+            AuditFiles.trailFiles(trail, "audit"), Optional.empty(), By.PRINCIPAL);
+
+    assertThat(s.rows())
+        .containsExactly(
+            new Row("alice", "DE", 1, 1, 0, 0),
+            new Row(AuditReport.NONE, "DE", 1, 0, 0, 0),
+            new Row("alice", "IR", 0, 0, 1, 0),
+            new Row("bob", AuditReport.UNKNOWN, 0, 0, 0, 1));
+    assertThat(s.total()).isEqualTo(new Row("total", 2, 1, 1, 1));
+    assertThat(AuditChainVerifier.verify(AuditFiles.trailFiles(trail, "audit")).intact()).isTrue();
+  }
 }

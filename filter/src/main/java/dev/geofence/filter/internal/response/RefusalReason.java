@@ -40,6 +40,12 @@ public enum RefusalReason {
    * IP address), so the caller could be anywhere.
    */
   ADDRESS_UNRESOLVABLE(400, "address_unresolvable", "Caller address unresolvable"),
+  /**
+   * The principal named by {@code principal-source} is longer than 256 characters, holds a control
+   * character, or (from a header) is sent more than once: it is refused rather than shortened or
+   * hashed, so that no caller can make itself many principals by padding or varying one.
+   */
+  PRINCIPAL_INVALID(400, "principal_invalid", "Invalid principal"),
   /** The method is not one of those configured for the route. */
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method Not Allowed"),
   /** The body, as sent or once decompressed, is larger than the configured limit. */
