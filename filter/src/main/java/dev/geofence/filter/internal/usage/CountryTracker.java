@@ -3,6 +3,7 @@ package dev.geofence.filter.internal.usage;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,10 +19,16 @@ import java.util.Optional;
 final class CountryTracker {
 
   private final Cache<String, Sightings> principals;
+  private final Ticker ticker;
 
-  CountryTracker(int maxPrincipals) {
+  CountryTracker(int maxPrincipals, Ticker ticker) {
+    this.ticker = ticker;
     this.principals =
-        Caffeine.newBuilder().maximumSize(maxPrincipals).expireAfter(new IdleForWindow()).build();
+        Caffeine.newBuilder()
+            .maximumSize(maxPrincipals)
+            .expireAfter(new IdleForWindow())
+            .ticker(ticker)
+            .build();
   }
 
   Optional<List<String>> seen(String principalKey, String country, int threshold, Duration window) {
@@ -32,8 +39,7 @@ final class CountryTracker {
     }
     long windowNanos = Limits.positive(window);
     Sightings sightings = principals.get(principalKey, k -> new Sightings(windowNanos));
-    Optional<List<String>> crossed =
-        sightings.add(country, System.nanoTime(), threshold, windowNanos);
+    Optional<List<String>> crossed = sightings.add(country, ticker.read(), threshold, windowNanos);
     // Re-insert so the entry's idle time restarts with this sighting's window.
     principals.put(principalKey, sightings);
     return crossed;

@@ -3,7 +3,9 @@ package dev.geofence.filter.internal.usage;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.github.bucket4j.Bucket;
+import io.github.bucket4j.TimeMeter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -22,11 +24,35 @@ final class LocalUsageStore implements UsageStore {
 
   private final Cache<String, Limited> buckets;
   private final CountryTracker countries;
+  private final TimeMeter time;
 
   LocalUsageStore(int maxKeys) {
+    this(maxKeys, Ticker.systemTicker());
+  }
+
+  /** A store on {@code ticker}'s time, which the buckets, their expiry and the countries share. */
+  LocalUsageStore(int maxKeys, Ticker ticker) {
     this.buckets =
-        Caffeine.newBuilder().maximumSize(maxKeys).expireAfter(new IdleForWindow()).build();
-    this.countries = new CountryTracker(maxKeys);
+        Caffeine.newBuilder()
+            .maximumSize(maxKeys)
+            .expireAfter(new IdleForWindow())
+            .ticker(ticker)
+            .build();
+    this.countries = new CountryTracker(maxKeys, ticker);
+    this.time =
+        ticker == Ticker.systemTicker()
+            ? TimeMeter.SYSTEM_NANOTIME
+            : new TimeMeter() {
+              @Override
+              public long currentTimeNanos() {
+                return ticker.read();
+              }
+
+              @Override
+              public boolean isWallClockBased() {
+                return false;
+              }
+            };
   }
 
   @Override
@@ -45,7 +71,7 @@ final class LocalUsageStore implements UsageStore {
     Limited limited = buckets.getIfPresent(key);
     if (limited == null || !limited.matches(requests, windowNanos)) {
       // A new key, or a key whose rule changed its limit on reload: start a full bucket.
-      Limited fresh = new Limited(requests, window, windowNanos);
+      Limited fresh = new Limited(requests, window, windowNanos, time);
       limited =
           buckets
               .asMap()
@@ -92,10 +118,14 @@ final class LocalUsageStore implements UsageStore {
     final long windowNanos;
     final Bucket bucket;
 
-    Limited(int requests, Duration window, long windowNanos) {
+    Limited(int requests, Duration window, long windowNanos, TimeMeter time) {
       this.requests = requests;
       this.windowNanos = windowNanos;
-      this.bucket = Bucket.builder().addLimit(Limits.bandwidth(requests, window)).build();
+      this.bucket =
+          Bucket.builder()
+              .addLimit(Limits.bandwidth(requests, window))
+              .withCustomTimePrecision(time)
+              .build();
     }
 
     boolean matches(int requests, long windowNanos) {
