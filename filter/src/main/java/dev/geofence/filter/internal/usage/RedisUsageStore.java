@@ -45,6 +45,8 @@ final class RedisUsageStore implements UsageStore {
 
   static final String USAGE_PREFIX = "geofence:usage:";
   static final String COUNTRIES_PREFIX = "geofence:countries:";
+  private static final byte[] WARM_UP_KEY =
+      (USAGE_PREFIX + "warm-up").getBytes(StandardCharsets.UTF_8);
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(1);
   private static final long FIRST_PROBE_MILLIS = 100;
@@ -69,7 +71,7 @@ final class RedisUsageStore implements UsageStore {
       if before < threshold and after >= threshold then
         return redis.call('ZRANGE', KEYS[1], 0, -1)
       end
-      return false
+      return {}
       """;
 
   private final RedisAddress address;
@@ -183,6 +185,12 @@ final class RedisUsageStore implements UsageStore {
               .requestTimeout(commandTimeout)
               .build();
       String sha = connection.sync().scriptLoad(seenScript);
+      // The first bucket operation loads and links Bucket4j's remote classes; doing that here, with
+      // no deadline but the connect timeout's, keeps the first real request from timing out on it.
+      buckets
+          .builder()
+          .build(WARM_UP_KEY, () -> Limits.configuration(1, Duration.ofSeconds(1)))
+          .getAvailableTokens();
       return new Connected(connection, buckets, sha);
     } catch (RuntimeException e) {
       connection.closeAsync();
@@ -257,7 +265,9 @@ final class RedisUsageStore implements UsageStore {
           // Redis restarted and forgot the script: send it whole, which also caches it again.
           countries = now.connection.sync().eval(seenScript, ScriptOutputType.MULTI, keys, args);
         }
-        return countries == null ? Optional.empty() : Optional.of(sorted(countries));
+        return countries == null || countries.isEmpty()
+            ? Optional.empty()
+            : Optional.of(sorted(countries));
       } catch (RuntimeException e) {
         failed(e);
       }
@@ -331,7 +341,7 @@ final class RedisUsageStore implements UsageStore {
       LOG.info(
           "Usage store {} is reachable again after {}",
           address,
-          since == null ? Duration.ZERO : Duration.between(since, clock.instant()).withNanos(0));
+          since == null ? "a moment" : Duration.between(since, clock.instant()).toMillis() + " ms");
     } catch (RuntimeException e) {
       lastError = describe(e);
       scheduleProbe(Math.min(LAST_PROBE_MILLIS, lastDelayMillis * 2));
