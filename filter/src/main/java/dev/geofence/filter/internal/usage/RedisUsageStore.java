@@ -123,7 +123,9 @@ final class RedisUsageStore implements UsageStore {
                     2,
                     TimeUnit.MILLISECONDS))
             .build();
-    this.uri = redisUri(address, timeout);
+    // The handshake of a new connection gets the connect timeout; each command gets the command
+    // timeout (TimeoutOptions below), which is what a request waits at most.
+    this.uri = redisUri(address, CONNECT_TIMEOUT);
     this.client = RedisClient.create(resources, uri);
     client.setOptions(
         ClientOptions.builder()

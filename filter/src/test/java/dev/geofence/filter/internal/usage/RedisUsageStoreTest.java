@@ -36,6 +36,9 @@ class RedisUsageStoreTest {
             .commandTimeout(Duration.ofSeconds(2))
             .build();
     stores.add(store);
+    // A cold JVM on a busy machine may take longer than the connect timeout for its first
+    // connection; the store then starts degraded, which has its own test.
+    Await.until("the store to connect", () -> store.stats().healthy());
     return store;
   }
 
@@ -111,8 +114,8 @@ class RedisUsageStoreTest {
         tasks.add(
             () -> {
               int allowed = 0;
-              for (int i = 0; i < 40; i++) {
-                allowed += store.consume("k", 100, Duration.ofHours(1)).allowed() ? 1 : 0;
+              for (int i = 0; i < 15; i++) {
+                allowed += store.consume("k", 40, Duration.ofHours(1)).allowed() ? 1 : 0;
               }
               return allowed;
             });
@@ -121,7 +124,7 @@ class RedisUsageStoreTest {
       for (Future<Integer> result : threads.invokeAll(tasks)) {
         total += result.get();
       }
-      assertThat(total).isEqualTo(100);
+      assertThat(total).isEqualTo(40);
     } finally {
       threads.shutdownNow();
     }
@@ -230,7 +233,8 @@ class RedisUsageStoreTest {
   void aRedisUnreachableAtStartStartsDegradedAndRecoversWhenItAppears() {
     REDIS.server().stop();
 
-    UsageStore store = store(StoreFailure.LOCAL);
+    UsageStore store = UsageStore.builder().store(REDIS.uri()).build();
+    stores.add(store);
 
     assertThat(store.stats().healthy()).isFalse();
     assertThat(store.stats().lastError()).get().asString().contains("127.0.0.1");
@@ -247,6 +251,7 @@ class RedisUsageStoreTest {
     UsageStore store =
         UsageStore.builder().store(REDIS.uri()).commandTimeout(Duration.ofMillis(100)).build();
     stores.add(store);
+    Await.until("the store to connect", () -> store.stats().healthy());
     // Redis holds every client's commands for two seconds: alive, but too slow to wait for.
     REDIS.server().command("CLIENT", "PAUSE", "2000", "ALL");
 
