@@ -11,6 +11,10 @@ module dev.geofence.filter {
   requires com.fasterxml.jackson.core;
   requires org.slf4j;
   requires static micrometer.core;
+  requires io.github.bucket4j.core;
+  requires static io.github.bucket4j.lettuce;
+  requires static io.github.bucket4j.redis.common;
+  requires static lettuce.core;
 
   exports dev.geofence.filter;
   exports dev.geofence.filter.address;

@@ -35,7 +35,8 @@ class BenchmarksSmokeTest {
           DecisionBenchmark.class,
           ModelBodyBenchmark.class,
           FilterBenchmark.class,
-          AuditSinkBenchmark.class);
+          AuditSinkBenchmark.class,
+          UsageStoreBenchmark.class);
 
   @TempDir static Path data;
 
