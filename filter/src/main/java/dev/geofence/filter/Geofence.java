@@ -82,7 +82,7 @@ public final class Geofence implements AutoCloseable {
 
   /** The current state, without audit or request counts (the filter keeps those). */
   public GeofenceStatus status() {
-    return engine.status(Optional.empty(), GeofenceStatus.Counts.NONE);
+    return engine.status(Optional.empty(), GeofenceStatus.Counts.NONE, Optional.empty());
   }
 
   /** Stops watching the policy file and closes the databases this engine opened. Idempotent. */

@@ -13,6 +13,7 @@ import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
 import dev.geofence.filter.geo.GeoLookup;
 import dev.geofence.filter.internal.body.BodyCapture;
 import dev.geofence.filter.internal.model.ModelRoutes;
+import dev.geofence.filter.internal.usage.UsageStore;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -194,6 +195,10 @@ public final class GeofenceSettings {
   private final Optional<String> requestIdHeader;
   private final PrincipalSource principalSource;
   private final Optional<PrincipalPrivacy> principalPrivacy;
+  private final String usageStore;
+  private final UsageStoreFailure usageStoreFailure;
+  private final Duration usageStoreTimeout;
+  private final int usageMaxKeys;
   private final boolean decisionHeaders;
   private final String requestedModelHeader;
   private final String servedModelHeader;
@@ -240,6 +245,10 @@ public final class GeofenceSettings {
     this.principalSource = b.principalSource;
     this.principalPrivacy =
         b.principalSource.isNone() ? Optional.empty() : Optional.of(b.principalPrivacy);
+    this.usageStore = b.usageStore;
+    this.usageStoreFailure = b.usageStoreFailure;
+    this.usageStoreTimeout = b.usageStoreTimeout;
+    this.usageMaxKeys = b.usageMaxKeys;
     this.decisionHeaders = b.decisionHeaders;
     this.requestedModelHeader = b.requestedModelHeader;
     this.servedModelHeader = b.servedModelHeader;
@@ -451,6 +460,29 @@ public final class GeofenceSettings {
     return principalPrivacy;
   }
 
+  /**
+   * Where usage limits and country sets are counted: {@code local} (this process) or {@code
+   * redis://HOST:PORT[/DB]} (shared by every instance using that Redis).
+   */
+  public String usageStore() {
+    return usageStore;
+  }
+
+  /** What limited requests get while the shared usage store is unreachable. */
+  public UsageStoreFailure usageStoreFailure() {
+    return usageStoreFailure;
+  }
+
+  /** How long a request waits for the shared usage store before the failure mode answers. */
+  public Duration usageStoreTimeout() {
+    return usageStoreTimeout;
+  }
+
+  /** The most usage keys (and, apart, principals with countries) kept in this process. */
+  public int usageMaxKeys() {
+    return usageMaxKeys;
+  }
+
   /** Whether the decision is forwarded as {@code X-Geofence-*} request headers. */
   public boolean decisionHeaders() {
     return decisionHeaders;
@@ -515,6 +547,10 @@ public final class GeofenceSettings {
     private String requestIdHeader;
     private PrincipalSource principalSource = PrincipalSource.none();
     private PrincipalPrivacy principalPrivacy;
+    private String usageStore = "local";
+    private UsageStoreFailure usageStoreFailure = UsageStoreFailure.LOCAL;
+    private Duration usageStoreTimeout = UsageStore.DEFAULT_COMMAND_TIMEOUT;
+    private int usageMaxKeys = UsageStore.DEFAULT_MAX_KEYS;
     private boolean decisionHeaders;
     private String requestedModelHeader = DEFAULT_REQUESTED_MODEL_HEADER;
     private String servedModelHeader = DEFAULT_SERVED_MODEL_HEADER;
@@ -906,6 +942,62 @@ public final class GeofenceSettings {
      */
     public Builder principalPrivacy(PrincipalPrivacy privacy) {
       this.principalPrivacy = Objects.requireNonNull(privacy, "privacy");
+      return this;
+    }
+
+    /**
+     * Where the requests of rules with a {@code usage-limit}, and the countries of rules with
+     * {@code alert-countries}, are counted: {@code local} (the default: in this process, bounded by
+     * {@link #usageMaxKeys}) or {@code redis://[[USER]:PASSWORD@]HOST[:PORT][/DB]} ({@code
+     * rediss://} for TLS), shared by every instance that names the same Redis, so a fleet enforces
+     * one limit.
+     *
+     * @throws IllegalArgumentException naming {@code usage-store} when the value is neither
+     */
+    public Builder usageStore(String store) {
+      Objects.requireNonNull(store, "store");
+      UsageStore.builder().store(store); // validates now, naming the setting
+      this.usageStore = store.trim();
+      return this;
+    }
+
+    /**
+     * What limited requests get while the Redis usage store is unreachable: {@link
+     * UsageStoreFailure#LOCAL} (the default) counts them in this process; {@link
+     * UsageStoreFailure#ALLOW} serves them uncounted; {@link UsageStoreFailure#BLOCK} refuses them
+     * with 429 {@code usage_unverifiable}. Never a 5xx.
+     */
+    public Builder usageStoreFailure(UsageStoreFailure failure) {
+      this.usageStoreFailure = Objects.requireNonNull(failure, "failure");
+      return this;
+    }
+
+    /**
+     * How long a request waits for the Redis usage store before {@link #usageStoreFailure} answers.
+     * Default 100 ms.
+     *
+     * @throws IllegalArgumentException unless between 1 ms and 10 s
+     */
+    public Builder usageStoreTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout");
+      if (timeout.compareTo(Duration.ofMillis(1)) < 0
+          || timeout.compareTo(Duration.ofSeconds(10)) > 0) {
+        throw new IllegalArgumentException(
+            "Usage store timeout " + timeout + " is out of range; expected 1ms to 10s.");
+      }
+      this.usageStoreTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * The most usage keys kept in this process (by a local store, or by a Redis store's local
+     * fallback), and apart the most principals whose countries are tracked; the least recently used
+     * go first. Default {@value UsageStore#DEFAULT_MAX_KEYS}.
+     *
+     * @throws IllegalArgumentException when below 1
+     */
+    public Builder usageMaxKeys(int maxKeys) {
+      this.usageMaxKeys = atLeastOne(maxKeys, "Usage max keys", "key");
       return this;
     }
 

@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param counts decisions made since start
  * @param shadow the shadow policy and how often it would have decided otherwise; empty when none is
  *     configured
+ * @param usage the usage store and what usage limits and country alerts did; empty for the engine
+ *     alone ({@link Geofence}), which counts nothing
  */
 public record GeofenceStatus(
     Path policyFile,
@@ -46,7 +48,8 @@ public record GeofenceStatus(
     GeoCacheStats cache,
     Optional<AuditStats> audit,
     Counts counts,
-    Optional<Shadow> shadow) {
+    Optional<Shadow> shadow,
+    Optional<Usage> usage) {
 
   /** Rejects nulls. */
   public GeofenceStatus {
@@ -64,10 +67,14 @@ public record GeofenceStatus(
     Objects.requireNonNull(audit, "audit");
     Objects.requireNonNull(counts, "counts");
     Objects.requireNonNull(shadow, "shadow");
+    Objects.requireNonNull(usage, "usage");
   }
 
   /**
-   * True when the policy and database serve without a pending error and no audit record was lost.
+   * True when the policy and database serve without a pending error and no audit record was lost. A
+   * degraded usage store does not count: while Redis is down every instance answers as {@code
+   * usage-store-failure} says, and taking them all out of a load balancer would be worse; watch
+   * {@link Usage#healthy()} apart.
    */
   public boolean healthy() {
     return policyError.isEmpty()
@@ -152,6 +159,60 @@ public record GeofenceStatus(
     /** Every request counted. */
     public long total() {
       return allowed + substituted + blocked + rejected + errors;
+    }
+  }
+
+  /**
+   * The usage store and what usage limits and country alerts did since start.
+   *
+   * @param store {@code local} or {@code redis}
+   * @param failureMode what limited requests get while a Redis store is unreachable
+   * @param healthy whether the store answers from where it should (always true for a local store)
+   * @param degradedSince when a Redis store became unreachable; empty while healthy
+   * @param lastError the last store failure, without secrets; empty when there was none
+   * @param limited requests over a usage limit (refused, substituted or flagged), and requests
+   *     refused because the store could not be reached in mode {@code block}
+   * @param alerts alert records written (country alerts and flagged limit crossings)
+   * @param fallbackAnswers answers given without the shared store (counted locally, allowed or
+   *     refused uncounted)
+   * @param failures operations on the shared store that failed
+   * @param byRule the same counts per rule, for the rules that limited or alerted at least once
+   */
+  public record Usage(
+      String store,
+      UsageStoreFailure failureMode,
+      boolean healthy,
+      Optional<Instant> degradedSince,
+      Optional<String> lastError,
+      long limited,
+      long alerts,
+      long fallbackAnswers,
+      long failures,
+      List<RuleUsage> byRule) {
+    /** Rejects nulls; copies the list. */
+    public Usage {
+      Objects.requireNonNull(store, "store");
+      Objects.requireNonNull(failureMode, "failureMode");
+      Objects.requireNonNull(degradedSince, "degradedSince");
+      Objects.requireNonNull(lastError, "lastError");
+      byRule = List.copyOf(byRule);
+    }
+  }
+
+  /**
+   * What one rule's usage limit and country alert did since start.
+   *
+   * @param rule the rule's name
+   * @param overUsage what the rule does over its limit: {@code block}, {@code substitute} or {@code
+   *     flag}
+   * @param limited requests over the limit (and, in store-failure mode block, refused uncounted)
+   * @param alerts alert records written for the rule
+   */
+  public record RuleUsage(String rule, String overUsage, long limited, long alerts) {
+    /** Rejects nulls. */
+    public RuleUsage {
+      Objects.requireNonNull(rule, "rule");
+      Objects.requireNonNull(overUsage, "overUsage");
     }
   }
 }

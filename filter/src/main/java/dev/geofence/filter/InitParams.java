@@ -88,6 +88,10 @@ final class InitParams {
     PARAMS.put("request-id-header", (b, v) -> b.requestIdHeader(v.trim()));
     PARAMS.put("principal-source", (b, v) -> b.principalSource(PrincipalSource.parse(v)));
     PARAMS.put("principal-privacy", (b, v) -> {}); // read with audit-hmac-key-file, below
+    PARAMS.put("usage-store", GeofenceSettings.Builder::usageStore);
+    PARAMS.put("usage-store-failure", (b, v) -> b.usageStoreFailure(UsageStoreFailure.parse(v)));
+    PARAMS.put("usage-store-timeout", (b, v) -> b.usageStoreTimeout(duration(v)));
+    PARAMS.put("usage-max-keys", (b, v) -> b.usageMaxKeys(Math.toIntExact(number(v))));
     PARAMS.put("decision-headers", (b, v) -> b.decisionHeaders(bool(v)));
     PARAMS.put("requested-model-header", (b, v) -> b.requestedModelHeader(v.trim()));
     PARAMS.put("served-model-header", (b, v) -> b.servedModelHeader(v.trim()));

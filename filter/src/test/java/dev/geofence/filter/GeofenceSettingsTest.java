@@ -45,6 +45,10 @@ class GeofenceSettingsTest {
         .map(r -> r.decidesUnreadAsHighest())
         .contains(true);
     assertThat(s.requestedModelHeader()).isEqualTo("Geofence-Requested-Model");
+    assertThat(s.usageStore()).isEqualTo("local");
+    assertThat(s.usageStoreFailure()).isEqualTo(UsageStoreFailure.LOCAL);
+    assertThat(s.usageStoreTimeout()).isEqualTo(Duration.ofMillis(100));
+    assertThat(s.usageMaxKeys()).isEqualTo(100_000);
   }
 
   static Stream<Arguments> badValues() {

@@ -92,6 +92,10 @@ class InitParamsTest {
             Map.entry("principal-source", "header:X-Api-Key"),
             Map.entry("principal-privacy", "full"),
             Map.entry("decision-headers", "true"),
+            Map.entry("usage-store", "redis://10.0.0.7:6380/2"),
+            Map.entry("usage-store-failure", "Block"),
+            Map.entry("usage-store-timeout", "250ms"),
+            Map.entry("usage-max-keys", "5000"),
             Map.entry("requested-model-header", "X-Asked"),
             Map.entry("served-model-header", "X-Served"),
             Map.entry("shadow-policy", "/etc/geofence/policy-next.yaml")));
@@ -117,6 +121,10 @@ class InitParamsTest {
     assertThat(s.principalSource()).isEqualTo(PrincipalSource.header("X-Api-Key"));
     assertThat(s.principalPrivacy().orElseThrow().hashes()).isFalse();
     assertThat(s.decisionHeaders()).isTrue();
+    assertThat(s.usageStore()).isEqualTo("redis://10.0.0.7:6380/2");
+    assertThat(s.usageStoreFailure()).isEqualTo(UsageStoreFailure.BLOCK);
+    assertThat(s.usageStoreTimeout()).isEqualTo(Duration.ofMillis(250));
+    assertThat(s.usageMaxKeys()).isEqualTo(5000);
     assertThat(s.servedModelHeader()).isEqualTo("X-Served");
     assertThat(s.shadowPolicyFile()).hasValue(Path.of("/etc/geofence/policy-next.yaml"));
     assertThat(s.databaseMaxAge()).isEmpty();
@@ -159,7 +167,13 @@ class InitParamsTest {
         "principal-source    | header:X Id | init-param 'principal-source': Principal header 'X Id' is not a header name",
         "principal-privacy   | truncated   | init-param 'principal-privacy': 'truncated' is not a privacy mode; expected hmac (the default) or full",
         "max-inflated-size   | 10          | Maximum inflated size 10 is below the maximum body size",
-        "served-model-header | a:b         | init-param 'served-model-header'"
+        "served-model-header | a:b         | init-param 'served-model-header'",
+        "usage-store         | memcached://h | init-param 'usage-store': usage-store: 'memcached://h' is not usable because the scheme is neither redis nor rediss",
+        "usage-store         | redis://:s3cret@h/x | init-param 'usage-store': usage-store: 'redis://***@h/x' is not usable",
+        "usage-store-failure | retry       | init-param 'usage-store-failure': usage-store-failure 'retry' is not known; expected local, allow or block",
+        "usage-store-timeout | 0ms         | init-param 'usage-store-timeout'",
+        "usage-store-timeout | 11s         | init-param 'usage-store-timeout': Usage store timeout PT11S is out of range; expected 1ms to 10s",
+        "usage-max-keys      | 0           | init-param 'usage-max-keys': Usage max keys 0 is too small"
       })
   void badInitParamsFailInitNamingTheParam(String name, String value, String message) {
     Map<String, String> params = valid();

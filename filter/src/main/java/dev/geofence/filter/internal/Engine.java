@@ -256,8 +256,16 @@ public final class Engine implements AutoCloseable {
     return screening;
   }
 
-  /** The current state, with the audit and request counts the caller keeps. */
+  /** The current state, with the audit and request counts the caller keeps, and no usage. */
   public GeofenceStatus status(Optional<AuditStats> audit, GeofenceStatus.Counts counts) {
+    return status(audit, counts, Optional.empty());
+  }
+
+  /** The current state, with the audit, request and usage counts the caller keeps. */
+  public GeofenceStatus status(
+      Optional<AuditStats> audit,
+      GeofenceStatus.Counts counts,
+      Optional<GeofenceStatus.Usage> usage) {
     LoadedPolicy loaded = policy.get();
     PolicyError error = policyError.get();
     Policy p = loaded.policy();
@@ -276,7 +284,8 @@ public final class Engine implements AutoCloseable {
         database.map(GeoDatabase::cacheStats).orElse(new GeoCacheStats(0, 0, 0, 0)),
         audit,
         counts,
-        shadow == null ? Optional.empty() : Optional.of(shadow.status()));
+        shadow == null ? Optional.empty() : Optional.of(shadow.status()),
+        usage);
   }
 
   /**

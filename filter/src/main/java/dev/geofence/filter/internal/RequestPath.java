@@ -100,7 +100,7 @@ public final class RequestPath implements AutoCloseable {
 
   /** The current state with the audit counters and request counts. */
   public GeofenceStatus status() {
-    return engine.status(recorder.log().map(AuditLog::stats), counts.snapshot());
+    return engine.status(recorder.log().map(AuditLog::stats), counts.snapshot(), Optional.empty());
   }
 
   /** Examines, acts on and records one request. */
