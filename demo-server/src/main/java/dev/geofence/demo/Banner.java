@@ -121,6 +121,13 @@ final class Banner {
                   : " from a trusted proxy, recorded in full as user.id (for the demo only;"
                       + " deployments keep principal-privacy hmac)\n");
     }
+    if (!server.config().usageStore().equals("local")) {
+      out.append("  usage     limits and country alerts shared through ")
+          .append(withoutPassword(server.config().usageStore()))
+          .append("; while it is unreachable: ")
+          .append(server.config().usageStoreFailure().label())
+          .append('\n');
+    }
     out.append("\nTry:\n");
     for (Caller caller : CALLERS) {
       out.append("  # ")
@@ -159,5 +166,18 @@ final class Banner {
     return "{\"model\":\""
         + model
         + "\",\"max_tokens\":64,\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}";
+  }
+
+  /** The store's URI as it may be shown: without the password a {@code redis://} URI may hold. */
+  static String withoutPassword(String uri) {
+    URI parsed = URI.create(uri);
+    if (parsed.getRawUserInfo() == null) {
+      return uri;
+    }
+    return parsed.getScheme()
+        + "://"
+        + parsed.getHost()
+        + (parsed.getPort() < 0 ? "" : ":" + parsed.getPort())
+        + (parsed.getRawPath() == null ? "" : parsed.getRawPath());
   }
 }

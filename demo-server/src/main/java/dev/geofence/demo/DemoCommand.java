@@ -118,6 +118,22 @@ final class DemoCommand implements Callable<Integer> {
   String principalHeader;
 
   @Option(
+      names = "--usage-store",
+      paramLabel = "URI",
+      description =
+          "Where usage limits and country alerts are counted: local (this process, the default)"
+              + " or redis://HOST:PORT[/DB] to share them with every demo on that Redis.")
+  String usageStore;
+
+  @Option(
+      names = "--usage-store-failure",
+      paramLabel = "MODE",
+      description =
+          "What a limited request gets while the Redis usage store is unreachable: local (count"
+              + " in this process, the default), allow (serve uncounted) or block (429).")
+  String usageStoreFailure;
+
+  @Option(
       names = "--no-geofence",
       description = "Run the same server without the filter: the baseline for benchmarks.")
   boolean noGeofence;
@@ -190,6 +206,12 @@ final class DemoCommand implements Callable<Integer> {
       }
       if (principalHeader != null) {
         builder.principalHeader(principalHeader);
+      }
+      if (usageStore != null) {
+        builder.usageStore(usageStore);
+      }
+      if (usageStoreFailure != null) {
+        builder.usageStoreFailure(usageStoreFailure);
       }
       return builder.build();
     } catch (IllegalArgumentException e) {

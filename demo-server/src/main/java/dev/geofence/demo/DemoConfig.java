@@ -1,6 +1,8 @@
 package dev.geofence.demo;
 
+import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.PrincipalSource;
+import dev.geofence.filter.UsageStoreFailure;
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.Durability;
@@ -30,6 +32,9 @@ import java.util.Optional;
  *     that is missing or invalid is reported in the status and changes no answer
  * @param principalHeader the header naming the calling principal ({@code principal-source:
  *     header:NAME}), believed from the trusted proxies only; empty for no principal
+ * @param usageStore where usage limits and country alerts are counted: {@code local} (the default)
+ *     or a {@code redis://} URI shared by several demos
+ * @param usageStoreFailure what a limited request gets while the Redis store is unreachable
  */
 record DemoConfig(
     String host,
@@ -43,7 +48,9 @@ record DemoConfig(
     boolean geofence,
     Optional<Path> auditSigningKey,
     Optional<Path> shadowPolicy,
-    Optional<String> principalHeader) {
+    Optional<String> principalHeader,
+    String usageStore,
+    UsageStoreFailure usageStoreFailure) {
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 8080;
@@ -67,6 +74,8 @@ record DemoConfig(
     Objects.requireNonNull(auditSigningKey, "auditSigningKey");
     Objects.requireNonNull(shadowPolicy, "shadowPolicy");
     Objects.requireNonNull(principalHeader, "principalHeader");
+    Objects.requireNonNull(usageStore, "usageStore");
+    Objects.requireNonNull(usageStoreFailure, "usageStoreFailure");
   }
 
   static Builder builder() {
@@ -87,6 +96,8 @@ record DemoConfig(
     private boolean geofence = true;
     private Path shadowPolicy;
     private String principalHeader;
+    private String usageStore = "local";
+    private UsageStoreFailure usageStoreFailure = UsageStoreFailure.LOCAL;
 
     private Builder() {}
 
@@ -193,6 +204,27 @@ record DemoConfig(
       return this;
     }
 
+    /** {@code local} or a {@code redis://} URI, checked as the filter checks it. */
+    Builder usageStore(String uri) {
+      try {
+        GeofenceSettings.builder().usageStore(uri);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+      this.usageStore = uri;
+      return this;
+    }
+
+    /** {@code local}, {@code allow} or {@code block}. */
+    Builder usageStoreFailure(String mode) {
+      try {
+        this.usageStoreFailure = UsageStoreFailure.parse(mode);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--" + e.getMessage(), e);
+      }
+      return this;
+    }
+
     Builder geofence(boolean geofence) {
       this.geofence = geofence;
       return this;
@@ -211,7 +243,9 @@ record DemoConfig(
           geofence,
           Optional.ofNullable(auditSigningKey),
           Optional.ofNullable(shadowPolicy),
-          Optional.ofNullable(principalHeader));
+          Optional.ofNullable(principalHeader),
+          usageStore,
+          usageStoreFailure);
     }
 
     private static Path requireFile(Path path, String option) {

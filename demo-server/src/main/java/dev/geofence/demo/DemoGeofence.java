@@ -126,6 +126,8 @@ final class DemoGeofence implements AutoCloseable {
               .policyFile(policyFile)
               .geoipDatabase(database)
               .trustedProxies(config.trustedProxies())
+              .usageStore(config.usageStore())
+              .usageStoreFailure(config.usageStoreFailure())
               .auditLog(audit);
       config.anonymousDb().ifPresent(settings::anonymousDatabase);
       config.shadowPolicy().ifPresent(settings::shadowPolicyFile);

@@ -81,6 +81,7 @@ final class StatusServlet extends HttpServlet {
         .put("errors", counts.errors());
 
     status.shadow().ifPresent(shadow -> putShadow(root.putObject("shadow_policy"), shadow));
+    status.usage().ifPresent(usage -> putUsage(root.putObject("usage"), usage));
 
     ObjectNode audit = root.putObject("audit");
     audit.put("directory", geofence.auditDirectory().toAbsolutePath().toString());
@@ -102,6 +103,26 @@ final class StatusServlet extends HttpServlet {
       if (pair.requests() > 0) {
         byAction.put(pair.enforced().label() + " -> " + pair.shadow().label(), pair.requests());
       }
+    }
+  }
+
+  private static void putUsage(ObjectNode node, GeofenceStatus.Usage usage) {
+    node.put("store", usage.store())
+        .put("failure_mode", usage.failureMode().label())
+        .put("healthy", usage.healthy());
+    putOptional(node, "degraded_since", usage.degradedSince().map(Object::toString));
+    putOptional(node, "last_error", usage.lastError());
+    node.put("limited", usage.limited())
+        .put("alerts", usage.alerts())
+        .put("fallback_answers", usage.fallbackAnswers())
+        .put("failures", usage.failures());
+    ObjectNode byRule = node.putObject("by_rule");
+    for (GeofenceStatus.RuleUsage rule : usage.byRule()) {
+      byRule
+          .putObject(rule.rule())
+          .put("over_usage", rule.overUsage())
+          .put("limited", rule.limited())
+          .put("alerts", rule.alerts());
     }
   }
 

@@ -3,6 +3,7 @@ package dev.geofence.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.geofence.filter.UsageStoreFailure;
 import dev.geofence.filter.address.Cidr;
 import dev.geofence.filter.address.TrustedProxies;
 import java.io.PrintWriter;
@@ -82,6 +83,24 @@ class DemoCommandTest {
   }
 
   @Test
+  void usageStoreOptions_reachTheConfig() {
+    DemoConfig config =
+        parse("--usage-store", "redis://127.0.0.1:6390/2", "--usage-store-failure", "block");
+
+    assertThat(config.usageStore()).isEqualTo("redis://127.0.0.1:6390/2");
+    assertThat(config.usageStoreFailure()).isEqualTo(UsageStoreFailure.BLOCK);
+    assertThat(parse().usageStore()).isEqualTo("local");
+    assertThat(parse().usageStoreFailure()).isEqualTo(UsageStoreFailure.LOCAL);
+  }
+
+  @Test
+  void theBannerNeverShowsTheUsageStoresPassword() {
+    assertThat(Banner.withoutPassword("redis://:s3cret@10.0.0.5:6379/1"))
+        .isEqualTo("redis://10.0.0.5:6379/1");
+    assertThat(Banner.withoutPassword("redis://10.0.0.5:6379")).isEqualTo("redis://10.0.0.5:6379");
+  }
+
+  @Test
   void trustProxyNone_trustsNobody() {
     assertThat(parse("--trust-proxy", "none").trustedProxies().isEmpty()).isTrue();
   }
@@ -102,6 +121,8 @@ class DemoCommandTest {
         "--audit-durability | always     | --audit-durability 'always' is not valid; expected each-record or an interval",
         "--audit-durability | 0ms        | --audit-durability '0ms' is not valid",
         "--audit-durability | 2m         | --audit-durability '2m' is not valid",
+        "--usage-store  | memcached://x:1 | --usage-store: 'memcached://x:1' is not usable",
+        "--usage-store-failure | maybe  | --usage-store-failure 'maybe' is not known; expected local, allow or block",
       })
   void badOptionValue_isAUsageErrorNamingTheOptionAndValue(
       String option, String value, String message) {
@@ -183,7 +204,10 @@ class DemoCommandTest {
             "--trust-proxy",
             "--audit",
             "--no-geofence",
-            "--host");
+            "--host",
+            "--principal-header",
+            "--usage-store",
+            "--usage-store-failure");
   }
 
   private static DemoConfig parse(String... args) {
