@@ -109,7 +109,8 @@ public final class RequestPath implements AutoCloseable {
 
   /** The current state with the audit counters, request counts and usage. */
   public GeofenceStatus status() {
-    return engine.status(recorder.log().map(AuditLog::stats), counts.snapshot(), Optional.empty());
+    return engine.status(
+        recorder.log().map(AuditLog::stats), counts.snapshot(), Optional.of(usage.status()));
   }
 
   /** Examines, acts on and records one request. */
