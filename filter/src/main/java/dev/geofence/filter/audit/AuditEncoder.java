@@ -108,7 +108,7 @@ final class AuditEncoder {
     try {
       writeHead(g, r.timestamp());
       g.writeObjectFieldStart("event");
-      g.writeStringField("kind", "event");
+      g.writeStringField("kind", r.action().kind());
       g.writeArrayFieldStart("category");
       g.writeString("web");
       g.writeEndArray();
@@ -219,6 +219,9 @@ final class AuditEncoder {
       }
       if (r.shadow().isPresent()) {
         writeShadow(g, r.shadow().get());
+      }
+      if (r.usage().isPresent()) {
+        writeUsage(g, r.usage().get());
       }
       text(g, "registered_country_iso_code", r.registeredCountry(), MAX_TEXT);
       if (!r.anonymizerFlags().isEmpty()) {
@@ -443,6 +446,21 @@ final class AuditEncoder {
     g.writeStringField("outcome", outcome);
     g.writeStringField("reason", clean(reason, MAX_REASON));
     g.writeStringField("dataset", "geofence.audit");
+    g.writeEndObject();
+  }
+
+  /** {@code geofence.usage}: the limit a request was over, or what an alert is about. */
+  private static void writeUsage(JsonGenerator g, AuditRecord.Usage u) throws IOException {
+    g.writeObjectFieldStart("usage");
+    text(g, "limit", u.limit(), MAX_TEXT);
+    if (!u.countries().isEmpty()) {
+      g.writeArrayFieldStart("countries");
+      for (String country : u.countries()) {
+        g.writeString(clean(country, MAX_TEXT));
+      }
+      g.writeEndArray();
+    }
+    text(g, "window", u.window(), MAX_TEXT);
     g.writeEndObject();
   }
 

@@ -133,7 +133,8 @@ public final class AuditLog implements AutoCloseable {
                 AuditAction.ALLOW, OverflowPolicy.DROP,
                 AuditAction.SUBSTITUTE, OverflowPolicy.WAIT,
                 AuditAction.BLOCK, OverflowPolicy.WAIT,
-                AuditAction.ERROR, OverflowPolicy.WAIT));
+                AuditAction.ERROR, OverflowPolicy.WAIT,
+                AuditAction.ALERT, OverflowPolicy.WAIT));
     private Duration waitTimeout = Duration.ofSeconds(2);
 
     private Builder() {}
@@ -160,7 +161,10 @@ public final class AuditLog implements AutoCloseable {
       return this;
     }
 
-    /** The overflow policy for one action. Defaults: DROP for allow, WAIT for the others. */
+    /**
+     * The overflow policy for one action. Defaults: DROP for allow, WAIT for the others (alerts
+     * included).
+     */
     public Builder overflow(AuditAction action, OverflowPolicy policy) {
       Objects.requireNonNull(action, "action");
       Objects.requireNonNull(policy, "policy");

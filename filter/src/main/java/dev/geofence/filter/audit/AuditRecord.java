@@ -60,6 +60,8 @@ import java.util.Set;
  * @param shadow what the shadow policy decided, when its outcome differs from the enforced one
  * @param userId the calling principal as recorded (ECS {@code user.id}): as the principal source
  *     gave it, or its keyed hash under {@code principal-privacy: hmac}; empty when there is none
+ * @param usage the usage limit a refused, substituted or flagged request was over, or what an
+ *     {@link AuditAction#ALERT} is about ({@code geofence.usage}); empty otherwise
  */
 public record AuditRecord(
     Instant timestamp,
@@ -93,7 +95,26 @@ public record AuditRecord(
     String addressUnresolvable,
     List<BatchEntry> batchEntries,
     Optional<Shadow> shadow,
-    String userId) {
+    String userId,
+    Optional<Usage> usage) {
+
+  /**
+   * What usage monitoring adds to a record ({@code geofence.usage}). Text fields are never null;
+   * empty ones are left out of the line.
+   *
+   * @param limit the rule's usage limit in its policy form, such as {@code 5/1m}
+   * @param countries the countries the principal was seen from within {@code window}, sorted; empty
+   *     unless this is a country alert
+   * @param window the alert's window in its policy form, such as {@code 10m}
+   */
+  public record Usage(String limit, List<String> countries, String window) {
+    /** Normalises nulls to empty and copies the list. */
+    public Usage {
+      limit = limit == null ? "" : limit;
+      countries = countries == null ? List.of() : List.copyOf(countries);
+      window = window == null ? "" : window;
+    }
+  }
 
   /**
    * One entry of a Message Batches request as decided: the effective model is the requested one
@@ -178,6 +199,7 @@ public record AuditRecord(
     batchEntries = batchEntries == null ? List.of() : List.copyOf(batchEntries);
     shadow = Objects.requireNonNullElse(shadow, Optional.empty());
     userId = orEmpty(userId);
+    Objects.requireNonNull(usage, "usage");
   }
 
   /** Returns a builder with the timestamp set to now and every other field empty. */
@@ -270,6 +292,7 @@ public record AuditRecord(
     private List<BatchEntry> batchEntries = List.of();
     private Shadow shadow;
     private String userId;
+    private Usage usage;
 
     private Builder() {}
 
@@ -306,6 +329,7 @@ public record AuditRecord(
       batchEntries = r.batchEntries;
       shadow = r.shadow.orElse(null);
       userId = r.userId;
+      usage = r.usage.orElse(null);
     }
 
     /** When the request was decided; not null. Defaults to the time {@link #builder()} ran. */
@@ -476,6 +500,12 @@ public record AuditRecord(
       return this;
     }
 
+    /** What usage monitoring adds ({@code geofence.usage}); null for nothing. */
+    public Builder usage(Usage usage) {
+      this.usage = usage;
+      return this;
+    }
+
     /** Sets whether the deciding rule is marked {@code monitor}. */
     public Builder monitor(boolean monitor) {
       this.monitor = monitor;
@@ -490,7 +520,7 @@ public record AuditRecord(
     public AuditRecord build() {
       if (action == null) {
         throw new IllegalStateException(
-            "an audit record needs an action; set one of allow, substitute, block, error");
+            "an audit record needs an action; set one of allow, substitute, block, error, alert");
       }
       return new AuditRecord(
           timestamp,
@@ -524,7 +554,8 @@ public record AuditRecord(
           addressUnresolvable,
           batchEntries,
           Optional.ofNullable(shadow),
-          userId);
+          userId,
+          Optional.ofNullable(usage));
     }
   }
 }

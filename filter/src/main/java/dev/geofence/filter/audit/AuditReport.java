@@ -99,6 +99,7 @@ public final class AuditReport {
         case SUBSTITUTE -> new Row(key, country, allow, substitute + 1, block, error);
         case BLOCK -> new Row(key, country, allow, substitute, block + 1, error);
         case ERROR -> new Row(key, country, allow, substitute, block, error + 1);
+        case ALERT -> this; // an alert is not a request; summarise() counts alerts apart
       };
     }
   }
@@ -109,6 +110,8 @@ public final class AuditReport {
    * @param rows one per key, most records first
    * @param total the sum over all rows
    * @param recordsLost records the sinks reported lost (records_lost lines) in the period
+   * @param alerts usage alerts ({@code usage-alert} lines) in the period; not requests, so in no
+   *     row
    * @param unreadableLines lines that were not records (cut short, malformed, or without a
    *     timestamp)
    * @param first time of the earliest counted record, empty when none
@@ -120,6 +123,7 @@ public final class AuditReport {
       List<Row> rows,
       Row total,
       long recordsLost,
+      long alerts,
       long unreadableLines,
       Optional<Instant> first,
       Optional<Instant> last) {
@@ -148,6 +152,7 @@ public final class AuditReport {
     Map<String, Row> rows = new HashMap<>();
     long[] lost = {0};
     long[] unreadable = {0};
+    long[] alerts = {0};
     Instant[] range = {null, null};
     for (Path file : files) {
       AuditFiles.readLines(
@@ -171,6 +176,10 @@ public final class AuditReport {
               return;
             }
             AuditAction action = decided.get();
+            if (!action.isRequest()) {
+              alerts[0]++;
+              return;
+            }
             String key = by.keyOf(line).isEmpty() ? UNKNOWN : by.keyOf(line);
             String country =
                 by != By.PRINCIPAL ? "" : line.country().isEmpty() ? UNKNOWN : line.country();
@@ -206,6 +215,7 @@ public final class AuditReport {
         sorted,
         total,
         lost[0],
+        alerts[0],
         unreadable[0],
         Optional.ofNullable(range[0]),
         Optional.ofNullable(range[1]));

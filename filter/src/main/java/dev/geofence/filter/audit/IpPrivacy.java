@@ -69,6 +69,22 @@ public final class IpPrivacy {
     return mode;
   }
 
+  /**
+   * Whether addresses are written as keyed hashes ({@link #hmac}): then {@link #recorded} is a
+   * pseudonym only the key's holder can link to an address.
+   */
+  public boolean hashes() {
+    return mode == Mode.HMAC;
+  }
+
+  /**
+   * The form of {@code address} this mode writes: the address, the truncated address, or 64 hex
+   * digits under {@link #hmac}. Use it to find a known address's records in a trail.
+   */
+  public String recorded(InetAddress address) {
+    return apply(Objects.requireNonNull(address, "address"));
+  }
+
   /** Whether {@link #apply} returns an address (full, truncated) rather than a pseudonym. */
   boolean writesAddress() {
     return mode != Mode.HMAC;

@@ -106,7 +106,11 @@ record RecordedRequest(
     Optional<AuditAction> action = AuditAction.fromLabel(f.getOrDefault("event.action", ""));
     String rule = f.getOrDefault("rule.name", "");
     Optional<Instant> time = time(f.getOrDefault("@timestamp", ""));
-    if (action.isEmpty() || action.get() == AuditAction.ERROR || rule.isEmpty() || time.isEmpty()) {
+    if (action.isEmpty()
+        || action.get() == AuditAction.ERROR
+        || !action.get().isRequest()
+        || rule.isEmpty()
+        || time.isEmpty()) {
       return Optional.empty();
     }
     return Optional.of(

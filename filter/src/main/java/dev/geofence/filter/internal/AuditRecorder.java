@@ -14,6 +14,7 @@ import dev.geofence.filter.audit.Slf4jAuditSink;
 import dev.geofence.filter.geo.AnonymizerFlag;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.response.RefusalReason;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Origin;
 import dev.geofence.policy.Policy;
@@ -178,6 +179,18 @@ final class AuditRecorder implements AutoCloseable {
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {
         decided(r, x.screening());
+        if (overUsage(x)) {
+          r.usage(
+              new AuditRecord.Usage(
+                  x.screening()
+                      .decision()
+                      .monitoring()
+                      .usageLimit()
+                      .map(Object::toString)
+                      .orElse(null),
+                  null,
+                  null));
+        }
         if (x.batch() != null) {
           // Each entry has its own models; the request as a whole has none.
           r.requestedModel(null)
@@ -201,6 +214,48 @@ final class AuditRecorder implements AutoCloseable {
       return log.record(r.build());
     } catch (RuntimeException e) {
       LOG.error("Could not audit request {}", x.requestId(), e);
+      return AuditSink.Delivery.LOST;
+    }
+  }
+
+  /** Whether the request was refused or substituted for its rule's usage limit. */
+  private static boolean overUsage(Exchange x) {
+    return x.screening().decision().reason() == Decision.Reason.OVER_USAGE
+        || (x.refused() && x.refusal().reason().filter(RefusalReason::isUsage).isPresent());
+  }
+
+  /**
+   * Writes one alert record ({@code event.kind: alert}, {@code event.action: usage-alert}) about
+   * the request that raised it: its principal, rule, country, request id and policy. Never throws.
+   */
+  AuditSink.Delivery recordAlert(
+      Exchange.Arrival arrival, Screening s, String reason, AuditRecord.Usage usage) {
+    if (log == null) {
+      return AuditSink.Delivery.SKIPPED;
+    }
+    try {
+      Policy policy = arrival.policy();
+      Decision d = s.decision();
+      AuditRecord.Builder r =
+          AuditRecord.builder()
+              .timestamp(arrival.at())
+              .action(AuditAction.ALERT)
+              .reason(reason)
+              .ruleName(d.ruleName())
+              .basis(d.basis().orElse(null))
+              .monitor(d.monitor())
+              .httpMethod(arrival.method())
+              .urlPath(arrival.uri())
+              .requestId(arrival.requestId())
+              .userId(arrival.principal().recorded())
+              .usage(usage)
+              .policyId(policy.id())
+              .policyVersion(policy.version())
+              .policySha256(policy.sha256());
+      located(r, s.caller(), s.geo(), s.origin());
+      return log.record(r.build());
+    } catch (RuntimeException e) {
+      LOG.error("Could not write the usage alert of request {}", arrival.requestId(), e);
       return AuditSink.Delivery.LOST;
     }
   }
@@ -276,6 +331,14 @@ final class AuditRecorder implements AutoCloseable {
       return "internal error: " + x.failure().getClass().getSimpleName();
     }
     Screening s = x.screening();
+    if (x.refused() && x.refusal().reason().filter(RefusalReason::isUsage).isPresent()) {
+      // Before the batch sentence: a batch refused for usage is refused as a whole, not by entry.
+      return x.refusal().reason().get().code()
+          + " under rule "
+          + s.decision().ruleName()
+          + ": "
+          + x.refusal().detail();
+    }
     if (x.batch() != null) {
       return batchReason(x);
     }
@@ -347,6 +410,11 @@ final class AuditRecorder implements AutoCloseable {
         + " by rule "
         + d.ruleName()
         + d.matched().map(m -> " for " + m).orElse("")
+        + (d.reason() == Decision.Reason.OVER_USAGE
+            ? " (over the usage limit "
+                + d.monitoring().usageLimit().map(Object::toString).orElse("-")
+                + ")"
+            : "")
         + unreadable(d);
   }
 

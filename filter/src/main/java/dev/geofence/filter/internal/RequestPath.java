@@ -18,9 +18,13 @@ import dev.geofence.filter.internal.response.Checked;
 import dev.geofence.filter.internal.response.Refusal;
 import dev.geofence.filter.internal.response.RefusalReason;
 import dev.geofence.filter.internal.response.RefusalWriter;
+import dev.geofence.filter.internal.usage.Counted;
+import dev.geofence.filter.internal.usage.Verdict;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Decision;
+import dev.geofence.policy.OverUsage;
 import dev.geofence.policy.Policy;
+import dev.geofence.policy.UsageLimit;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -62,8 +66,9 @@ public final class RequestPath implements AutoCloseable {
   private final DecisionCounts counts = new DecisionCounts();
   private final RequestIds requestIds = new RequestIds();
   private final RefusalWriter refusals;
+  private final UsageGate usage;
 
-  private RequestPath(Engine engine, AuditRecorder recorder) {
+  private RequestPath(Engine engine, AuditRecorder recorder, UsageGate usage) {
     this.engine = engine;
     this.settings = engine.settings();
     this.reader = new RequestReader(settings);
@@ -73,21 +78,25 @@ public final class RequestPath implements AutoCloseable {
             settings.principalPrivacy().orElse(null),
             engine.resolver());
     this.recorder = recorder;
+    this.usage = usage;
     this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
   }
 
   /**
-   * Starts the engine and the audit trail.
+   * Starts the engine, the audit trail and the usage store.
    *
    * @throws IllegalArgumentException naming the setting that failed
    */
   public static RequestPath start(GeofenceSettings settings) {
     Engine engine = Engine.start(settings);
+    AuditRecorder recorder = null;
     try {
-      return new RequestPath(
-          engine,
-          AuditRecorder.start(settings, () -> engine.database().flatMap(GeoDatabase::info)));
+      recorder = AuditRecorder.start(settings, () -> engine.database().flatMap(GeoDatabase::info));
+      return new RequestPath(engine, recorder, UsageGate.start(settings, recorder));
     } catch (RuntimeException e) {
+      if (recorder != null) {
+        recorder.close();
+      }
       engine.close();
       throw e;
     }
@@ -98,9 +107,10 @@ public final class RequestPath implements AutoCloseable {
     return engine;
   }
 
-  /** The current state with the audit counters and request counts. */
+  /** The current state with the audit counters, request counts and usage. */
   public GeofenceStatus status() {
-    return engine.status(recorder.log().map(AuditLog::stats), counts.snapshot(), Optional.empty());
+    return engine.status(
+        recorder.log().map(AuditLog::stats), counts.snapshot(), Optional.of(usage.status()));
   }
 
   /** Examines, acts on and records one request. */
@@ -222,7 +232,11 @@ public final class RequestPath implements AutoCloseable {
               : engine.screen(
                   policy, caller, geo, asked.model() == null ? null : asked.model().value(), at);
     }
-    Exchange x = act(request, arrival, screening, asked);
+    // One branch for a rule without a limit or an alert: it costs nothing more.
+    Exchange x =
+        UsageGate.counts(screening.decision())
+            ? limited(request, arrival, screening, asked)
+            : act(request, arrival, screening, asked);
     // After the enforced decision and what it does, so the shadow can change neither.
     Screening shadow = engine.divergingShadow(screening, at);
     return shadow == null ? x : x.withShadow(shadow);
@@ -261,6 +275,76 @@ public final class RequestPath implements AutoCloseable {
       DecisionHeaders.add(rewritten, s, arrival.requestId());
     }
     return Exchange.passed(arrival, s, rewritten == null ? request : rewritten.build(), forwardTo);
+  }
+
+  /**
+   * A served request of a rule with a usage limit or a country alert: counted, then served as
+   * decided, served as the rule's over-usage substitute, or refused with 429.
+   */
+  private Exchange limited(HttpServletRequest request, Arrival arrival, Screening s, Asked asked) {
+    Verdict verdict = usage.check(arrival, s);
+    if (verdict == null || verdict.allowed()) {
+      return act(request, arrival, s, asked);
+    }
+    Refusal refusal = overUsageRefusal(s, verdict);
+    if (verdict.counted() == Counted.UNCOUNTED_BLOCKED) {
+      return Exchange.blocked(arrival, s, refusal);
+    }
+    Decision d = s.decision();
+    if (d.monitoring().overUsage() == OverUsage.FLAG) {
+      return act(request, arrival, s, asked); // the gate wrote the alert on the crossing
+    }
+    // block, or substitute when the tier has one; otherwise Policy#overUsage blocks.
+    Screening over = rescreened(s, arrival.policy().overUsage(d));
+    return over.action() == Action.BLOCK
+        ? Exchange.blocked(arrival, over, refusal)
+        : act(request, arrival, over, asked);
+  }
+
+  private static Screening rescreened(Screening s, Decision d) {
+    return new Screening(s.caller(), s.geo(), s.origin(), d, s.policy(), s.at());
+  }
+
+  /**
+   * The 429 of a request over its rule's limit ({@code usage_limit_exceeded}), or whose limit
+   * cannot be checked while the store is unreachable in mode block ({@code usage_unverifiable}).
+   */
+  private static Refusal overUsageRefusal(Screening s, Verdict verdict) {
+    Decision d = s.decision();
+    UsageLimit limit = d.monitoring().usageLimit().orElseThrow();
+    String sentence =
+        limit.requests()
+            + (limit.requests() == 1 ? " request per " : " requests per ")
+            + UsageGate.window(limit.window())
+            + " for rule "
+            + d.ruleName();
+    boolean unverifiable = verdict.counted() == Counted.UNCOUNTED_BLOCKED;
+    Refusal.Builder refusal =
+        Refusal.builder(429)
+            .title("Too Many Requests")
+            .detail(
+                unverifiable
+                    ? "The usage limit of "
+                        + sentence
+                        + " cannot be checked because the usage store is unreachable; retry after "
+                        + verdict.retryAfterSeconds()
+                        + (verdict.retryAfterSeconds() == 1 ? " second." : " seconds.")
+                    : "Usage limit exceeded: "
+                        + sentence
+                        + "; retry after "
+                        + verdict.retryAfterSeconds()
+                        + (verdict.retryAfterSeconds() == 1 ? " second." : " seconds."))
+            .policy(s.policy().id(), s.policy().version())
+            .rule(d.ruleName())
+            .reason(
+                unverifiable
+                    ? RefusalReason.USAGE_UNVERIFIABLE
+                    : RefusalReason.USAGE_LIMIT_EXCEEDED)
+            .retryAfter(verdict.retryAfterSeconds());
+    if (s.origin().country() != null) {
+      refusal.country(s.origin().country());
+    }
+    return refusal.build();
   }
 
   /**
@@ -304,6 +388,10 @@ public final class RequestPath implements AutoCloseable {
       return Exchange.blocked(
           arrival, refusing, refusal.withDetail(batchRefusal(batch, refusing, refusal)), batch);
     }
+    Exchange overUsage = limitedBatch(arrival, batch);
+    if (overUsage != null) {
+      return overUsage;
+    }
     ReplayingRequest.Builder forwarded =
         ReplayingRequest.builder(request)
             .body(
@@ -316,6 +404,61 @@ public final class RequestPath implements AutoCloseable {
       DecisionHeaders.add(forwarded, standing, arrival.requestId());
     }
     return Exchange.passed(arrival, standing, forwarded.build(), batch);
+  }
+
+  /**
+   * Counts a served batch as one request against each limited rule its entries were decided by; a
+   * batch over a limit whose over-usage is block or substitute (an entry of a batch is not
+   * rewritten for usage) is refused with 429, as is one whose limit cannot be checked in mode
+   * block. Null when the batch is served.
+   */
+  private Exchange limitedBatch(Arrival arrival, Exchange.Batch batch) {
+    List<String> rules = null;
+    for (Screening s : batch.screenings()) {
+      Decision d = s.decision();
+      if (!UsageGate.counts(d)) {
+        continue;
+      }
+      rules = rules != null ? rules : new ArrayList<>(2);
+      if (rules.contains(d.ruleName())) {
+        continue;
+      }
+      rules.add(d.ruleName());
+      Verdict verdict = usage.check(arrival, s);
+      if (verdict == null || verdict.allowed()) {
+        continue;
+      }
+      boolean unverifiable = verdict.counted() == Counted.UNCOUNTED_BLOCKED;
+      if (unverifiable || d.monitoring().overUsage() != OverUsage.FLAG) {
+        Screening refusing = unverifiable ? s : rescreened(s, blockedForUsage(arrival.policy(), d));
+        return Exchange.blocked(arrival, refusing, overUsageRefusal(s, verdict), batch);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The over-usage block of {@code d}, as {@link Policy#overUsage} gives it for a rule whose
+   * over-usage is block, whatever the rule says: a batch entry is never rewritten for usage.
+   */
+  private static Decision blockedForUsage(Policy policy, Decision d) {
+    Decision over = policy.overUsage(d);
+    if (over.action() == Action.BLOCK) {
+      return over;
+    }
+    Optional<String> none = Optional.empty();
+    return new Decision(
+        Action.BLOCK,
+        Decision.Reason.OVER_USAGE,
+        d.ruleName(),
+        d.basis(),
+        d.monitoring(),
+        d.requestedModel(),
+        d.requestedTier(),
+        none,
+        none,
+        d.matched(),
+        d.matchedSource());
   }
 
   /**
@@ -481,9 +624,13 @@ public final class RequestPath implements AutoCloseable {
   @Override
   public void close() {
     try {
-      recorder.close();
+      usage.close();
     } finally {
-      engine.close();
+      try {
+        recorder.close();
+      } finally {
+        engine.close();
+      }
     }
   }
 }

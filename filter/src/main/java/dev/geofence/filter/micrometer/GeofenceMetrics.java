@@ -10,8 +10,10 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
@@ -29,6 +31,12 @@ import java.util.function.ToLongFunction;
  *       geofence.geoip.cache.hit.ratio};
  *   <li>{@code geofence.audit.records.written}, {@code geofence.audit.records.lost}, {@code
  *       geofence.audit.queue.depth};
+ *   <li>{@code geofence.usage.store.healthy} (1 while the usage store answers from where it should;
+ *       always 1 for a local store), {@code geofence.usage.store.failures} (counter: operations on
+ *       the Redis store that failed), {@code geofence.usage.limited} (counter, tags {@code rule}
+ *       and {@code over_usage}: requests over a rule's usage limit, and those refused because it
+ *       could not be checked) and {@code geofence.usage.alerts} (counter, tag {@code rule}:
+ *       usage-alert records written). A rule's two counters appear once it first limits or alerts;
  *   <li>with a shadow policy: {@code geofence.shadow.decisions} (counter, tags {@code enforced} and
  *       {@code shadow}: {@code allow}, {@code substitute}, {@code block}; every request both
  *       policies decided), and {@code geofence.shadow.policy.failing} (1 while the shadow file is
@@ -52,7 +60,9 @@ public final class GeofenceMetrics implements MeterBinder, AutoCloseable {
   private final GeofenceFilter filter;
   private final AuditMetrics audit;
   private final List<Meter> meters = new ArrayList<>();
-  private MeterRegistry registry;
+  // The rules whose usage counters are registered; guarded by this.
+  private final Set<String> usageRules = new HashSet<>();
+  private volatile MeterRegistry registry;
 
   private GeofenceMetrics(GeofenceFilter filter) {
     this.filter = filter;
@@ -105,9 +115,25 @@ public final class GeofenceMetrics implements MeterBinder, AutoCloseable {
             "geofence.geoip.cache.hit.ratio",
             s -> s.cache().hitRate(),
             "Share of country look-ups answered from the cache"));
+    meters.add(
+        gauge(
+            "geofence.usage.store.healthy",
+            s -> {
+              bindUsageRules(s);
+              return s.usage().map(u -> u.healthy() ? 1 : 0).orElse(1);
+            },
+            "1 while the usage store answers from where it should"));
+    meters.add(
+        FunctionCounter.builder(
+                "geofence.usage.store.failures", this, m -> m.usage(GeofenceStatus.Usage::failures))
+            .description("Operations on the shared usage store that failed")
+            .register(registry));
     GeofenceStatus now = status();
     if (now != null && now.shadow().isPresent()) {
       bindShadow();
+    }
+    if (now != null) {
+      bindUsageRules(now);
     }
     audit.bindTo(registry);
   }
@@ -130,6 +156,51 @@ public final class GeofenceMetrics implements MeterBinder, AutoCloseable {
             "geofence.shadow.policy.failing",
             s -> s.shadow().map(sh -> sh.error().isPresent() ? 1 : 0).orElse(0),
             "1 while the shadow policy file is refused"));
+  }
+
+  /**
+   * Registers the usage counters of rules that limited or alerted since the last look: which rules
+   * have limits changes with the policy, so they are found in the status as they first count.
+   */
+  private synchronized void bindUsageRules(GeofenceStatus s) {
+    MeterRegistry r = registry;
+    if (r == null || s.usage().isEmpty()) {
+      return;
+    }
+    for (GeofenceStatus.RuleUsage rule : s.usage().get().byRule()) {
+      if (!usageRules.add(rule.rule())) {
+        continue;
+      }
+      String name = rule.rule();
+      meters.add(
+          FunctionCounter.builder("geofence.usage.limited", this, m -> m.ruleCount(name, true))
+              .tag("rule", name)
+              .tag("over_usage", rule.overUsage())
+              .description(
+                  "Requests over a rule's usage limit, or unverifiable while the store is down")
+              .register(r));
+      meters.add(
+          FunctionCounter.builder("geofence.usage.alerts", this, m -> m.ruleCount(name, false))
+              .tag("rule", name)
+              .description("Usage alert records written, by rule")
+              .register(r));
+    }
+  }
+
+  private double ruleCount(String rule, boolean limited) {
+    GeofenceStatus s = status();
+    if (s == null || s.usage().isEmpty()) {
+      return Double.NaN;
+    }
+    return s.usage().get().byRule().stream()
+        .filter(r -> r.rule().equals(rule))
+        .mapToLong(r -> limited ? r.limited() : r.alerts())
+        .sum();
+  }
+
+  private double usage(ToDoubleFunction<GeofenceStatus.Usage> read) {
+    GeofenceStatus s = status();
+    return s == null || s.usage().isEmpty() ? Double.NaN : read.applyAsDouble(s.usage().get());
   }
 
   private double shadowCount(Action enforced, Action shadow) {
@@ -191,6 +262,7 @@ public final class GeofenceMetrics implements MeterBinder, AutoCloseable {
       audit.close();
       meters.forEach(registry::remove);
       meters.clear();
+      usageRules.clear();
       registry = null;
     }
   }

@@ -24,6 +24,7 @@ import java.util.Optional;
  * @param rule the rule that matched
  * @param country the caller's ISO 3166-1 country code, as resolved
  * @param reason machine-readable reason code for rejections, see {@link RefusalReason#code()}
+ * @param retryAfterSeconds the {@code Retry-After} of a 429, at least 1; 0 for none
  */
 public record Refusal(
     int status,
@@ -34,7 +35,8 @@ public record Refusal(
     Optional<String> policyVersion,
     Optional<String> rule,
     Optional<String> country,
-    Optional<RefusalReason> reason) {
+    Optional<RefusalReason> reason,
+    long retryAfterSeconds) {
 
   /**
    * @throws NullPointerException if any component is null
@@ -49,6 +51,10 @@ public record Refusal(
     Objects.requireNonNull(country, "country");
     Objects.requireNonNull(reason, "reason");
     requireStatus(status);
+    if (retryAfterSeconds < 0) {
+      throw new IllegalArgumentException(
+          "Retry-After " + retryAfterSeconds + " is negative; expected 0 (none) or more.");
+    }
   }
 
   /**
@@ -82,7 +88,8 @@ public record Refusal(
         policyVersion,
         rule,
         country,
-        reason);
+        reason,
+        retryAfterSeconds);
   }
 
   /** The refusal for a blocked request: status, policy, rule, country and a sentence saying why. */
@@ -219,6 +226,7 @@ public record Refusal(
     private Optional<String> rule = Optional.empty();
     private Optional<String> country = Optional.empty();
     private Optional<RefusalReason> reason = Optional.empty();
+    private long retryAfterSeconds;
 
     private Builder(int status) {
       this.status = status;
@@ -267,11 +275,18 @@ public record Refusal(
       return this;
     }
 
+    /** The {@code Retry-After} header in seconds; 0 (the default) for none. */
+    public Builder retryAfter(long seconds) {
+      this.retryAfterSeconds = seconds;
+      return this;
+    }
+
     /** The refusal; title defaults to the reason phrase, detail to the title. */
     public Refusal build() {
       String t = title != null ? title : reasonPhrase(status);
       String d = detail != null ? detail : t;
-      return new Refusal(status, type, t, d, policyId, policyVersion, rule, country, reason);
+      return new Refusal(
+          status, type, t, d, policyId, policyVersion, rule, country, reason, retryAfterSeconds);
     }
 
     private static String requireText(String value, String name) {

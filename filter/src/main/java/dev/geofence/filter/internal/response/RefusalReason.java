@@ -1,8 +1,9 @@
 package dev.geofence.filter.internal.response;
 
 /**
- * Why a request was refused before any policy was consulted: the request itself was malformed, too
- * large, ambiguous or could not be examined. Each reason has a fixed HTTP status and a stable
+ * Why a request was refused other than by a policy block: before any policy was consulted (the
+ * request itself was malformed, too large, ambiguous or could not be examined), or after it, for a
+ * rule's usage limit ({@link #isUsage()}). Each reason has a fixed HTTP status and a stable
  * machine-readable code that appears in refusal bodies.
  */
 public enum RefusalReason {
@@ -46,6 +47,17 @@ public enum RefusalReason {
    * hashed, so that no caller can make itself many principals by padding or varying one.
    */
   PRINCIPAL_INVALID(400, "principal_invalid", "Invalid principal"),
+  /**
+   * The caller's principal (or address) is over its rule's {@code usage-limit} and the rule's
+   * {@code over-usage} is {@code block}: answered with {@code Retry-After}.
+   */
+  USAGE_LIMIT_EXCEEDED(429, "usage_limit_exceeded", "Too Many Requests"),
+  /**
+   * The rule has a usage limit but the shared usage store cannot be reached and {@code
+   * usage-store-failure} is {@code block}: refused rather than served uncounted, with {@code
+   * Retry-After: 1}.
+   */
+  USAGE_UNVERIFIABLE(429, "usage_unverifiable", "Too Many Requests"),
   /** The method is not one of those configured for the route. */
   METHOD_NOT_ALLOWED(405, "method_not_allowed", "Method Not Allowed"),
   /** The body, as sent or once decompressed, is larger than the configured limit. */
@@ -74,6 +86,11 @@ public enum RefusalReason {
   /** The HTTP status this reason is answered with. */
   public int status() {
     return status;
+  }
+
+  /** Whether this is a usage-limit refusal (429), decided after the policy, not before it. */
+  public boolean isUsage() {
+    return this == USAGE_LIMIT_EXCEEDED || this == USAGE_UNVERIFIABLE;
   }
 
   /** The stable snake_case code shown to clients, e.g. {@code body_too_large}. */

@@ -84,8 +84,9 @@ public final class RefusalWriter {
 
   /**
    * Writes the refusal as the complete response: status, {@code Content-Type}, {@code
-   * Content-Length}, {@code Cache-Control: no-store}, the blocked-by {@code Link} for 451, and the
-   * body. Headers already set by earlier filters (for example CORS) are kept.
+   * Content-Length}, {@code Cache-Control: no-store}, {@code Retry-After} when the refusal has one,
+   * the blocked-by {@code Link} for 451, and the body. Headers already set by earlier filters (for
+   * example CORS) are kept.
    *
    * @return false if the response was already committed and nothing could be written
    * @throws IOException if writing to the client fails
@@ -102,6 +103,9 @@ public final class RefusalWriter {
     response.setContentType(format.contentType());
     response.setContentLength(body.length);
     response.setHeader("Cache-Control", "no-store");
+    if (refusal.retryAfterSeconds() > 0) {
+      response.setHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+    }
     if (refusal.status() == 451) {
       blockedByLink.ifPresent(link -> response.setHeader("Link", link));
     }
@@ -175,6 +179,9 @@ public final class RefusalWriter {
   private static String openAiType(int status) {
     if (status >= 500) {
       return "server_error";
+    }
+    if (status == 429) {
+      return "rate_limit_exceeded"; // as OpenAI answers its own rate limits
     }
     return status == 403 || status == 451 ? "request_forbidden" : "invalid_request_error";
   }
