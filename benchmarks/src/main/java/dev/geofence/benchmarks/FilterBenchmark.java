@@ -2,10 +2,12 @@ package dev.geofence.benchmarks;
 
 import dev.geofence.filter.GeofenceFilter;
 import dev.geofence.filter.GeofenceSettings;
+import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.address.TrustedProxies;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.usage.RedisServer;
 import dev.geofence.policy.Action;
 import dev.geofence.policy.Policy;
 import jakarta.servlet.FilterChain;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -47,7 +50,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * counted except allocating the request object. Callers cycle over 1,024 cached addresses (per
  * outcome) whose country the policy allows, substitutes or blocks. {@code audit=all} writes every
  * request to the chained file sink (the default scope), {@code audit=notable} only blocks and
- * substitutions.
+ * substitutions. {@code limit} ({@code none} unless given with {@code -p limit=none,local,redis})
+ * puts a usage limit on the rule that substitutes ({@code rest-of-world}), high enough never to be
+ * reached, counted per caller in the process or in a real redis-server on loopback that the setup
+ * starts: what a limited rule adds to {@link #substituted}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -69,6 +75,11 @@ public class FilterBenchmark {
   @Param({"all", "notable"})
   public String audit;
 
+  @Param("none")
+  public String limit;
+
+  private RedisServer redis;
+
   private GeofenceFilter filter;
   private byte[] bytes;
   private Path work;
@@ -82,16 +93,26 @@ public class FilterBenchmark {
     Path policyFile = PolicyBenchmark.writeExamplePolicy(work);
     sortCallers(data, PolicyBenchmark.examplePolicy());
     bytes = RequestBodies.messages(RequestBodies.bytes(body), true, PolicyBenchmark.OPUS);
-    filter =
-        new GeofenceFilter(
-            GeofenceSettings.builder()
-                .policyFile(policyFile)
-                .geoipDatabase(data.database)
-                .noDatabaseMaxAge()
-                .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
-                .auditDirectory(work.resolve("audit"))
-                .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE)
-                .build());
+    GeofenceSettings.Builder settings =
+        GeofenceSettings.builder()
+            .geoipDatabase(data.database)
+            .noDatabaseMaxAge()
+            .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
+            .auditDirectory(work.resolve("audit"))
+            .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE);
+    switch (limit) {
+      case "none" -> settings.policyFile(policyFile);
+      case "local" -> settings.policyFile(limited(policyFile));
+      case "redis" -> {
+        redis = RedisServer.start();
+        settings
+            .policyFile(limited(policyFile))
+            .usageStore(redis.uri())
+            .usageStoreTimeout(Duration.ofSeconds(1));
+      }
+      default -> throw new IllegalArgumentException("limit is none, local or redis: " + limit);
+    }
+    filter = new GeofenceFilter(settings.build());
     filter.init(new Config());
     // Warm the filter's cache with every caller, as a running server would have.
     for (Action action : Action.values()) {
@@ -136,9 +157,33 @@ public class FilterBenchmark {
     }
   }
 
+  /** The example policy with a usage limit on rest-of-world that the run never reaches. */
+  private static Path limited(Path policyFile) throws IOException {
+    String audited = "    monitor: true";
+    String policy = Files.readString(policyFile);
+    int at = policy.indexOf(audited);
+    if (at < 0) {
+      throw new IllegalStateException("the example policy no longer has '" + audited + "'");
+    }
+    int end = policy.indexOf('\n', at);
+    return Files.writeString(
+        policyFile.resolveSibling("policy-limited.yaml"),
+        policy.substring(0, at)
+            + "    monitor:\n      usage-limit: 1000000000/1d\n      over-usage: block"
+            + policy.substring(end));
+  }
+
   @TearDown(Level.Trial)
   public void stop() throws IOException {
+    GeofenceStatus status = filter.status();
     filter.destroy();
+    if (redis != null) {
+      redis.close();
+    }
+    if (status.usage().isPresent()
+        && (status.usage().get().fallbackAnswers() > 0 || status.usage().get().limited() > 0)) {
+      throw new IllegalStateException("the usage store fell back or limited: " + status.usage());
+    }
     try (var files = Files.walk(work)) {
       files.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
     }
