@@ -152,10 +152,13 @@ final class AuditReportCommand implements Callable<Integer> {
     rows.add(s.total());
     boolean countries = s.by() == By.PRINCIPAL;
     int keyWidth = s.by().label().length();
+    int countryWidth = "country".length();
     for (Row row : rows) {
       keyWidth = Math.max(keyWidth, row.key().length());
+      countryWidth = Math.max(countryWidth, row.country().length());
     }
-    String head = countries ? "%-" + keyWidth + "s  %-7s" : "%-" + keyWidth + "s%s";
+    String head =
+        countries ? "%-" + keyWidth + "s  %-" + countryWidth + "s" : "%-" + keyWidth + "s%s";
     String format = head + "  %8s  %10s  %8s  %8s  %8s%n";
     out.printf(
         format,

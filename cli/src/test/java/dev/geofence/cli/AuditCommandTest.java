@@ -236,6 +236,36 @@ class AuditCommandTest {
   }
 
   @Test
+  void reportByPrincipalWidensTheCountryColumnForACallerWithoutCountry() throws IOException {
+    Path trail = dir.resolve("no-country");
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (String country : new String[] {"", "BR"}) {
+        sink.write(
+            AuditRecord.builder()
+                .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
+                .action(AuditAction.ALLOW)
+                .country(country)
+                .userId("key-carol")
+                .build(),
+            IpPrivacy.full(),
+            Duration.ofSeconds(30));
+      }
+    }
+    List<Path> trailFiles;
+    try (Stream<Path> list = Files.list(trail)) {
+      trailFiles = list.sorted().toList();
+    }
+
+    assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
+
+    assertThat(out.toString().lines().limit(3))
+        .containsExactlyInAnyOrder(
+            "principal  country       allow  substitute     block     error     total",
+            "key-carol  (unknown)         1           0         0         0         1",
+            "key-carol  BR                1           0         0         0         1");
+  }
+
+  @Test
   void reportPrintsATableOfOutcomesPerCountry() {
     assertThat(run(withFiles(files, "audit", "report"))).isZero();
     assertThat(out.toString().lines().limit(4))
