@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.geofence.filter.Fixtures.CapturingSink;
 import dev.geofence.filter.audit.AuditLog;
+import dev.geofence.filter.audit.PrincipalPrivacy;
 import dev.geofence.filter.internal.usage.RedisServerExtension;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -42,9 +44,13 @@ class FleetUsageTest {
   }
 
   private URI start(UsageStoreFailure failure) throws Exception {
+    return start(failure, UsageLimitTest.settings(dir, "block"));
+  }
+
+  private URI start(UsageStoreFailure failure, GeofenceSettings.Builder settings) throws Exception {
     GeofenceFilter filter =
         new GeofenceFilter(
-            UsageLimitTest.settings(dir, "block")
+            settings
                 .auditLog(AuditLog.builder().sink(audit).build())
                 .usageStore(REDIS.uri())
                 .usageStoreFailure(failure)
@@ -90,6 +96,23 @@ class FleetUsageTest {
     Object keys = REDIS.server().command("KEYS", "*");
 
     assertThat(String.valueOf(keys)).doesNotContain("key-alice").contains("gulf-watch");
+  }
+
+  @Test
+  void underPrincipalPrivacyHmac_theStoreKeyIsTheRecordedUserId_soEveryInstanceSharesIt()
+      throws Exception {
+    byte[] key = HexFormat.of().parseHex("00112233445566778899aabbccddeeff");
+    URI a =
+        start(
+            UsageStoreFailure.LOCAL,
+            UsageLimitTest.settings(dir, "block").principalPrivacy(PrincipalPrivacy.hmac(key)));
+    ask(a, "key-alice");
+
+    String userId = audit.last().userId();
+    assertThat(userId).hasSize(64).isEqualTo(PrincipalPrivacy.hmac(key).recorded("key-alice"));
+    assertThat(String.valueOf(REDIS.server().command("KEYS", "*")))
+        .contains("gulf-watch:p:" + userId)
+        .doesNotContain("key-alice");
   }
 
   @ParameterizedTest
