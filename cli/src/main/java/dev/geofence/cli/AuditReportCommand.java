@@ -127,6 +127,7 @@ final class AuditReportCommand implements Callable<Integer> {
     }
     root.set("total", rowJson(mapper, s.total()));
     root.put("records_lost", s.recordsLost());
+    root.put("alerts", s.alerts());
     root.put("unreadable_lines", s.unreadableLines());
     s.first().ifPresent(t -> root.put("first", t.toString()));
     s.last().ifPresent(t -> root.put("last", t.toString()));
@@ -186,6 +187,10 @@ final class AuditReportCommand implements Callable<Integer> {
             + (s.first().isPresent() ? s.first().get() + " to " + s.last().get() : "no records")
             + s.since().map(t -> " (since " + t + ")").orElse(""));
     out.println("records lost (records_lost lines): " + s.recordsLost());
+    if (s.alerts() > 0) {
+      // Not requests, so in no row: counted here so that they are not missed.
+      out.println("usage alerts (usage-alert lines): " + s.alerts());
+    }
     if (s.unreadableLines() > 0) {
       out.println("lines that are not records (cut short or malformed): " + s.unreadableLines());
     }

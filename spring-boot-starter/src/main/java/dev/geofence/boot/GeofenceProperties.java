@@ -2,6 +2,7 @@ package dev.geofence.boot;
 
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.RefusalFormat;
+import dev.geofence.filter.UsageStoreFailure;
 import dev.geofence.filter.audit.AuditScope;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoDatabase;
@@ -92,6 +93,24 @@ public class GeofenceProperties {
 
   /** How the principal is recorded: hmac (default; needs geofence.audit.hmac-key-file) or full. */
   private PrincipalPrivacyMode principalPrivacy;
+
+  /**
+   * Where rules' usage limits and alert countries are counted: local (default, in this process) or
+   * redis://HOST:PORT[/DB] (shared by every instance using that Redis).
+   */
+  private String usageStore;
+
+  /**
+   * What limited requests get while the Redis usage store is unreachable: local (default: counted
+   * in this process), allow (served uncounted) or block (429 usage_unverifiable).
+   */
+  private UsageStoreFailure usageStoreFailure;
+
+  /** How long a request waits for the Redis usage store before the failure mode answers. */
+  private Duration usageStoreTimeout;
+
+  /** The most usage keys (and, apart, principals with countries) kept in this process. */
+  private Integer usageMaxKeys;
 
   /** Whether the decision is forwarded to the application as X-Geofence-* request headers. */
   private Boolean decisionHeaders;
@@ -462,6 +481,38 @@ public class GeofenceProperties {
 
   public void setPrincipalPrivacy(PrincipalPrivacyMode principalPrivacy) {
     this.principalPrivacy = principalPrivacy;
+  }
+
+  public String getUsageStore() {
+    return usageStore;
+  }
+
+  public void setUsageStore(String usageStore) {
+    this.usageStore = usageStore;
+  }
+
+  public UsageStoreFailure getUsageStoreFailure() {
+    return usageStoreFailure;
+  }
+
+  public void setUsageStoreFailure(UsageStoreFailure usageStoreFailure) {
+    this.usageStoreFailure = usageStoreFailure;
+  }
+
+  public Duration getUsageStoreTimeout() {
+    return usageStoreTimeout;
+  }
+
+  public void setUsageStoreTimeout(Duration usageStoreTimeout) {
+    this.usageStoreTimeout = usageStoreTimeout;
+  }
+
+  public Integer getUsageMaxKeys() {
+    return usageMaxKeys;
+  }
+
+  public void setUsageMaxKeys(Integer usageMaxKeys) {
+    this.usageMaxKeys = usageMaxKeys;
   }
 
   /** How the audit trail records the calling principal. */

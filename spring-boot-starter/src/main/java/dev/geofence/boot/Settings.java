@@ -78,6 +78,10 @@ final class Settings {
     set("geofence.block-status", p.getBlockStatus(), b::blockStatus);
     set("geofence.refusal-format", p.getRefusalFormat(), b::refusalFormat);
     set("geofence.request-id-header", p.getRequestIdHeader(), h -> b.requestIdHeader(h.trim()));
+    set("geofence.usage-store", p.getUsageStore(), b::usageStore);
+    set("geofence.usage-store-failure", p.getUsageStoreFailure(), b::usageStoreFailure);
+    set("geofence.usage-store-timeout", p.getUsageStoreTimeout(), b::usageStoreTimeout);
+    set("geofence.usage-max-keys", p.getUsageMaxKeys(), b::usageMaxKeys);
     set("geofence.decision-headers", p.getDecisionHeaders(), b::decisionHeaders);
     set("geofence.requested-model-header", p.getRequestedModelHeader(), b::requestedModelHeader);
     set("geofence.served-model-header", p.getServedModelHeader(), b::servedModelHeader);

@@ -7,7 +7,9 @@ import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoCacheStats;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -69,6 +71,7 @@ final class StatusDocument {
         .ifPresent(dir -> audit.put("directory", dir.toAbsolutePath().toString()));
     status.audit().ifPresent(stats -> audit.putAll(audit(stats)));
     root.put("audit", audit);
+    status.usage().ifPresent(u -> root.put("usage", usage(u)));
     return root;
   }
 
@@ -96,6 +99,15 @@ final class StatusDocument {
         });
     status.databaseError().ifPresent(e -> details.put("database.last_reload_error", e));
     status.audit().ifPresent(a -> details.put("audit.lost", a.lost()));
+    // Shown, not counted against health: while Redis is down every instance answers as
+    // usage-store-failure says, and marking them all down would be worse.
+    status
+        .usage()
+        .ifPresent(
+            u -> {
+              details.put("usage.store", u.store());
+              details.put("usage.healthy", u.healthy());
+            });
     boolean unavailable =
         filter.settings().geoipDatabase().isPresent() && database.isEmpty()
             || database.map(DatabaseInfo::stale).orElse(false)
@@ -110,6 +122,30 @@ final class StatusDocument {
     node.put("path", info.path().toString());
     node.put("sha256", info.sha256());
     node.put("stale", info.stale());
+    return node;
+  }
+
+  private static Map<String, Object> usage(GeofenceStatus.Usage u) {
+    Map<String, Object> node = new LinkedHashMap<>();
+    node.put("store", u.store());
+    node.put("failure_mode", u.failureMode().label());
+    node.put("healthy", u.healthy());
+    node.put("degraded_since", u.degradedSince().map(Object::toString).orElse(null));
+    node.put("last_error", u.lastError().orElse(null));
+    node.put("limited", u.limited());
+    node.put("alerts", u.alerts());
+    node.put("fallback_answers", u.fallbackAnswers());
+    node.put("failures", u.failures());
+    List<Map<String, Object>> rules = new ArrayList<>();
+    for (GeofenceStatus.RuleUsage r : u.byRule()) {
+      Map<String, Object> rule = new LinkedHashMap<>();
+      rule.put("rule", r.rule());
+      rule.put("over_usage", r.overUsage());
+      rule.put("limited", r.limited());
+      rule.put("alerts", r.alerts());
+      rules.add(rule);
+    }
+    node.put("by_rule", rules);
     return node;
   }
 

@@ -44,14 +44,15 @@ class AuditLogTest {
   }
 
   @Test
-  void defaultsHoldBlocksSubstitutionsAndErrorsButNotAllows() {
+  void defaultsHoldBlocksSubstitutionsErrorsAndAlertsButNotAllows() {
     RecordingSink sink = new RecordingSink();
     AuditLog log = AuditLog.builder().sink(sink).build();
     for (AuditAction action : AuditAction.values()) {
       log.record(simple(action.label(), "x"));
     }
     assertThat(sink.seen)
-        .containsExactly("allow:drop", "substitute:wait", "block:wait", "error:wait");
+        .containsExactly(
+            "allow:drop", "substitute:wait", "block:wait", "error:wait", "usage-alert:wait");
     assertThat(log.overflow(AuditAction.ALLOW)).isEqualTo(OverflowPolicy.DROP);
   }
 
