@@ -76,7 +76,7 @@ public class FilterBenchmark {
   public String audit;
 
   @Param("none")
-  public String limit;
+  public String limit = "none";
 
   private RedisServer redis;
 

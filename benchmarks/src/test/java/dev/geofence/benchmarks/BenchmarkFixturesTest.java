@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The benchmarks measure the paths they claim to: not an error path, not a short cut. */
 class BenchmarkFixturesTest {
@@ -55,13 +56,16 @@ class BenchmarkFixturesTest {
     }
   }
 
-  @Test
-  void filterBenchmarkCallersAreAllowedSubstitutedAndBlocked(@TempDir Path data) throws Exception {
+  @ParameterizedTest(name = "limit={0}")
+  @ValueSource(strings = {"none", "local"})
+  void filterBenchmarkCallersAreAllowedSubstitutedAndBlocked(String limit, @TempDir Path data)
+      throws Exception {
     System.setProperty(CountryData.DIRECTORY_PROPERTY, data.toString());
     FilterBenchmark filter = new FilterBenchmark();
     filter.networks = 2000;
     filter.body = "1KB";
     filter.audit = "notable";
+    filter.limit = limit;
     try {
       filter.start();
 
