@@ -2,6 +2,7 @@ package dev.geofence.benchmarks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.geofence.filter.internal.usage.RedisServer;
 import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -60,6 +61,11 @@ class BenchmarksSmokeTest {
             .measurementIterations(1)
             .measurementTime(TimeValue.milliseconds(50))
             .param("networks", "2000")
+            // The Redis case where redis-server is installed (.ci/run installs it), as the
+            // usage-store tests do.
+            .param(
+                "store",
+                RedisServer.installed() ? new String[] {"local", "redis"} : new String[] {"local"})
             .shouldFailOnError(true)
             .build();
 

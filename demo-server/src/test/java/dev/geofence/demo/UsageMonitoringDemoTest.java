@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +104,7 @@ class UsageMonitoringDemoTest {
 
   @Test
   void twoDemosOnOneRedisEnforceOneLimit_andGoOnAsConfiguredWhenRedisStops() throws Exception {
+    Assumptions.assumeTrue(RedisServer.installed(), RedisServer.NOT_INSTALLED);
     try (RedisServer redis = RedisServer.start();
         DemoServer local = DemoServer.start(shared(redis, "a", "local"));
         DemoServer blocking = DemoServer.start(shared(redis, "b", "block"))) {

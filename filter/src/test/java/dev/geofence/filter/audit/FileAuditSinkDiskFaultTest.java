@@ -142,10 +142,14 @@ class FileAuditSinkDiskFaultTest {
         .filteredOn(r -> r.at("/http/request/id").asText().equals("refused"))
         .isNotEmpty()
         .allSatisfy(r -> assertThat(r.at("/event/action").asText()).isEqualTo("block"));
-    assertThat(records)
-        .filteredOn(r -> r.at("/event/action").asText().equals("records_lost"))
-        .singleElement()
-        .satisfies(r -> assertThat(r.at("/geofence/lost/count").asLong()).isEqualTo(5));
+    // Every loss is on record. Usually in one records_lost line; when a retry finds a page free
+    // between two losses (the cut-back of a failed write can free one), in more, adding up.
+    assertThat(
+            records.stream()
+                .filter(r -> r.at("/event/action").asText().equals("records_lost"))
+                .mapToLong(r -> r.at("/geofence/lost/count").asLong())
+                .sum())
+        .isEqualTo(5);
     assertThat(records.get(n - 1).at("/http/request/id").asText()).isEqualTo("after");
     assertIntact();
   }

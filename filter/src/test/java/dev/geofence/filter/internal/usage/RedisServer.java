@@ -29,6 +29,12 @@ import java.util.stream.Stream;
  */
 public final class RedisServer implements AutoCloseable {
 
+  /** Why a test that needs Redis cannot run here, and how to make it run. */
+  public static final String NOT_INSTALLED =
+      "redis-server is not installed; the usage-store tests need a real Redis: install the"
+          + " redis-server package (apt-get install redis-server; .ci/run does this) or put"
+          + " redis-server on the PATH";
+
   private static final Duration STARTUP = Duration.ofSeconds(20);
 
   private final Path executable;
@@ -48,14 +54,7 @@ public final class RedisServer implements AutoCloseable {
    * @throws IllegalStateException when redis-server is not installed, saying how to install it
    */
   public static RedisServer start() {
-    Path executable =
-        find()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "redis-server is not installed; the usage-store tests need a real Redis:"
-                            + " install the redis-server package (apt-get install redis-server;"
-                            + " .ci/run does this) or put redis-server on the PATH"));
+    Path executable = find().orElseThrow(() -> new IllegalStateException(NOT_INSTALLED));
     try {
       RedisServer server =
           new RedisServer(executable, freePort(), Files.createTempFile("geofence-redis", ".log"));
