@@ -236,6 +236,48 @@ class AuditCommandTest {
   }
 
   @Test
+  void reportCountsUsageAlertsApartFromRequests_andSaysNothingOfThemWhenThereAreNone()
+      throws IOException {
+    Path trail = dir.resolve("alerts");
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      sink.write(
+          AuditRecord.builder()
+              .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
+              .action(AuditAction.ALLOW)
+              .country("BR")
+              .userId("key-dave")
+              .build(),
+          IpPrivacy.full(),
+          Duration.ofSeconds(30));
+      sink.write(
+          AuditRecord.builder()
+              .timestamp(Instant.parse("2026-11-28T10:00:01Z"))
+              .action(AuditAction.ALERT)
+              .country("IN")
+              .userId("key-dave")
+              .ruleName("rest-of-world")
+              .usage(new AuditRecord.Usage("5/1m", List.of("BR", "IN"), "1m"))
+              .build(),
+          IpPrivacy.full(),
+          Duration.ofSeconds(30));
+    }
+    List<Path> trailFiles;
+    try (Stream<Path> list = Files.list(trail)) {
+      trailFiles = list.sorted().toList();
+    }
+
+    assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
+
+    assertThat(out.toString())
+        .contains("key-dave   BR              1           0         0         0         1")
+        .doesNotContain("key-dave   IN")
+        .contains("usage alerts (usage-alert lines): 1");
+    out.getBuffer().setLength(0);
+    assertThat(run(withFiles(files, "audit", "report"))).isZero();
+    assertThat(out.toString()).doesNotContain("usage alerts");
+  }
+
+  @Test
   void reportByPrincipalWidensTheCountryColumnForACallerWithoutCountry() throws IOException {
     Path trail = dir.resolve("no-country");
     try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
