@@ -145,7 +145,8 @@ public final class RedisServer implements AutoCloseable {
                 + output);
       }
       try {
-        Thread.sleep(20); // polling for a child process to listen; no assertion rests on it
+        // Between two PINGs, wait for the process to end: a server that dies is seen at once.
+        process.waitFor(20, TimeUnit.MILLISECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalStateException("interrupted while starting redis-server", e);
