@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -116,7 +115,7 @@ class DemoServerTest {
     assertThat(names).hasSameSizeAs(data);
 
     server.close(); // flushes and closes the trail
-    List<JsonNode> records = records(trailFiles());
+    List<JsonNode> records = Trails.lines(trailFiles());
     assertThat(records)
         .extracting(r -> r.path("event").path("action").asText())
         .containsExactly("substitute");
@@ -184,7 +183,7 @@ class DemoServerTest {
 
     List<Path> files = trailFiles();
     assertThat(AuditChainVerifier.verify(files).intact()).isTrue();
-    List<JsonNode> records = records(files);
+    List<JsonNode> records = Trails.lines(files);
     assertThat(records)
         .extracting(r -> r.path("event").path("action").asText())
         .containsExactly("block", "substitute", "allow");
@@ -338,15 +337,5 @@ class DemoServerTest {
     try (Stream<Path> files = Files.list(audit())) {
       return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
     }
-  }
-
-  private static List<JsonNode> records(List<Path> files) throws IOException {
-    List<JsonNode> records = new ArrayList<>();
-    for (Path file : files) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        records.add(JSON.readTree(line));
-      }
-    }
-    return records;
   }
 }

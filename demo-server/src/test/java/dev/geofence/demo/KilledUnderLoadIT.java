@@ -25,7 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -155,7 +154,7 @@ class KilledUnderLoadIT {
     assertThat(acknowledged).extracting(Answered::caller).contains(Caller.values());
 
     // and the chain holds up to at most a cut-short last line
-    List<Path> files = trailFiles(audit);
+    List<Path> files = Trails.files(audit);
     AuditChainVerifier.Result chain = AuditChainVerifier.verify(files);
     assertThat(chain.intact())
         .as("chain break: %s", chain.firstBreak().map(AuditChainVerifier.Break::describe))
@@ -195,7 +194,7 @@ class KilledUnderLoadIT {
 
     // then the chain continues over every file, a cut-short tail accounted for by a chain_restart
     // line
-    List<Path> allFiles = trailFiles(audit);
+    List<Path> allFiles = Trails.files(audit);
     AuditChainVerifier.Result continued = AuditChainVerifier.verify(allFiles);
     assertThat(continued.intact())
         .as(
@@ -236,12 +235,6 @@ class KilledUnderLoadIT {
         .POST(HttpRequest.BodyPublishers.ofString(Banner.messageBody(model)))
         .timeout(Duration.ofSeconds(10))
         .build();
-  }
-
-  private static List<Path> trailFiles(Path audit) throws IOException {
-    try (Stream<Path> files = Files.list(audit)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-    }
   }
 
   /** Decision records of the files' complete lines by source address; each address is used once. */

@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.geofence.cli.Main;
 import dev.geofence.filter.address.TrustedProxies;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,7 +61,7 @@ class PrincipalHeaderDemoTest {
 
     assertThat(banner).contains("principal X-Api-Key from a trusted proxy, recorded in full");
     List<String> users = new ArrayList<>();
-    List<Path> files = trailFiles(audit);
+    List<Path> files = Trails.files(audit);
     for (Path file : files) {
       for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
         JsonNode node = JSON.readTree(line);
@@ -75,7 +71,7 @@ class PrincipalHeaderDemoTest {
     assertThat(users)
         .containsExactly(
             "allow key-acme", "substitute key-acme", "block key-acme", "allow -", "block -");
-    String report = geofence(withFiles(files, "audit", "report", "--by", "principal"));
+    String report = Trails.geofence(withFiles(files, "audit", "report", "--by", "principal"));
     assertThat(report.lines().limit(5))
         .containsExactly(
             "principal  country     allow  substitute     block     error     total",
@@ -83,7 +79,7 @@ class PrincipalHeaderDemoTest {
             "key-acme   BR              0           1         0         0         1",
             "key-acme   CN              0           0         1         0         1",
             "key-acme   US              1           0         0         0         1");
-    assertThat(geofence(withFiles(files, "audit", "verify"))).startsWith("OK 5 records");
+    assertThat(Trails.geofence(withFiles(files, "audit", "verify"))).startsWith("OK 5 records");
   }
 
   @Test
@@ -108,19 +104,5 @@ class PrincipalHeaderDemoTest {
     List<String> all = new ArrayList<>(List.of(args));
     files.forEach(f -> all.add(f.toString()));
     return all.toArray(new String[0]);
-  }
-
-  private static String geofence(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as(err.toString()).isZero();
-    return out.toString();
-  }
-
-  private static List<Path> trailFiles(Path dir) throws Exception {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-    }
   }
 }

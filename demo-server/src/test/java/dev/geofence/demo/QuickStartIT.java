@@ -98,7 +98,7 @@ class QuickStartIT {
     assertThat(new ObjectMapper().readTree(response.body()).path("model").asText())
         .isEqualTo("claude-sonnet-4");
 
-    List<Path> files = trailFiles(audit);
+    List<Path> files = Trails.files(audit);
     AuditChainVerifier.Result chain = AuditChainVerifier.verify(files);
     assertThat(chain.intact()).as("chain break: %s", chain.firstBreak()).isTrue();
     assertThat(chain.truncatedTail()).isEmpty();
@@ -155,11 +155,5 @@ class QuickStartIT {
       return List.of();
     }
     return Stream.of(listing.split("\0")).filter(s -> !s.isEmpty()).toList();
-  }
-
-  private static List<Path> trailFiles(Path audit) throws IOException {
-    try (Stream<Path> files = Files.list(audit)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-    }
   }
 }

@@ -4,25 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.geofence.cli.Main;
 import dev.geofence.filter.audit.PolicyImpact;
 import dev.geofence.mmdb.GeoIp2Records;
 import dev.geofence.mmdb.MmdbWriter;
 import dev.geofence.policy.Policy;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,7 +184,7 @@ class ShadowPolicyDemoTest {
     answers(
         config("shadowed").shadowPolicy(shadow),
         server -> status.add(get(server, "/geofence/status").body()));
-    List<Path> trail = trailFiles(temp.resolve("shadowed"));
+    List<Path> trail = Trails.files(temp.resolve("shadowed"));
 
     PolicyImpact recorded = PolicyImpact.shadow(trail);
     PolicyImpact replayed =
@@ -218,9 +213,9 @@ class ShadowPolicyDemoTest {
             "US frontier allow -> substitute(claude-sonnet-4) 1/1",
             "US standard block -> allow 1/1");
     // The two commands print the same table: only the line naming both policies differs.
-    String report = geofence("audit", "report", "--shadow", trail.get(0).toString());
+    String report = Trails.geofence("audit", "report", "--shadow", trail.get(0).toString());
     String impact =
-        geofence(
+        Trails.geofence(
             "policy",
             "impact",
             policy.toString(),
@@ -239,15 +234,6 @@ class ShadowPolicyDemoTest {
     assertThat(shadowStatus.path("decided").asLong()).isEqualTo(TRAFFIC.size());
     assertThat(shadowStatus.path("diverged").asLong()).isEqualTo(6);
     assertThat(shadowStatus.path("by_action").path("substitute -> block").asLong()).isEqualTo(2);
-  }
-
-  /** Runs the geofence command in-process; its output, once it exits 0. */
-  private static String geofence(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code = Main.run(args, new PrintWriter(out), new PrintWriter(err));
-    assertThat(code).as(err.toString()).isZero();
-    return out.toString();
   }
 
   private interface WhileRunning {
@@ -304,20 +290,11 @@ class ShadowPolicyDemoTest {
         .timeout(Duration.ofSeconds(20));
   }
 
-  private static List<Path> trailFiles(Path dir) throws Exception {
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList();
-    }
-  }
-
   private static List<JsonNode> records(Path dir) throws Exception {
     List<JsonNode> records = new ArrayList<>();
-    for (Path file : trailFiles(dir)) {
-      for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-        JsonNode node = JSON.readTree(line);
-        if (node.at("/rule/name").isTextual()) {
-          records.add(node);
-        }
+    for (JsonNode node : Trails.lines(Trails.files(dir))) {
+      if (node.at("/rule/name").isTextual()) {
+        records.add(node);
       }
     }
     return records;

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -189,19 +188,10 @@ class UsageMonitoringDemoTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The trail's records (decisions and alerts), without chain or checkpoint lines. */
   private static List<JsonNode> records(Path dir) throws IOException {
-    List<JsonNode> records = new ArrayList<>();
-    try (Stream<Path> files = Files.list(dir)) {
-      for (Path file :
-          files.filter(f -> f.getFileName().toString().endsWith(".jsonl")).sorted().toList()) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          JsonNode node = JSON.readTree(line);
-          if (!node.at("/event/kind").isMissingNode()) {
-            records.add(node);
-          }
-        }
-      }
-    }
-    return records;
+    return Trails.lines(Trails.files(dir)).stream()
+        .filter(node -> !node.at("/event/kind").isMissingNode())
+        .toList();
   }
 }
