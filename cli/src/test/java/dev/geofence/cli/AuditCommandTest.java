@@ -193,7 +193,6 @@ class AuditCommandTest {
   @Test
   void reportByPrincipalPrintsARowPerPrincipalAndCountry_andNoneForRecordsWithout()
       throws IOException {
-    Path trail = dir.resolve("principals");
     String[][] decisions = {
       {"allow", "US", "key-alice"},
       {"allow", "US", "key-alice"},
@@ -201,23 +200,11 @@ class AuditCommandTest {
       {"substitute", "BR", "key-bob"},
       {"allow", "US", ""},
     };
-    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
-      for (String[] d : decisions) {
-        sink.write(
-            AuditRecord.builder()
-                .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
-                .action(AuditAction.fromLabel(d[0]).orElseThrow())
-                .country(d[1])
-                .userId(d[2])
-                .build(),
-            IpPrivacy.full(),
-            Duration.ofSeconds(30));
-      }
+    List<AuditRecord> records = new ArrayList<>();
+    for (String[] d : decisions) {
+      records.add(principalRecord(AuditAction.fromLabel(d[0]).orElseThrow(), d[1], d[2]).build());
     }
-    List<Path> trailFiles;
-    try (Stream<Path> list = Files.list(trail)) {
-      trailFiles = list.sorted().toList();
-    }
+    List<Path> trailFiles = trail("principals", records);
 
     assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
 
@@ -238,33 +225,15 @@ class AuditCommandTest {
   @Test
   void reportCountsUsageAlertsApartFromRequests_andSaysNothingOfThemWhenThereAreNone()
       throws IOException {
-    Path trail = dir.resolve("alerts");
-    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
-      sink.write(
-          AuditRecord.builder()
-              .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
-              .action(AuditAction.ALLOW)
-              .country("BR")
-              .userId("key-dave")
-              .build(),
-          IpPrivacy.full(),
-          Duration.ofSeconds(30));
-      sink.write(
-          AuditRecord.builder()
-              .timestamp(Instant.parse("2026-11-28T10:00:01Z"))
-              .action(AuditAction.ALERT)
-              .country("IN")
-              .userId("key-dave")
-              .ruleName("rest-of-world")
-              .usage(new AuditRecord.Usage("5/1m", List.of("BR", "IN"), "1m"))
-              .build(),
-          IpPrivacy.full(),
-          Duration.ofSeconds(30));
-    }
-    List<Path> trailFiles;
-    try (Stream<Path> list = Files.list(trail)) {
-      trailFiles = list.sorted().toList();
-    }
+    List<Path> trailFiles =
+        trail(
+            "alerts",
+            List.of(
+                principalRecord(AuditAction.ALLOW, "BR", "key-dave").build(),
+                principalRecord(AuditAction.ALERT, "IN", "key-dave")
+                    .ruleName("rest-of-world")
+                    .usage(new AuditRecord.Usage("5/1m", List.of("BR", "IN"), "1m"))
+                    .build()));
 
     assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
 
@@ -279,24 +248,12 @@ class AuditCommandTest {
 
   @Test
   void reportByPrincipalWidensTheCountryColumnForACallerWithoutCountry() throws IOException {
-    Path trail = dir.resolve("no-country");
-    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
-      for (String country : new String[] {"", "BR"}) {
-        sink.write(
-            AuditRecord.builder()
-                .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
-                .action(AuditAction.ALLOW)
-                .country(country)
-                .userId("key-carol")
-                .build(),
-            IpPrivacy.full(),
-            Duration.ofSeconds(30));
-      }
-    }
-    List<Path> trailFiles;
-    try (Stream<Path> list = Files.list(trail)) {
-      trailFiles = list.sorted().toList();
-    }
+    List<Path> trailFiles =
+        trail(
+            "no-country",
+            List.of(
+                principalRecord(AuditAction.ALLOW, "", "key-carol").build(),
+                principalRecord(AuditAction.ALLOW, "BR", "key-carol").build()));
 
     assertThat(run(withFiles(trailFiles, "audit", "report", "--by", "principal"))).isZero();
 
@@ -342,5 +299,28 @@ class AuditCommandTest {
     assertThat(run(withFiles(files, "audit", "report", option))).isEqualTo(Main.USAGE);
     assertThat(err.toString())
         .containsAnyOf("expected one of country, rule, action, model", "expected an ISO-8601");
+  }
+
+  /** A record of one decision for a principal in a country, at a fixed time. */
+  private static AuditRecord.Builder principalRecord(
+      AuditAction action, String country, String principal) {
+    return AuditRecord.builder()
+        .timestamp(Instant.parse("2026-11-28T10:00:00Z"))
+        .action(action)
+        .country(country)
+        .userId(principal);
+  }
+
+  /** Writes the records to a new chained trail named {@code name}; its files, oldest first. */
+  private List<Path> trail(String name, List<AuditRecord> records) throws IOException {
+    Path trail = dir.resolve(name);
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (AuditRecord record : records) {
+        sink.write(record, IpPrivacy.full(), Duration.ofSeconds(30));
+      }
+    }
+    try (Stream<Path> list = Files.list(trail)) {
+      return list.sorted().toList();
+    }
   }
 }
