@@ -75,7 +75,7 @@ class AuditEncoderTest {
   }
 
   @Test
-  void oneEncoderWritesTheSameBytesLineAfterLineAsAFreshOne() {
+  void oneEncoderWritesTheSameBytesLineAfterLineAsAFreshOne_acrossAReload() {
     AuditEncoder reused = new AuditEncoder();
     AuditRecord block = full();
     AuditRecord allow =
@@ -83,9 +83,20 @@ class AuditEncoderTest {
             .action(AuditAction.ALLOW)
             .timestamp(AuditFixtures.T0.plusSeconds(86_400))
             .build();
+    // After a reload the policy and database values are other objects with other text: the
+    // encoder, which keeps those objects encoded, must write the new ones and then the old again.
+    AuditRecord reloaded =
+        block.toBuilder()
+            .policyVersion("2026-12-01")
+            .policySha256("d".repeat(64))
+            .databaseSha256("e".repeat(64))
+            .databaseBuildTime(AuditFixtures.T0.minusSeconds(3_600))
+            .build();
     Optional<AuditEncoder.Chain> chain = Optional.of(new AuditEncoder.Chain(7, "c".repeat(64)));
 
-    for (AuditRecord r : new AuditRecord[] {block, allow, block}) {
+    assertThat(new String(reused.encode(reloaded, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
+        .contains("\"version\":\"2026-12-01\"", "d".repeat(64), "e".repeat(64));
+    for (AuditRecord r : new AuditRecord[] {block, allow, reloaded, block}) {
       assertThat(new String(reused.encode(r, IpPrivacy.full(), chain), StandardCharsets.UTF_8))
           .isEqualTo(
               new String(
