@@ -5,6 +5,7 @@ import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.policy.Policy;
 import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Screenings already made, so that the next request of the same caller for the same model under the
@@ -17,9 +18,9 @@ import java.util.Objects;
  * or ends. Whatever changes any of them misses, so a hit is always the answer a fresh evaluation
  * would give.
  *
- * <p>Two-way set-associative and bounded, like {@code KnownAddresses}: a new entry takes a free
- * slot of its pair or overwrites one. Thread-safe without locks: entries are immutable and a slot
- * is one reference write.
+ * <p>Four-way set-associative and bounded, like {@code KnownAddresses}: a new entry takes a free
+ * slot of its set of four or overwrites a random one. Thread-safe without locks: entries are
+ * immutable and a slot is one reference write.
  */
 final class Screenings {
 
@@ -33,16 +34,20 @@ final class Screenings {
       long until,
       Screening screening) {}
 
+  /** Slots per set: a set is four neighbouring slots, {@code index ^ 0..3}. */
+  private static final int WAYS = 4;
+
   private final Entry[] slots;
-  private final int mask;
+  private final int shift; // 32 - log2(slots): index() keeps the top bits of the mixed hash
 
   /**
-   * @param size the number of slots, rounded up to a power of two; at least 1
+   * @param size the number of slots, rounded up to a power of two; at least 1 (a table has at least
+   *     two sets)
    */
   Screenings(int size) {
-    int n = Integer.highestOneBit(Math.max(2, size - 1)) << 1;
+    int n = Integer.highestOneBit(Math.max(WAYS, size - 1)) << 1;
     this.slots = new Entry[Math.min(n, 1 << 20)];
-    this.mask = slots.length - 1;
+    this.shift = 32 - Integer.numberOfTrailingZeros(slots.length);
   }
 
   /**
@@ -59,12 +64,13 @@ final class Screenings {
       boolean highest,
       long epochSecond) {
     int i = index(caller, model);
-    Entry e = slots[i];
-    if (matches(e, caller, geo, policy, model, highest, epochSecond)) {
-      return e.screening;
+    for (int way = 0; way < WAYS; way++) {
+      Entry e = slots[i ^ way];
+      if (matches(e, caller, geo, policy, model, highest, epochSecond)) {
+        return e.screening;
+      }
     }
-    e = slots[i ^ 1];
-    return matches(e, caller, geo, policy, model, highest, epochSecond) ? e.screening : null;
+    return null;
   }
 
   private static boolean matches(
@@ -89,10 +95,12 @@ final class Screenings {
     ClientAddress caller = screening.caller();
     Policy policy = screening.policy();
     int i = index(caller, model);
-    int slot =
-        slots[i] == null
-            ? i
-            : slots[i ^ 1] == null ? i ^ 1 : i ^ (System.identityHashCode(screening) & 1);
+    int slot = i ^ ThreadLocalRandom.current().nextInt(WAYS);
+    for (int way = WAYS - 1; way >= 0; way--) {
+      if (slots[i ^ way] == null) {
+        slot = i ^ way;
+      }
+    }
     slots[slot] =
         new Entry(
             caller,
@@ -107,6 +115,8 @@ final class Screenings {
 
   private int index(ClientAddress caller, String model) {
     int h = System.identityHashCode(caller) * 31 + (model == null ? 0 : model.hashCode());
-    return (h ^ (h >>> 16)) & mask;
+    // Fibonacci hashing, as in KnownAddresses: the top bits of the product depend on every bit of
+    // the sum, whose low bits alone repeat for one caller asking for several models.
+    return (h * 0x9E3779B9) >>> shift;
   }
 }
