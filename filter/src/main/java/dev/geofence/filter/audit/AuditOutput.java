@@ -9,7 +9,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The append-only file the {@link FileAuditSink} writer thread writes to. An interface so tests can
- * put a failing output between the writer and a real file. Used by one thread at a time.
+ * put a failing output between the writer and a real file. Written, cut back and opened by one
+ * thread at a time; {@link #force()} may run on the sink's thread while another thread writes, as a
+ * {@link FileChannel} allows.
  */
 interface AuditOutput extends Closeable {
 

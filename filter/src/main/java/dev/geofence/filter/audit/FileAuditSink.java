@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * record writes the pending batch itself when nobody else is writing (no hand-off to another
  * thread), otherwise it waits until the batch holding its ticket is written (and forced, at {@link
  * Durability#eachRecord()}); records nobody waits for are written by the sink's own thread. There
- * is no per-record latch: waiters share one condition, signalled once per batch.
+ * is no per-record latch: waiters share one condition, signalled once per batch. At an interval
+ * durability the sink's thread forces the file, and forces and closes a file rotated away, after it
+ * lets go of the write lock, so no waiting request waits for the disk's flush as well.
  *
  * <p>When the pending batch is full or the disk fails, {@link AuditSink#write} with a zero wait
  * counts the record as lost at once; with a positive wait it holds the caller until the record is
@@ -285,6 +287,50 @@ public final class FileAuditSink implements AuditSink {
     writer.writeBatch();
   }
 
+  /** Forces the file taken as due; a failure makes it due again, for the retry. */
+  private void forceOutsideLock(AuditOutput due) throws IOException {
+    try {
+      due.force();
+    } catch (IOException | RuntimeException e) {
+      writeLock.lock();
+      try {
+        writer.forceAgain(due);
+      } finally {
+        writeLock.unlock();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * A file rotation left behind at an interval durability: forced and closed by the sink's thread
+   * outside the write lock, then its final hash is logged as the anchor.
+   */
+  private record Retired(AuditOutput output, Path file, long records, long seq, String lastHash) {
+    /** Forces and closes; a failure is logged, as the lines are written and nothing can redo it. */
+    void closeOrLog() {
+      try {
+        close();
+      } catch (IOException | RuntimeException e) {
+        LOG.error("Could not force and close the audit file {}: {}", file, e.getMessage(), e);
+      }
+    }
+
+    void close() throws IOException {
+      try {
+        output.force();
+      } finally {
+        output.close();
+      }
+      ANCHOR.info(
+          "Closed audit file {} with {} records; last seq {}, last hash {}",
+          file.getFileName(),
+          records,
+          seq,
+          lastHash);
+    }
+  }
+
   /** Releases the requests waiting for tickets up to {@code upTo}. */
   private void advance(long upTo) {
     writtenTicket = upTo;
@@ -366,6 +412,8 @@ public final class FileAuditSink implements AuditSink {
           LockSupport.parkNanos(this, failing ? settings.retryDelay.toNanos() : idleNanos());
         }
         boolean more;
+        AuditOutput due;
+        List<Retired> retired;
         writeLock.lock();
         try {
           do {
@@ -373,13 +421,23 @@ public final class FileAuditSink implements AuditSink {
             more = writer.work.count > 0 || pendingCount() > 0;
           } while (writer.work.count > 0 || (more && closed));
           writer.checkpointIfDue();
-          writer.forceIfDue();
           if (closed && !more && markDrained()) {
             writer.finish();
             return;
           }
+          due = writer.takeForceIfDue();
+          retired = writer.takeRetired();
         } finally {
           writeLock.unlock();
+        }
+        // Forcing takes tens of milliseconds on a busy disk; done under the write lock it held
+        // every refusal waiting for its line that long, once a second (the p99 of a loaded
+        // server). A file channel may be forced while another thread appends to it.
+        for (Retired file : retired) {
+          file.closeOrLog();
+        }
+        if (due != null) {
+          forceOutsideLock(due);
         }
       } catch (IOException | RuntimeException e) {
         writer.fail(e);
@@ -453,6 +511,7 @@ public final class FileAuditSink implements AuditSink {
       }
       abandonedFrom = writtenTicket + 1;
       advance(writtenTicket);
+      writer.takeRetired().forEach(Retired::closeOrLog);
       writer.closeQuietly();
     } finally {
       writeLock.unlock();
@@ -487,6 +546,8 @@ public final class FileAuditSink implements AuditSink {
     private Optional<byte[]> restartLine = Optional.empty();
     private boolean dirty;
     private long lastForce = System.nanoTime();
+    // Files rotated away at an interval durability, left to the sink's thread to force and close.
+    private final List<Retired> retired = new ArrayList<>();
     // Signed checkpoints; all unused without a signing key.
     private final Signer signer;
     private final MessageDigest leafDigest = AuditFiles.sha256();
@@ -822,27 +883,51 @@ public final class FileAuditSink implements AuditSink {
       }
     }
 
-    void forceIfDue() throws IOException {
+    /**
+     * The file to force now, when lines were written since the last force and the interval has
+     * passed; counted as forced from now on, so the caller must force it or call {@link
+     * #forceAgain}.
+     */
+    AuditOutput takeForceIfDue() {
       if (dirty && System.nanoTime() - lastForce >= settings.durability.interval().toNanos()) {
-        output.force();
         dirty = false;
         lastForce = System.nanoTime();
+        return output;
       }
+      return null;
+    }
+
+    /** A force taken by {@link #takeForceIfDue} failed: due again if the file is still open. */
+    void forceAgain(AuditOutput failed) {
+      if (failed == output) {
+        dirty = true;
+      }
+    }
+
+    /** Files rotated away and not yet forced and closed; the caller forces and closes them. */
+    List<Retired> takeRetired() {
+      if (retired.isEmpty()) {
+        return List.of();
+      }
+      List<Retired> taken = List.copyOf(retired);
+      retired.clear();
+      return taken;
     }
 
     private void rotate(Instant now) throws IOException {
       if (output != null) {
         checkpoint(now);
-        output.force();
+        Retired old = new Retired(output, file, fileRecords, seq, lastHash());
         dirty = false;
-        output.close();
         output = null;
-        ANCHOR.info(
-            "Closed audit file {} with {} records; last seq {}, last hash {}",
-            file.getFileName(),
-            fileRecords,
-            seq,
-            lastHash());
+        if (settings.durability.isEachRecord()) {
+          old.close(); // every line is forced already: this is quick
+        } else {
+          // A request thread may be leading this batch: the sink's thread forces and closes the
+          // old file, so no request waits for that.
+          retired.add(old);
+          LockSupport.unpark(writerThread);
+        }
       }
       openNext(now);
     }
@@ -920,6 +1005,9 @@ public final class FileAuditSink implements AuditSink {
 
     void finish() {
       try {
+        for (Retired old : takeRetired()) {
+          old.closeOrLog();
+        }
         if (output != null) {
           checkpoint(settings.clock.instant());
           output.force();

@@ -12,7 +12,9 @@ import dev.geofence.filter.audit.AuditFixtures.FailingOpener;
 import dev.geofence.filter.audit.AuditFixtures.MutableClock;
 import dev.geofence.filter.audit.AuditSink.Delivery;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -386,6 +389,71 @@ class FileAuditSinkTest {
     List<JsonNode> records = records(files());
     assertThat(records).hasSize(burst);
     assertThat(records.get(burst - 1).at("/http/request/id").asText()).isEqualTo("b" + (burst - 1));
+    assertIntact(files());
+  }
+
+  /**
+   * At an interval durability the sink's thread forces the file (tens of milliseconds on a busy
+   * disk) and a rotated file after it lets go of the write lock: a refusal that waits for its line
+   * is written meanwhile, across a rotation, instead of waiting for the flush.
+   */
+  @Test
+  void aRecordThatWaitsIsWrittenWhileTheSinksThreadForcesTheFile() throws Exception {
+    CountDownLatch forcing = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AuditOutput.Opener slowForce =
+        file -> {
+          AuditOutput real = AuditOutput.openFile(file);
+          return new AuditOutput() {
+            @Override
+            public void write(ByteBuffer bytes) throws IOException {
+              real.write(bytes);
+            }
+
+            @Override
+            public void force() throws IOException {
+              forcing.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted while held in force");
+              }
+              real.force();
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+              real.truncate(size);
+            }
+
+            @Override
+            public void close() throws IOException {
+              real.close();
+            }
+          };
+        };
+    int refusals = 20;
+    try (FileAuditSink sink =
+        sink()
+            .durability(Durability.every(Duration.ofMillis(1)))
+            .maxFileSize(4096)
+            .opener(slowForce)
+            .build()) {
+      try {
+        sink.write(simple("allow", "a"), IpPrivacy.full(), Duration.ZERO);
+        assertThat(forcing.await(30, TimeUnit.SECONDS)).as("the sink's thread forces").isTrue();
+
+        for (int i = 0; i < refusals; i++) {
+          assertThat(sink.write(simple("block", "b" + i), IpPrivacy.full(), Duration.ofSeconds(5)))
+              .isEqualTo(Delivery.WRITTEN);
+        }
+        assertThat(files()).as("the refusals filled a file and rotated").hasSizeGreaterThan(1);
+      } finally {
+        release.countDown();
+      }
+    }
+    assertThat(records(files())).hasSize(1 + refusals);
     assertIntact(files());
   }
 
