@@ -152,6 +152,35 @@ final class AuditFixtures {
     }
   }
 
+  /** A real file's output that a test overrides in part: everything else goes to the file. */
+  static class ForwardingOutput implements AuditOutput {
+    final AuditOutput real;
+
+    ForwardingOutput(Path file) throws IOException {
+      this.real = AuditOutput.openFile(file);
+    }
+
+    @Override
+    public void write(ByteBuffer bytes) throws IOException {
+      real.write(bytes);
+    }
+
+    @Override
+    public void force() throws IOException {
+      real.force();
+    }
+
+    @Override
+    public void truncate(long size) throws IOException {
+      real.truncate(size);
+    }
+
+    @Override
+    public void close() throws IOException {
+      real.close();
+    }
+  }
+
   /**
    * Opens real files but fails every write and force while {@link #failing} is set, as a full or
    * unwritable disk does; optionally writes part of the bytes before failing.
@@ -163,8 +192,7 @@ final class AuditFixtures {
 
     @Override
     public AuditOutput open(Path file) throws IOException {
-      AuditOutput real = AuditOutput.openFile(file);
-      return new AuditOutput() {
+      return new ForwardingOutput(file) {
         @Override
         public void write(ByteBuffer bytes) throws IOException {
           if (failing) {
@@ -186,16 +214,6 @@ final class AuditFixtures {
             throw new IOException("No space left on device");
           }
           real.force();
-        }
-
-        @Override
-        public void truncate(long size) throws IOException {
-          real.truncate(size);
-        }
-
-        @Override
-        public void close() throws IOException {
-          real.close();
         }
       };
     }

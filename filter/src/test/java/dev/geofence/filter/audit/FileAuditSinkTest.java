@@ -14,7 +14,6 @@ import dev.geofence.filter.audit.AuditSink.Delivery;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -402,37 +401,20 @@ class FileAuditSinkTest {
     CountDownLatch forcing = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AuditOutput.Opener slowForce =
-        file -> {
-          AuditOutput real = AuditOutput.openFile(file);
-          return new AuditOutput() {
-            @Override
-            public void write(ByteBuffer bytes) throws IOException {
-              real.write(bytes);
-            }
-
-            @Override
-            public void force() throws IOException {
-              forcing.countDown();
-              try {
-                release.await();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted while held in force");
+        file ->
+            new AuditFixtures.ForwardingOutput(file) {
+              @Override
+              public void force() throws IOException {
+                forcing.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  throw new InterruptedIOException("interrupted while held in force");
+                }
+                real.force();
               }
-              real.force();
-            }
-
-            @Override
-            public void truncate(long size) throws IOException {
-              real.truncate(size);
-            }
-
-            @Override
-            public void close() throws IOException {
-              real.close();
-            }
-          };
-        };
+            };
     int refusals = 20;
     try (FileAuditSink sink =
         sink()
