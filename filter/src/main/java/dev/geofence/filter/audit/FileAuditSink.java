@@ -3,6 +3,7 @@ package dev.geofence.filter.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,18 +288,24 @@ public final class FileAuditSink implements AuditSink {
     writer.writeBatch();
   }
 
-  /** Forces the file taken as due; a failure makes it due again, for the retry. */
+  /**
+   * Forces the file taken as due; a failure makes it due again, for the retry, unless a leader
+   * closed the file meanwhile (it found it deleted), which leaves nothing to force.
+   */
   private void forceOutsideLock(AuditOutput due) throws IOException {
     try {
       due.force();
     } catch (IOException | RuntimeException e) {
+      boolean current;
       writeLock.lock();
       try {
-        writer.forceAgain(due);
+        current = writer.forceAgain(due);
       } finally {
         writeLock.unlock();
       }
-      throw e;
+      if (current || !(e instanceof ClosedChannelException)) {
+        throw e;
+      }
     }
   }
 
@@ -897,11 +904,18 @@ public final class FileAuditSink implements AuditSink {
       return null;
     }
 
-    /** A force taken by {@link #takeForceIfDue} failed: due again if the file is still open. */
-    void forceAgain(AuditOutput failed) {
+    /**
+     * A force taken by {@link #takeForceIfDue} failed: due again if the file is still the one
+     * written to.
+     *
+     * @return whether it is
+     */
+    boolean forceAgain(AuditOutput failed) {
       if (failed == output) {
         dirty = true;
+        return true;
       }
+      return false;
     }
 
     /** Files rotated away and not yet forced and closed; the caller forces and closes them. */

@@ -398,33 +398,17 @@ class FileAuditSinkTest {
    */
   @Test
   void aRecordThatWaitsIsWrittenWhileTheSinksThreadForcesTheFile() throws Exception {
-    CountDownLatch forcing = new CountDownLatch(1);
-    CountDownLatch release = new CountDownLatch(1);
-    AuditOutput.Opener slowForce =
-        file ->
-            new AuditFixtures.ForwardingOutput(file) {
-              @Override
-              public void force() throws IOException {
-                forcing.countDown();
-                try {
-                  release.await();
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                  throw new InterruptedIOException("interrupted while held in force");
-                }
-                real.force();
-              }
-            };
+    HeldForce disk = new HeldForce();
     int refusals = 20;
     try (FileAuditSink sink =
         sink()
             .durability(Durability.every(Duration.ofMillis(1)))
             .maxFileSize(4096)
-            .opener(slowForce)
+            .opener(disk)
             .build()) {
       try {
         sink.write(simple("allow", "a"), IpPrivacy.full(), Duration.ZERO);
-        assertThat(forcing.await(30, TimeUnit.SECONDS)).as("the sink's thread forces").isTrue();
+        disk.awaitForcing();
 
         for (int i = 0; i < refusals; i++) {
           assertThat(sink.write(simple("block", "b" + i), IpPrivacy.full(), Duration.ofSeconds(5)))
@@ -432,11 +416,67 @@ class FileAuditSinkTest {
         }
         assertThat(files()).as("the refusals filled a file and rotated").hasSizeGreaterThan(1);
       } finally {
-        release.countDown();
+        disk.release();
       }
     }
     assertThat(records(files())).hasSize(1 + refusals);
     assertIntact(files());
+  }
+
+  /**
+   * A request thread that finds the file deleted closes it while the sink's thread is forcing it
+   * outside the lock: that force then fails on a closed file, which is not a disk failure.
+   */
+  @Test
+  void aFileClosedWhileTheSinksThreadForcesItIsNoWriteFailure() throws Exception {
+    HeldForce disk = new HeldForce();
+    try (FileAuditSink sink =
+        sink().durability(Durability.every(Duration.ofMillis(1))).opener(disk).build()) {
+      try {
+        sink.write(simple("allow", "a"), IpPrivacy.full(), Duration.ZERO);
+        disk.awaitForcing();
+        Files.delete(sink.currentFile());
+
+        assertThat(sink.write(simple("block", "b"), IpPrivacy.full(), WAIT))
+            .isEqualTo(Delivery.WRITTEN);
+      } finally {
+        disk.release();
+      }
+      assertThat(sink.write(simple("block", "c"), IpPrivacy.full(), WAIT))
+          .isEqualTo(Delivery.WRITTEN);
+      assertThat(sink.stats().lastError()).isEmpty();
+    }
+  }
+
+  /** Real files whose force waits, once entered, until the test releases it. */
+  private static final class HeldForce implements AuditOutput.Opener {
+    private final CountDownLatch forcing = new CountDownLatch(1);
+    private final CountDownLatch released = new CountDownLatch(1);
+
+    @Override
+    public AuditOutput open(Path file) throws IOException {
+      return new AuditFixtures.ForwardingOutput(file) {
+        @Override
+        public void force() throws IOException {
+          forcing.countDown();
+          try {
+            released.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while held in force");
+          }
+          real.force();
+        }
+      };
+    }
+
+    void awaitForcing() throws InterruptedException {
+      assertThat(forcing.await(30, TimeUnit.SECONDS)).as("the sink's thread forces").isTrue();
+    }
+
+    void release() {
+      released.countDown();
+    }
   }
 
   @Test
