@@ -26,7 +26,8 @@ final class CountryTracker {
     this.principals =
         Caffeine.newBuilder()
             .maximumSize(maxPrincipals)
-            .expireAfter(new IdleForWindow())
+            // Forgotten a window after the last sighting; looking a principal up is no sighting.
+            .expireAfter(Expiry.writing((String key, Sightings value) -> value.window))
             .ticker(ticker)
             .build();
   }
@@ -38,8 +39,9 @@ final class CountryTracker {
       throw new IllegalArgumentException("an alert needs at least 1 country, got " + threshold);
     }
     long windowNanos = Limits.positive(window);
-    Sightings sightings = principals.get(principalKey, k -> new Sightings(windowNanos));
-    Optional<List<String>> crossed = sightings.add(country, ticker.read(), threshold, windowNanos);
+    Sightings sightings = principals.get(principalKey, k -> new Sightings(window));
+    Optional<List<String>> crossed =
+        sightings.add(country, ticker.read(), threshold, window, windowNanos);
     // Re-insert so the entry's idle time restarts with this sighting's window.
     principals.put(principalKey, sightings);
     return crossed;
@@ -57,15 +59,17 @@ final class CountryTracker {
   /** One principal's countries. Guarded by its own monitor: only that principal's requests meet. */
   private static final class Sightings {
     private final Map<String, Long> lastSeen = new HashMap<>(4);
-    private volatile long windowNanos;
+    // The window of the latest sighting: how long the entry is kept after it.
+    private volatile Duration window;
 
-    Sightings(long windowNanos) {
-      this.windowNanos = windowNanos;
+    Sightings(Duration window) {
+      this.window = window;
     }
 
-    synchronized Optional<List<String>> add(String country, long now, int threshold, long window) {
-      this.windowNanos = window;
-      lastSeen.values().removeIf(seen -> now - seen >= window);
+    synchronized Optional<List<String>> add(
+        String country, long now, int threshold, Duration window, long windowNanos) {
+      this.window = window;
+      lastSeen.values().removeIf(seen -> now - seen >= windowNanos);
       int before = lastSeen.size();
       lastSeen.put(country, now);
       int after = lastSeen.size();
@@ -75,25 +79,6 @@ final class CountryTracker {
         return Optional.of(List.copyOf(sorted));
       }
       return Optional.empty();
-    }
-  }
-
-  private static final class IdleForWindow implements Expiry<String, Sightings> {
-    @Override
-    public long expireAfterCreate(String key, Sightings value, long currentTime) {
-      return value.windowNanos;
-    }
-
-    @Override
-    public long expireAfterUpdate(
-        String key, Sightings value, long currentTime, long currentDuration) {
-      return value.windowNanos;
-    }
-
-    @Override
-    public long expireAfterRead(
-        String key, Sightings value, long currentTime, long currentDuration) {
-      return currentDuration;
     }
   }
 }

@@ -35,7 +35,8 @@ final class LocalUsageStore implements UsageStore {
     this.buckets =
         Caffeine.newBuilder()
             .maximumSize(maxKeys)
-            .expireAfter(new IdleForWindow())
+            // Each bucket lives for its own window after its last use.
+            .expireAfter(Expiry.accessing((String key, Limited value) -> value.idle))
             .ticker(ticker)
             .build();
     this.countries = new CountryTracker(maxKeys, ticker);
@@ -116,11 +117,13 @@ final class LocalUsageStore implements UsageStore {
   private static final class Limited {
     final int requests;
     final long windowNanos;
+    final Duration idle; // windowNanos, made once: the expiry reads it on every use
     final Bucket bucket;
 
     Limited(int requests, Duration window, long windowNanos, TimeMeter time) {
       this.requests = requests;
       this.windowNanos = windowNanos;
+      this.idle = Duration.ofNanos(windowNanos);
       this.bucket =
           Bucket.builder()
               .addLimit(Limits.bandwidth(requests, window))
@@ -130,25 +133,6 @@ final class LocalUsageStore implements UsageStore {
 
     boolean matches(int requests, long windowNanos) {
       return this.requests == requests && this.windowNanos == windowNanos;
-    }
-  }
-
-  /** Each bucket lives for its own window after its last use. */
-  private static final class IdleForWindow implements Expiry<String, Limited> {
-    @Override
-    public long expireAfterCreate(String key, Limited value, long currentTime) {
-      return value.windowNanos;
-    }
-
-    @Override
-    public long expireAfterUpdate(
-        String key, Limited value, long currentTime, long currentDuration) {
-      return value.windowNanos;
-    }
-
-    @Override
-    public long expireAfterRead(String key, Limited value, long currentTime, long currentDuration) {
-      return value.windowNanos;
     }
   }
 }
