@@ -236,6 +236,32 @@ class UsageLimitTest {
     assertThat(record.at("/geofence/model/effective").asText()).isEqualTo("mid-1");
   }
 
+  /** A batch entry is never rewritten for usage: over a substitute rule's limit it is refused. */
+  @Test
+  void overUsageSubstitute_refusesABatchOverTheLimit_insteadOfRewritingItsEntries()
+      throws Exception {
+    URI base = start("substitute", b -> b);
+    for (int i = 0; i < 5; i++) {
+      assertThat(ask(base, BR, "key-alice").statusCode()).isEqualTo(200);
+    }
+
+    HttpResponse<String> batch =
+        Http.post(
+            base,
+            "/v1/messages/batches",
+            BR,
+            "{\"requests\": [{\"custom_id\": \"one\", \"params\": {\"model\": \"big-1\"}}]}",
+            "X-Api-Key",
+            "key-alice");
+
+    assertThat(batch.statusCode()).isEqualTo(429);
+    assertThat(Http.json(batch).at("/reason").asText()).isEqualTo("usage_limit_exceeded");
+    JsonNode record = parse(audit.lines.get(audit.lines.size() - 1));
+    assertThat(record.at("/event/action").asText()).isEqualTo("block");
+    assertThat(record.at("/geofence/model/effective").isMissingNode()).isTrue();
+    assertThat(record.at("/geofence/usage/limit").asText()).isEqualTo("5/1m");
+  }
+
   @Test
   void overUsageFlag_servesAsDecided_andWritesOneAlertPerCrossing_notOnePerRequest()
       throws Exception {

@@ -349,7 +349,6 @@ public final class Policy {
     if (!m.hasLimit() || d.action() == Action.BLOCK || m.overUsage() == OverUsage.FLAG) {
       return d;
     }
-    Optional<String> none = Optional.empty();
     if (m.overUsage() == OverUsage.SUBSTITUTE && d.effectiveTier().isPresent()) {
       int tier = tierNames.indexOf(d.effectiveTier().get());
       if (tier >= 0 && model.substitutes().get(tier).isPresent()) {
@@ -367,12 +366,30 @@ public final class Policy {
             d.matchedSource());
       }
     }
+    return overUsageBlock(d);
+  }
+
+  /**
+   * The over-usage refusal of {@code d}, whatever its rule's {@code over-usage} says: what a
+   * request that is never rewritten for usage (an entry of a Message Batches request) gets over its
+   * limit. The same rule, basis, monitoring and request as {@code d}, action {@link Action#BLOCK},
+   * reason {@link Decision.Reason#OVER_USAGE}, no effective model; {@code d} itself when it is
+   * already a block. Allocates only the returned decision.
+   *
+   * @param d a decision of this policy
+   */
+  public Decision overUsageBlock(Decision d) {
+    Objects.requireNonNull(d, "d");
+    if (d.action() == Action.BLOCK) {
+      return d;
+    }
+    Optional<String> none = Optional.empty();
     return new Decision(
         Action.BLOCK,
         Decision.Reason.OVER_USAGE,
         d.ruleName(),
         d.basis(),
-        m,
+        d.monitoring(),
         d.requestedModel(),
         d.requestedTier(),
         none,

@@ -6,7 +6,10 @@ import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** {@link Policy#overUsage}: what a request over its rule's usage limit gets. */
+/**
+ * {@link Policy#overUsage} and {@link Policy#overUsageBlock}: what a request over its rule's usage
+ * limit gets.
+ */
 class PolicyOverUsageTest {
 
   private static final Instant NOW = Instant.parse("2027-01-01T00:00:00Z");
@@ -74,6 +77,24 @@ class PolicyOverUsageTest {
     assertThat(over.effectiveTier()).isEmpty();
     assertThat(over.matched()).contains("CN");
     assertThat(over.matchedSource()).contains(CountrySource.LOCATION);
+  }
+
+  @Test
+  void overUsageBlock_refusesEvenWhereTheRuleWouldSubstitute_andLeavesABlockAsItIs() {
+    Decision allowed = evaluate("BR", "sonnet-4");
+    assertThat(policy.overUsage(allowed).action()).isEqualTo(Action.SUBSTITUTE);
+
+    Decision over = policy.overUsageBlock(allowed);
+
+    assertThat(over.action()).isEqualTo(Action.BLOCK);
+    assertThat(over.reason()).isEqualTo(Decision.Reason.OVER_USAGE);
+    assertThat(over.ruleName()).isEqualTo("substituting");
+    assertThat(over.monitoring()).isEqualTo(allowed.monitoring());
+    assertThat(over.requestedModel()).contains("sonnet-4");
+    assertThat(over.effectiveModel()).isEmpty();
+    assertThat(over.effectiveTier()).isEmpty();
+    Decision blocked = evaluate("FR", "opus-4");
+    assertThat(policy.overUsageBlock(blocked)).isSameAs(blocked);
   }
 
   @Test

@@ -430,35 +430,11 @@ public final class RequestPath implements AutoCloseable {
       }
       boolean unverifiable = verdict.counted() == Counted.UNCOUNTED_BLOCKED;
       if (unverifiable || d.monitoring().overUsage() != OverUsage.FLAG) {
-        Screening refusing = unverifiable ? s : rescreened(s, blockedForUsage(arrival.policy(), d));
+        Screening refusing = unverifiable ? s : rescreened(s, arrival.policy().overUsageBlock(d));
         return Exchange.blocked(arrival, refusing, overUsageRefusal(s, verdict), batch);
       }
     }
     return null;
-  }
-
-  /**
-   * The over-usage block of {@code d}, as {@link Policy#overUsage} gives it for a rule whose
-   * over-usage is block, whatever the rule says: a batch entry is never rewritten for usage.
-   */
-  private static Decision blockedForUsage(Policy policy, Decision d) {
-    Decision over = policy.overUsage(d);
-    if (over.action() == Action.BLOCK) {
-      return over;
-    }
-    Optional<String> none = Optional.empty();
-    return new Decision(
-        Action.BLOCK,
-        Decision.Reason.OVER_USAGE,
-        d.ruleName(),
-        d.basis(),
-        d.monitoring(),
-        d.requestedModel(),
-        d.requestedTier(),
-        none,
-        none,
-        d.matched(),
-        d.matchedSource());
   }
 
   /**
