@@ -1,7 +1,7 @@
 package dev.geofence.filter.address;
 
+import dev.geofence.filter.internal.cache.FourWayTable;
 import java.net.InetAddress;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Address literals already parsed, by their text, so that a repeated caller or proxy costs a hash
@@ -9,12 +9,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * InetAddress} and {@link ClientAddress} objects every time, which also lets the caches behind the
  * resolver (the country look-up, the decisions) find them by identity.
  *
- * <p>Four-way set-associative and bounded: each text hashes to a set of four slots and a new text
- * takes an empty one or overwrites a random one of them, so up to four texts that share a set do
- * not evict each other, a caller that sends ever new addresses costs a parse each, as without the
- * cache, and memory stays at the slot count. Only texts that parsed as addresses are kept. (With
- * two ways, a table a third full lost one entry in twenty to collisions; each loss is a parse, and
- * new entries that live on in the heap make every young collection copy them until they are old.)
+ * <p>Four-way set-associative and bounded ({@link FourWayTable}): each text hashes to a set of four
+ * slots and a new text takes an empty one or overwrites a random one of them, so up to four texts
+ * that share a set do not evict each other, a caller that sends ever new addresses costs a parse
+ * each, as without the cache, and memory stays at the slot count. Only texts that parsed as
+ * addresses are kept. (With two ways, a table a third full lost one entry in twenty to collisions;
+ * each loss is a parse, and new entries that live on in the heap make every young collection copy
+ * them until they are old.)
  *
  * <p>A text is compared by its last 24 characters packed into three {@code long}s (an IPv4 literal,
  * with a port, fits whole), held in the entry itself: a look-up reads the slot and the entry, not
@@ -78,20 +79,14 @@ final class KnownAddresses {
   /** How many leading characters the packed key holds. */
   private static final int PACKED = 24;
 
-  /** Slots per set: a set is four neighbouring slots, {@code index ^ 0..3}. */
-  private static final int WAYS = 4;
-
-  private final Known[] slots;
-  private final int shift; // 32 - log2(slots): index() keeps the top bits of the mixed hash
+  private final FourWayTable<Known> table; // by the text's String.hashCode
 
   /**
    * @param size the number of slots, rounded up to a power of two; at least 1 (a table has at least
    *     two sets)
    */
   KnownAddresses(int size) {
-    int n = Integer.highestOneBit(Math.max(WAYS, size - 1)) << 1;
-    this.slots = new Known[Math.min(n, 1 << 20)];
-    this.shift = 32 - Integer.numberOfTrailingZeros(slots.length);
+    this.table = new FourWayTable<>(size);
   }
 
   /** The entry for {@code text[from, to)} parsed with {@code flags}, or null. */
@@ -165,9 +160,9 @@ final class KnownAddresses {
   }
 
   private Known find(int h, long k0, long k1, long k2, String text, int from, int to, int flags) {
-    int i = index(h);
-    for (int way = 0; way < WAYS; way++) {
-      Known known = slots[i ^ way];
+    int set = table.set(h);
+    for (int way = 0; way < FourWayTable.WAYS; way++) {
+      Known known = table.candidate(set, way, h);
       if (matches(known, k0, k1, k2, text, from, to, flags)) {
         return known;
       }
@@ -188,16 +183,7 @@ final class KnownAddresses {
   }
 
   void put(Known known) {
-    int i = index(known.text.hashCode());
-    for (int way = 0; way < WAYS; way++) {
-      if (slots[i ^ way] == null) {
-        slots[i ^ way] = known;
-        return;
-      }
-    }
-    // A full set: a random victim, so that texts that crowd one set take turns. (A victim chosen
-    // by the new text's hash made two texts that picked the same slot evict each other forever.)
-    slots[i ^ ThreadLocalRandom.current().nextInt(WAYS)] = known;
+    table.put(known.text.hashCode(), known);
   }
 
   /**
@@ -211,12 +197,5 @@ final class KnownAddresses {
       packed |= (long) text.charAt(text.length() - 1 - d) << ((d - 8 * part) << 3);
     }
     return packed;
-  }
-
-  private int index(int h) {
-    // Fibonacci hashing: the hashes of similar texts (neighbouring addresses differ in their last
-    // characters, so their String hashes in small steps) crowd a few sets when masked, and spread
-    // over all of them once multiplied by 2^32 / phi and read from the top bits.
-    return (h * 0x9E3779B9) >>> shift;
   }
 }

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -68,6 +69,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
   private final AtomicReference<Snapshot> current = new AtomicReference<>();
   private final AtomicReference<CacheStats> retiredStats =
       new AtomicReference<>(CacheStats.empty());
+  private final AtomicLong retiredRecentHits = new AtomicLong();
   private final AtomicReference<GeoDatabaseException> lastReloadError = new AtomicReference<>();
   private final Set<OpenDatabase> retiring = ConcurrentHashMap.newKeySet();
   private final List<FileWatcher> watchers = new ArrayList<>();
@@ -140,7 +142,14 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
             : Caffeine.newBuilder().maximumSize(settings.cacheSize).recordStats().build();
     Snapshot snapshot =
         new Snapshot(
-            main, anonymous, missing, staleAt, cache, new AtomicBoolean(), new AtomicBoolean());
+            main,
+            anonymous,
+            missing,
+            staleAt,
+            cache,
+            cache == null ? null : new RecentLookups(settings.cacheSize),
+            new AtomicBoolean(),
+            new AtomicBoolean());
     if (main != null && snapshot.isStale(settings.clock.millis())) {
       warnStale(snapshot);
     }
@@ -183,10 +192,18 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
         return GeoResult.unavailable();
       }
     }
+    RecentLookups recent = snapshot.recent;
+    if (recent != null) {
+      GeoResult known = recent.get(address);
+      if (known != null) {
+        return known;
+      }
+    }
     Cache<InetAddress, GeoResult> cache = snapshot.cache;
     if (cache != null) {
       GeoResult cached = cache.getIfPresent(address);
       if (cached != null) {
+        recent.put(address, cached);
         return cached;
       }
     }
@@ -216,6 +233,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     }
     if (cache != null) {
       cache.put(address, result);
+      recent.put(address, result);
     }
     return result;
   }
@@ -261,11 +279,14 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
     Snapshot snapshot = current.get();
     CacheStats stats = retiredStats.get();
     long size = 0;
+    long recentHits = retiredRecentHits.get();
     if (snapshot.cache != null) {
       stats = stats.plus(snapshot.cache.stats());
+      recentHits += snapshot.recent.hits();
       size = snapshot.cache.estimatedSize();
     }
-    return new GeoCacheStats(stats.hitCount(), stats.missCount(), stats.evictionCount(), size);
+    return new GeoCacheStats(
+        stats.hitCount() + recentHits, stats.missCount(), stats.evictionCount(), size);
   }
 
   /** Returns the error of the last failed reload, cleared by the next successful one. */
@@ -315,6 +336,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       lastReloadError.set(null);
       if (old.cache != null) {
         retiredStats.accumulateAndGet(old.cache.stats(), CacheStats::plus);
+        retiredRecentHits.addAndGet(old.recent.hits());
       }
       retireLater(role == Role.COUNTRY ? old.main : old.anonymous);
       LOG.info("Reloaded {}", describe(opened.info()));
@@ -378,6 +400,7 @@ public final class GeoDatabase implements GeoLookup, AutoCloseable {
       boolean missing,
       long staleAt,
       Cache<InetAddress, GeoResult> cache,
+      RecentLookups recent, // null exactly when cache is
       AtomicBoolean staleWarned,
       AtomicBoolean readErrorLogged) {
 

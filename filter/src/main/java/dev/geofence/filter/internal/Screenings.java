@@ -3,9 +3,9 @@ package dev.geofence.filter.internal;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.cache.FourWayTable;
 import dev.geofence.policy.Policy;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Screenings already made, so that the next request of the same caller for the same model under the
@@ -18,9 +18,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * or ends. Whatever changes any of them misses, so a hit is always the answer a fresh evaluation
  * would give.
  *
- * <p>Four-way set-associative and bounded, like {@code KnownAddresses}: a new entry takes a free
- * slot of its set of four or overwrites a random one. Thread-safe without locks: entries are
- * immutable and a slot is one reference write.
+ * <p>Four-way set-associative and bounded ({@link FourWayTable}), like {@code KnownAddresses}.
+ * Thread-safe without locks: entries are immutable and a slot is one reference write.
  */
 final class Screenings {
 
@@ -34,20 +33,14 @@ final class Screenings {
       long until,
       Screening screening) {}
 
-  /** Slots per set: a set is four neighbouring slots, {@code index ^ 0..3}. */
-  private static final int WAYS = 4;
-
-  private final Entry[] slots;
-  private final int shift; // 32 - log2(slots): index() keeps the top bits of the mixed hash
+  private final FourWayTable<Entry> table; // by hash(caller, model)
 
   /**
    * @param size the number of slots, rounded up to a power of two; at least 1 (a table has at least
    *     two sets)
    */
   Screenings(int size) {
-    int n = Integer.highestOneBit(Math.max(WAYS, size - 1)) << 1;
-    this.slots = new Entry[Math.min(n, 1 << 20)];
-    this.shift = 32 - Integer.numberOfTrailingZeros(slots.length);
+    this.table = new FourWayTable<>(size);
   }
 
   /**
@@ -63,9 +56,10 @@ final class Screenings {
       String model,
       boolean highest,
       long epochSecond) {
-    int i = index(caller, model);
-    for (int way = 0; way < WAYS; way++) {
-      Entry e = slots[i ^ way];
+    int h = hash(caller, model);
+    int set = table.set(h);
+    for (int way = 0; way < FourWayTable.WAYS; way++) {
+      Entry e = table.candidate(set, way, h);
       if (matches(e, caller, geo, policy, model, highest, epochSecond)) {
         return e.screening;
       }
@@ -94,14 +88,8 @@ final class Screenings {
   void put(String model, boolean highest, Screening screening) {
     ClientAddress caller = screening.caller();
     Policy policy = screening.policy();
-    int i = index(caller, model);
-    int slot = i ^ ThreadLocalRandom.current().nextInt(WAYS);
-    for (int way = WAYS - 1; way >= 0; way--) {
-      if (slots[i ^ way] == null) {
-        slot = i ^ way;
-      }
-    }
-    slots[slot] =
+    table.put(
+        hash(caller, model),
         new Entry(
             caller,
             screening.geo(),
@@ -110,13 +98,11 @@ final class Screenings {
             highest,
             policy.unchangedFrom(screening.at()),
             policy.unchangedUntil(screening.at()),
-            screening);
+            screening));
   }
 
-  private int index(ClientAddress caller, String model) {
-    int h = System.identityHashCode(caller) * 31 + (model == null ? 0 : model.hashCode());
-    // Fibonacci hashing, as in KnownAddresses: the top bits of the product depend on every bit of
-    // the sum, whose low bits alone repeat for one caller asking for several models.
-    return (h * 0x9E3779B9) >>> shift;
+  private static int hash(ClientAddress caller, String model) {
+    // The model's hash too: one caller asking for several models takes several sets.
+    return System.identityHashCode(caller) * 31 + (model == null ? 0 : model.hashCode());
   }
 }

@@ -434,6 +434,41 @@ class GeoDatabaseTest {
   }
 
   @Test
+  void aRepeatedAddressObjectIsAnsweredAgainAndCountedAsAHit() {
+    // The resolver hands out one object per repeated caller: those are answered by identity in
+    // front of Caffeine, and must count as the hits they are.
+    try (GeoDatabase geo = open(TestDatabases.country(dir.resolve("country.mmdb"), "DE"))) {
+      InetAddress caller = ip("192.0.2.1");
+      GeoResult first = geo.lookup(caller);
+      GeoResult second = geo.lookup(caller);
+      GeoResult equalButOther = geo.lookup(ip("192.0.2.1"));
+      GeoResult third = geo.lookup(caller);
+
+      assertThat(first.country()).contains("DE");
+      assertThat(second).isSameAs(first);
+      assertThat(third).isSameAs(first);
+      assertThat(equalButOther).isSameAs(first);
+      assertThat(geo.cacheStats()).isEqualTo(new GeoCacheStats(3, 1, 0, 1));
+    }
+  }
+
+  @Test
+  void aRepeatedAddressObjectGetsTheReloadedDatabasesAnswer() {
+    Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
+    try (GeoDatabase geo = open(db)) {
+      InetAddress caller = ip("192.0.2.1");
+      geo.lookup(caller);
+      assertThat(geo.lookup(caller).country()).contains("DE");
+      TestDatabases.replaceByRename(db, "PL");
+      geo.reload();
+
+      assertThat(geo.lookup(caller).country()).contains("PL");
+      assertThat(geo.lookup(caller).country()).contains("PL");
+      assertThat(geo.cacheStats()).isEqualTo(new GeoCacheStats(2, 2, 0, 1));
+    }
+  }
+
+  @Test
   void cacheSizeZeroTurnsTheCacheOff() {
     Path db = TestDatabases.country(dir.resolve("country.mmdb"), "DE");
     try (GeoDatabase geo = GeoDatabase.builder().database(db).cacheSize(0).build()) {
