@@ -240,10 +240,10 @@ final class AuditRecorder implements AutoCloseable {
   }
 
   /**
-   * Whether the record of {@code x} differs from that of another exchange with the same screening
-   * and the same refusal or not only in what is read per request (time, request id, status, the
-   * principal...): a decided request that is no batch and did not meet its usage limit. A failure
-   * has no screening. A diverging shadow adds its own member but changes no sentence.
+   * Whether {@code x} was decided by its screening alone, so that its sentence, address source and
+   * anonymizer names are those of every exchange with the same screening that was refused or
+   * passed alike: a decided request (a failure has none) that is no batch and did not meet its
+   * usage limit. A diverging shadow adds a member of its own but changes none of these.
    */
   private static boolean plain(Exchange x) {
     return x.screening() != null && x.batch() == null && !overUsage(x);
