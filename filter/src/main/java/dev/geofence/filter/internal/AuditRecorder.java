@@ -241,9 +241,9 @@ final class AuditRecorder implements AutoCloseable {
 
   /**
    * Whether {@code x} was decided by its screening alone, so that its sentence, address source and
-   * anonymizer names are those of every exchange with the same screening that was refused or
-   * passed alike: a decided request (a failure has none) that is no batch and did not meet its
-   * usage limit. A diverging shadow adds a member of its own but changes none of these.
+   * anonymizer names are those of every exchange with the same screening that was refused or passed
+   * alike: a decided request (a failure has none) that is no batch and did not meet its usage
+   * limit. A diverging shadow adds a member of its own but changes none of these.
    */
   private static boolean plain(Exchange x) {
     return x.screening() != null && x.batch() == null && !overUsage(x);
