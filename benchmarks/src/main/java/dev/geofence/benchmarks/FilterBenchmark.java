@@ -4,7 +4,12 @@ import dev.geofence.filter.GeofenceFilter;
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.GeofenceStatus;
 import dev.geofence.filter.address.TrustedProxies;
+import dev.geofence.filter.audit.AuditLog;
+import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditScope;
+import dev.geofence.filter.audit.AuditSink;
+import dev.geofence.filter.audit.AuditStats;
+import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.geo.GeoDatabase;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.internal.usage.RedisServer;
@@ -27,6 +32,7 @@ import java.util.EnumMap;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -50,10 +56,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * counted except allocating the request object. Callers cycle over 1,024 cached addresses (per
  * outcome) whose country the policy allows, substitutes or blocks. {@code audit=all} writes every
  * request to the chained file sink (the default scope), {@code audit=notable} only blocks and
- * substitutions. {@code limit} ({@code none} unless given with {@code -p limit=none,local,redis})
- * puts a usage limit on the rule that allows ({@code allies}), high enough never to be reached,
- * counted per caller in the process or in a real redis-server on loopback that the setup starts:
- * what a limited rule adds to {@link #allowed}.
+ * substitutions; {@code audit=memory} (only when given with {@code -p audit=memory}) hands every
+ * record to a sink that keeps the last one in memory: what building the record costs the request,
+ * without the encoding and the disk that dominate and scatter the other two. {@code limit} ({@code
+ * none} unless given with {@code -p limit=none,local,redis}) puts a usage limit on the rule that
+ * allows ({@code allies}), high enough never to be reached, counted per caller in the process or in
+ * a real redis-server on loopback that the setup starts: what a limited rule adds to {@link
+ * #allowed}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -97,9 +106,15 @@ public class FilterBenchmark {
         GeofenceSettings.builder()
             .geoipDatabase(data.database)
             .noDatabaseMaxAge()
-            .trustedProxies(TrustedProxies.parse("10.0.0.0/8"))
-            .auditDirectory(work.resolve("audit"))
-            .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE);
+            .trustedProxies(TrustedProxies.parse("10.0.0.0/8"));
+    switch (audit) {
+      case "all", "notable" ->
+          settings
+              .auditDirectory(work.resolve("audit"))
+              .auditScope(audit.equals("all") ? AuditScope.ALL : AuditScope.NOTABLE);
+      case "memory" -> settings.auditLog(AuditLog.builder().sink(new LastRecordSink()).build());
+      default -> throw new IllegalArgumentException("audit is all, notable or memory: " + audit);
+    }
     switch (limit) {
       case "none" -> settings.policyFile(policyFile);
       case "local" -> settings.policyFile(limited(policyFile));
@@ -232,6 +247,29 @@ public class FilterBenchmark {
         response,
         (request, r) -> seen[0] = request);
     return new Exchange(seen[0], response);
+  }
+
+  /** Keeps the last record, so that building it cannot be optimised away, and writes nothing. */
+  private static final class LastRecordSink implements AuditSink {
+    private AuditRecord last;
+    private long written;
+
+    @Override
+    public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
+      last = record;
+      written++;
+      return Delivery.WRITTEN;
+    }
+
+    @Override
+    public AuditStats stats() {
+      return new AuditStats(written, 0, 0, Optional.empty());
+    }
+
+    @Override
+    public void close() {
+      last = null;
+    }
   }
 
   /** A filter configuration with no init-params: the settings are given to the constructor. */

@@ -16,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /** The benchmarks measure the paths they claim to: not an error path, not a short cut. */
 class BenchmarkFixturesTest {
@@ -56,15 +55,15 @@ class BenchmarkFixturesTest {
     }
   }
 
-  @ParameterizedTest(name = "limit={0}")
-  @ValueSource(strings = {"none", "local"})
-  void filterBenchmarkCallersAreAllowedSubstitutedAndBlocked(String limit, @TempDir Path data)
-      throws Exception {
+  @ParameterizedTest(name = "limit={0}, audit={1}")
+  @CsvSource({"none,notable", "local,notable", "none,memory"})
+  void filterBenchmarkCallersAreAllowedSubstitutedAndBlocked(
+      String limit, String audit, @TempDir Path data) throws Exception {
     System.setProperty(CountryData.DIRECTORY_PROPERTY, data.toString());
     FilterBenchmark filter = new FilterBenchmark();
     filter.networks = 2000;
     filter.body = "1KB";
-    filter.audit = "notable";
+    filter.audit = audit;
     filter.limit = limit;
     try {
       filter.start();

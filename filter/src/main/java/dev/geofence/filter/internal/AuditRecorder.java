@@ -38,14 +38,33 @@ final class AuditRecorder implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
 
+  /**
+   * What the record of a plain exchange (one request decided by its screening alone: no batch, no
+   * usage limit crossed, no failure) says that depends on its screening and on whether it was
+   * refused, and on nothing else: made once per screening and reused for its repeat callers.
+   *
+   * @param refused whether {@code reason} is the sentence of a refusal
+   * @param reason {@code event.reason}
+   * @param addressSource where the caller's address was read, as the trail names it
+   * @param anonymizerFlags the anonymizer flags as the trail names them; immutable
+   */
+  private record Described(
+      boolean refused, String reason, String addressSource, Set<String> anonymizerFlags) {}
+
   private final AuditLog log;
   private final boolean owned;
   private final Supplier<Optional<DatabaseInfo>> database;
+  private final ScreeningMemo<Described> described; // null when caching is off
 
-  private AuditRecorder(AuditLog log, boolean owned, Supplier<Optional<DatabaseInfo>> database) {
+  private AuditRecorder(
+      AuditLog log,
+      boolean owned,
+      Supplier<Optional<DatabaseInfo>> database,
+      ScreeningMemo<Described> described) {
     this.log = log;
     this.owned = owned;
     this.database = database;
+    this.described = described;
   }
 
   /**
@@ -58,10 +77,11 @@ final class AuditRecorder implements AutoCloseable {
     if (!settings.auditEnabled()) {
       LOG.warn(
           "The geo-fence keeps no audit trail (audit-enabled=false): no decision is recorded.");
-      return new AuditRecorder(null, false, database);
+      return new AuditRecorder(null, false, database, null);
     }
     if (settings.auditLog().isPresent()) {
-      return new AuditRecorder(settings.auditLog().get(), false, database);
+      return new AuditRecorder(
+          settings.auditLog().get(), false, database, ScreeningMemo.sizedFor(settings));
     }
     AuditSink sink;
     if (settings.auditDirectory().isPresent()) {
@@ -108,7 +128,7 @@ final class AuditRecorder implements AutoCloseable {
             .ipPrivacy(settings.auditIpPrivacy())
             .scope(settings.auditScope())
             .build();
-    return new AuditRecorder(log, true, database);
+    return new AuditRecorder(log, true, database, ScreeningMemo.sizedFor(settings));
   }
 
   /**
@@ -165,11 +185,12 @@ final class AuditRecorder implements AutoCloseable {
     }
     try {
       Policy policy = x.policy();
+      Described said = described != null && plain(x) ? described(x) : null;
       AuditRecord.Builder r =
           AuditRecord.builder()
               .timestamp(x.arrival().at())
               .action(action)
-              .reason(reason(x))
+              .reason(said != null ? said.reason() : reason(x))
               .httpMethod(x.arrival().method())
               .urlPath(x.arrival().uri())
               .statusCode(status)
@@ -178,7 +199,7 @@ final class AuditRecorder implements AutoCloseable {
               .decisionMicros(Math.max(0, (x.decidedNanos() - x.arrival().startNanos()) / 1000));
       database.get().ifPresent(info -> database(r, info));
       if (x.screening() != null) {
-        decided(r, x.screening());
+        decided(r, x.screening(), said);
         if (overUsage(x)) {
           r.usage(
               new AuditRecord.Usage(
@@ -216,6 +237,33 @@ final class AuditRecorder implements AutoCloseable {
       LOG.error("Could not audit request {}", x.requestId(), e);
       return AuditSink.Delivery.LOST;
     }
+  }
+
+  /**
+   * Whether {@code x} was decided by its screening alone, so that its sentence, address source and
+   * anonymizer names are those of every exchange with the same screening that was refused or passed
+   * alike: a decided request (a failure has none) that is no batch and did not meet its usage
+   * limit. A diverging shadow adds a member of its own but changes none of these.
+   */
+  private static boolean plain(Exchange x) {
+    return x.screening() != null && x.batch() == null && !overUsage(x);
+  }
+
+  /** What the record of a plain exchange says of its screening: from the memo, or made now. */
+  private Described described(Exchange x) {
+    Screening s = x.screening();
+    Described said = described.get(s);
+    if (said == null || said.refused() != x.refused()) {
+      // Set.copyOf now, so that the record's own copy of the flags is the same set again.
+      said =
+          new Described(
+              x.refused(),
+              reason(x),
+              addressSource(s.caller()),
+              Set.copyOf(flagNames(s.geo().anonymizer())));
+      described.put(s, said);
+    }
+    return said;
   }
 
   /** Whether the request was refused or substituted for its rule's usage limit. */
@@ -260,7 +308,12 @@ final class AuditRecorder implements AutoCloseable {
     }
   }
 
-  private static void decided(AuditRecord.Builder r, Screening s) {
+  /**
+   * The screening's decision and caller.
+   *
+   * @param said what the memo says of the screening; null to make it now
+   */
+  private static void decided(AuditRecord.Builder r, Screening s, Described said) {
     Decision d = s.decision();
     r.ruleName(d.ruleName())
         .basis(d.basis().orElse(null))
@@ -269,7 +322,11 @@ final class AuditRecorder implements AutoCloseable {
         .requestedTier(d.requestedTier().orElse(null))
         .effectiveModel(d.effectiveModel().orElse(null))
         .effectiveTier(d.effectiveTier().orElse(null));
-    located(r, s.caller(), s.geo(), s.origin());
+    if (said == null) {
+      located(r, s.caller(), s.geo(), s.origin());
+    } else {
+      located(r, s.caller(), s.origin(), said.addressSource(), said.anonymizerFlags());
+    }
   }
 
   private static AuditRecord.Shadow shadow(Screening s) {
@@ -291,20 +348,32 @@ final class AuditRecorder implements AutoCloseable {
 
   private static void located(
       AuditRecord.Builder r, ClientAddress client, GeoResult geo, Origin origin) {
+    located(r, client, origin, addressSource(client), flagNames(geo.anonymizer()));
+  }
+
+  private static void located(
+      AuditRecord.Builder r,
+      ClientAddress client,
+      Origin origin,
+      String addressSource,
+      Set<String> anonymizerFlags) {
     r.sourceIp(client.address().orElse(null))
         .peerAddress(client.peer().orElse(null))
-        .addressSource(
-            switch (client.source()) {
-              case PEER -> "peer";
-              case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
-              case UNRESOLVABLE ->
-                  client.header().map(h -> h.toLowerCase(Locale.ROOT)).orElse("peer");
-            })
+        .addressSource(addressSource)
         .addressUnresolvable(client.reason().map(UnresolvableReason::code).orElse(null))
         .country(origin.country())
         .regionIsoCode(origin.subdivisions().isEmpty() ? null : origin.subdivisions().get(0))
         .registeredCountry(origin.registeredCountry())
-        .anonymizerFlags(flagNames(geo.anonymizer()));
+        .anonymizerFlags(anonymizerFlags);
+  }
+
+  /** Where the caller's address was read: {@code peer}, or the header's name in lower case. */
+  private static String addressSource(ClientAddress client) {
+    return switch (client.source()) {
+      case PEER -> "peer";
+      case HEADER -> client.header().orElse("header").toLowerCase(Locale.ROOT);
+      case UNRESOLVABLE -> client.header().map(h -> h.toLowerCase(Locale.ROOT)).orElse("peer");
+    };
   }
 
   /** The anonymizer flags as the trail writes them: {@code vpn}-style names, sorted. */

@@ -66,6 +66,9 @@ public final class RequestPath implements AutoCloseable {
   private final DecisionCounts counts = new DecisionCounts();
   private final RequestIds requestIds = new RequestIds();
   private final RefusalWriter refusals;
+  // The block refusal of each screening, rendered: null when caching is off, as no screening is
+  // then answered twice.
+  private final ScreeningMemo<RefusalWriter.Rendered> blocks;
   private final UsageGate usage;
 
   private RequestPath(Engine engine, AuditRecorder recorder, UsageGate usage) {
@@ -80,6 +83,7 @@ public final class RequestPath implements AutoCloseable {
     this.recorder = recorder;
     this.usage = usage;
     this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
+    this.blocks = ScreeningMemo.sizedFor(settings);
   }
 
   /**
@@ -249,8 +253,7 @@ public final class RequestPath implements AutoCloseable {
   private Exchange act(HttpServletRequest request, Arrival arrival, Screening s, Asked asked) {
     Decision d = s.decision();
     if (d.action() == Action.BLOCK) {
-      return Exchange.blocked(
-          arrival, s, Refusal.of(s, settings.blockStatus(), settings.policyUrl()));
+      return Exchange.blocked(arrival, s, blockRefusal(s));
     }
     ReplayingRequest.Builder rewritten = null;
     if (asked != null && asked.body() != null) {
@@ -275,6 +278,23 @@ public final class RequestPath implements AutoCloseable {
       DecisionHeaders.add(rewritten, s, arrival.requestId());
     }
     return Exchange.passed(arrival, s, rewritten == null ? request : rewritten.build(), forwardTo);
+  }
+
+  /**
+   * The refusal of a request the policy blocked: made, and rendered for {@link #refuse}, once per
+   * screening, for it depends on nothing else (the block status and policy URL are settings). A
+   * repeat caller's screening is the same object until its policy, look-up or time window changes.
+   */
+  private Refusal blockRefusal(Screening s) {
+    RefusalWriter.Rendered rendered = blocks == null ? null : blocks.get(s);
+    if (rendered != null) {
+      return rendered.refusal();
+    }
+    Refusal refusal = Refusal.of(s, settings.blockStatus(), settings.policyUrl());
+    if (blocks != null) {
+      blocks.put(s, refusals.rendered(refusal));
+    }
+    return refusal;
   }
 
   /**
@@ -468,7 +488,16 @@ public final class RequestPath implements AutoCloseable {
     if (!x.allow().isEmpty() && !x.allow().contains("*")) {
       response.setHeader("Allow", String.join(", ", x.allow()));
     }
-    refusals.write(response, x.refusal());
+    // The memo's body only for the very refusal it renders: a usage 429 or a batch refusal of the
+    // same screening is another object, and a block whose entry was replaced meanwhile renders
+    // anew.
+    RefusalWriter.Rendered rendered =
+        blocks == null || x.screening() == null ? null : blocks.get(x.screening());
+    if (rendered != null && rendered.refusal() == x.refusal()) {
+      refusals.write(response, rendered);
+    } else {
+      refusals.write(response, x.refusal());
+    }
   }
 
   /**

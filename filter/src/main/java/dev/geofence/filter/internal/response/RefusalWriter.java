@@ -66,6 +66,33 @@ public final class RefusalWriter {
     return format;
   }
 
+  /**
+   * A refusal and its body as this writer renders it, made once for refusals that are answered
+   * again and again, such as the block of a repeat caller. Immutable; {@link #write(
+   * HttpServletResponse, Rendered)} of the writer that made it answers it without rendering.
+   */
+  public static final class Rendered {
+    private final RefusalWriter writer;
+    private final Refusal refusal;
+    private final byte[] body; // never handed out: the writer copies it to the response only
+
+    private Rendered(RefusalWriter writer, Refusal refusal, byte[] body) {
+      this.writer = writer;
+      this.refusal = refusal;
+      this.body = body;
+    }
+
+    /** The refusal the body renders. */
+    public Refusal refusal() {
+      return refusal;
+    }
+  }
+
+  /** The refusal rendered once, to be written as often as it is answered. */
+  public Rendered rendered(Refusal refusal) {
+    return new Rendered(this, refusal, render(refusal));
+  }
+
   /** The refusal rendered as UTF-8 JSON in this writer's format. */
   public byte[] render(Refusal refusal) {
     Objects.requireNonNull(refusal, "refusal");
@@ -93,7 +120,29 @@ public final class RefusalWriter {
    */
   public boolean write(HttpServletResponse response, Refusal refusal) throws IOException {
     Objects.requireNonNull(response, "response");
-    byte[] body = render(refusal);
+    return write(response, refusal, render(refusal));
+  }
+
+  /**
+   * Writes a refusal rendered earlier by this writer, as {@link #write(HttpServletResponse,
+   * Refusal)} writes it, byte for byte, without rendering it again.
+   *
+   * @return false if the response was already committed and nothing could be written
+   * @throws IllegalArgumentException if another writer rendered it
+   * @throws IOException if writing to the client fails
+   */
+  public boolean write(HttpServletResponse response, Rendered rendered) throws IOException {
+    Objects.requireNonNull(response, "response");
+    if (rendered.writer != this) {
+      // Another writer may render another format, whose body would not match this Content-Type.
+      throw new IllegalArgumentException(
+          "The refusal was rendered by another writer; render it with this one.");
+    }
+    return write(response, rendered.refusal, rendered.body);
+  }
+
+  private boolean write(HttpServletResponse response, Refusal refusal, byte[] body)
+      throws IOException {
     if (response.isCommitted()) {
       LOG.warn("Cannot send {} refusal: the response is already committed", refusal.status());
       return false;

@@ -160,6 +160,61 @@ class RefusalWriterTest {
   }
 
   @Test
+  @Timeout(30)
+  void writes_a_rendered_refusal_as_the_refusal_itself_byte_for_byte() throws Exception {
+    RefusalWriter writer =
+        RefusalWriter.of(
+            RefusalFormat.ANTHROPIC, Optional.of(URI.create("https://example.com/policy")));
+    RefusalWriter.Rendered rendered = writer.rendered(BLOCK);
+    RefusalWriter other = RefusalWriter.of(RefusalFormat.OPENAI, Optional.empty());
+    HttpServlet servlet =
+        new HttpServlet() {
+          @Override
+          protected void service(HttpServletRequest request, HttpServletResponse response)
+              throws IOException {
+            switch (request.getParameter("how")) {
+              case "fresh" -> writer.write(response, BLOCK);
+              case "rendered" -> writer.write(response, rendered);
+              default -> {
+                try {
+                  other.write(response, rendered);
+                } catch (IllegalArgumentException e) {
+                  response.setStatus(400);
+                  response.getWriter().write(e.getMessage());
+                }
+              }
+            }
+          }
+        };
+    HttpClient client = HttpClient.newHttpClient();
+    try (TestServer server = TestServer.start(null, Map.of("/*", servlet))) {
+      HttpResponse<byte[]> fresh = get(client, server.uri("/x?how=fresh"));
+      HttpResponse<byte[]> again = get(client, server.uri("/x?how=rendered"));
+      HttpResponse<byte[]> foreign = get(client, server.uri("/x?how=foreign"));
+
+      assertThat(rendered.refusal()).isSameAs(BLOCK);
+      assertThat(again.statusCode()).isEqualTo(fresh.statusCode()).isEqualTo(451);
+      assertThat(again.body()).isEqualTo(fresh.body());
+      for (String header :
+          new String[] {"Content-Type", "Content-Length", "Link", "Cache-Control"}) {
+        assertThat(again.headers().allValues(header))
+            .as(header)
+            .isNotEmpty()
+            .isEqualTo(fresh.headers().allValues(header));
+      }
+      assertThat(foreign.statusCode()).isEqualTo(400);
+      assertThat(new String(foreign.body(), StandardCharsets.UTF_8))
+          .isEqualTo("The refusal was rendered by another writer; render it with this one.");
+    }
+  }
+
+  private static HttpResponse<byte[]> get(HttpClient client, URI uri) throws Exception {
+    return client.send(
+        HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
   void validates_the_blocked_by_url() {
     assertThatThrownBy(
             () -> RefusalWriter.of(RefusalFormat.PROBLEM, Optional.of(URI.create("/relative"))))
