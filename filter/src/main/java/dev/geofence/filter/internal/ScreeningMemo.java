@@ -2,7 +2,7 @@ package dev.geofence.filter.internal;
 
 import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.Screening;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.geofence.filter.internal.cache.FourWayTable;
 
 /**
  * Values made from one {@link Screening} alone, kept by the screening's identity, so that the next
@@ -13,11 +13,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * and policies on every look-up, and a value is only ever handed to the very object it was made
  * from.
  *
- * <p>Four-way set-associative and bounded, like {@code Screenings} and {@code KnownAddresses}: a
- * new entry takes a free slot of its set of four or overwrites a random one, so memory stays at the
- * slot count however many screenings pass. Thread-safe without locks: entries are immutable and a
- * slot is one reference write, so a reader sees a whole entry or an older one, and a lost write
- * only costs the next request the work it saves.
+ * <p>Four-way set-associative and bounded ({@link FourWayTable}), like {@code Screenings}: memory
+ * stays at the slot count however many screenings pass. Thread-safe without locks: entries are
+ * immutable and a slot is one reference write, so a reader sees a whole entry or an older one, and
+ * a lost write only costs the next request the work it saves.
  *
  * @param <V> the value made from a screening; immutable
  */
@@ -25,21 +24,14 @@ final class ScreeningMemo<V> {
 
   private record Entry<V>(Screening screening, V value) {}
 
-  /** Slots per set: a set is four neighbouring slots, {@code index ^ 0..3}. */
-  private static final int WAYS = 4;
-
-  private final Entry<V>[] slots;
-  private final int shift; // 32 - log2(slots): index() keeps the top bits of the mixed hash
+  private final FourWayTable<Entry<V>> table; // by the screening's identity hash
 
   /**
    * @param size the number of slots, rounded up to a power of two; at least 1 (a table has at least
    *     two sets)
    */
-  @SuppressWarnings("unchecked")
   ScreeningMemo(int size) {
-    int n = Integer.highestOneBit(Math.max(WAYS, size - 1)) << 1;
-    this.slots = (Entry<V>[]) new Entry<?>[Math.min(n, 1 << 20)];
-    this.shift = 32 - Integer.numberOfTrailingZeros(slots.length);
+    this.table = new FourWayTable<>(size);
   }
 
   /**
@@ -54,9 +46,10 @@ final class ScreeningMemo<V> {
 
   /** The value kept for this very screening object, or null. */
   V get(Screening screening) {
-    int i = index(screening);
-    for (int way = 0; way < WAYS; way++) {
-      Entry<V> e = slots[i ^ way];
+    int h = System.identityHashCode(screening);
+    int set = table.set(h);
+    for (int way = 0; way < FourWayTable.WAYS; way++) {
+      Entry<V> e = table.candidate(set, way, h);
       if (e != null && e.screening == screening) {
         return e.value;
       }
@@ -68,29 +61,20 @@ final class ScreeningMemo<V> {
    * Keeps {@code value} for {@code screening}, in place of an older value for it if it is found.
    */
   void put(Screening screening, V value) {
-    int i = index(screening);
-    int slot = -1;
-    for (int way = 0; way < WAYS; way++) {
-      Entry<V> e = slots[i ^ way];
-      if (e == null || e.screening == screening) {
-        slot = i ^ way;
-        break;
+    int h = System.identityHashCode(screening);
+    int set = table.set(h);
+    for (int way = 0; way < FourWayTable.WAYS; way++) {
+      Entry<V> e = table.candidate(set, way, h);
+      if (e != null && e.screening == screening) {
+        table.replace(set, way, h, new Entry<>(screening, value));
+        return;
       }
     }
-    if (slot < 0) {
-      // A full set: a random victim, so that screenings that crowd one set take turns.
-      slot = i ^ ThreadLocalRandom.current().nextInt(WAYS);
-    }
-    slots[slot] = new Entry<>(screening, value);
+    table.put(h, new Entry<>(screening, value));
   }
 
   /** The number of slots: the most entries the memo ever keeps. */
   int capacity() {
-    return slots.length;
-  }
-
-  private int index(Screening screening) {
-    // Fibonacci hashing, as in Screenings: identity hashes are spread over the top bits.
-    return (System.identityHashCode(screening) * 0x9E3779B9) >>> shift;
+    return table.size();
   }
 }

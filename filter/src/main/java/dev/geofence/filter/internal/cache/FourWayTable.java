@@ -73,6 +73,16 @@ public final class FourWayTable<E> {
     slots[slot] = entry;
   }
 
+  /**
+   * Overwrites way {@code way} of {@code set} (a slot found holding the same key) with {@code
+   * entry}.
+   */
+  public void replace(int set, int way, int h, E entry) {
+    int slot = set ^ way;
+    hashes[slot] = h;
+    slots[slot] = entry;
+  }
+
   /** The number of slots. */
   public int size() {
     return slots.length;

@@ -64,6 +64,27 @@ class FourWayTableTest {
   }
 
   @Test
+  void replaceOverwritesTheWayItNamesAndKeepsTheOthers() {
+    FourWayTable<String> table = new FourWayTable<>(64);
+    List<Integer> hashes = hashesOfOneSet(table, 4);
+    hashes.forEach(h -> table.put(h, "e" + h));
+    int h = hashes.get(2);
+    int set = table.set(h);
+    int way = 0;
+    while (!("e" + h).equals(table.candidate(set, way, h))) {
+      way++;
+    }
+
+    table.replace(set, way, h, "newer");
+
+    assertThat(find(table, h, "newer")).isEqualTo("newer");
+    assertThat(find(table, h, "e" + h)).isNull();
+    for (int other : List.of(hashes.get(0), hashes.get(1), hashes.get(3))) {
+      assertThat(find(table, other, "e" + other)).isEqualTo("e" + other);
+    }
+  }
+
+  @Test
   void theSizeIsAPowerOfTwoOfAtLeastTwoSets() {
     assertThat(new FourWayTable<String>(1).size()).isEqualTo(8);
     assertThat(new FourWayTable<String>(65_536).size()).isEqualTo(65_536);
