@@ -171,7 +171,8 @@ public final class Fixtures {
     @Override
     public void close() {}
 
-    AuditRecord last() {
+    /** The record written last. */
+    public AuditRecord last() {
       return records.get(records.size() - 1);
     }
   }

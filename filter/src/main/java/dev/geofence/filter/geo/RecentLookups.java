@@ -1,6 +1,6 @@
 package dev.geofence.filter.geo;
 
-import dev.geofence.filter.internal.cache.FourWayTable;
+import dev.geofence.filter.internal.cache.IdentityMemo;
 import java.net.InetAddress;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -17,41 +17,32 @@ import java.util.concurrent.atomic.LongAdder;
  * object; an answer here is the answer Caffeine gave (or would give: both hold only answers of the
  * same immutable snapshot), so which of the two answers does not change the result.
  *
- * <p>Four-way set-associative and bounded ({@link FourWayTable}), like the resolver's table of
- * known addresses. Thread-safe without locks: entries are immutable and a slot is one reference
- * write, so a race costs a miss, never a wrong answer.
+ * <p>Bounded and lock-free: an {@link IdentityMemo}, so a race costs a miss, never a wrong answer.
  */
 final class RecentLookups {
 
-  private record Entry(InetAddress address, GeoResult result) {}
-
-  private final FourWayTable<Entry> table; // by the address's identity hash
+  private final IdentityMemo<InetAddress, GeoResult> answers;
   private final LongAdder hits = new LongAdder();
 
   /**
    * @param size the number of slots, rounded up to a power of two, at most 65,536
    */
   RecentLookups(long size) {
-    this.table = new FourWayTable<>(Math.min(size, 1 << 16));
+    this.answers = new IdentityMemo<>(Math.min(size, 1 << 16));
   }
 
   /** The answer kept for this very address object, or null; counts a hit. */
   GeoResult get(InetAddress address) {
-    int h = System.identityHashCode(address);
-    int set = table.set(h);
-    for (int way = 0; way < FourWayTable.WAYS; way++) {
-      Entry e = table.candidate(set, way, h);
-      if (e != null && e.address == address) {
-        hits.increment();
-        return e.result;
-      }
+    GeoResult known = answers.get(address);
+    if (known != null) {
+      hits.increment();
     }
-    return null;
+    return known;
   }
 
   /** Keeps the snapshot's answer for this address object. */
   void put(InetAddress address, GeoResult result) {
-    table.put(System.identityHashCode(address), new Entry(address, result));
+    answers.put(address, result);
   }
 
   /** How many look-ups were answered here: cache hits Caffeine did not see. */

@@ -14,6 +14,7 @@ import dev.geofence.filter.audit.Slf4jAuditSink;
 import dev.geofence.filter.geo.AnonymizerFlag;
 import dev.geofence.filter.geo.DatabaseInfo;
 import dev.geofence.filter.geo.GeoResult;
+import dev.geofence.filter.internal.cache.IdentityMemo;
 import dev.geofence.filter.internal.response.RefusalReason;
 import dev.geofence.policy.Decision;
 import dev.geofence.policy.Origin;
@@ -54,13 +55,13 @@ final class AuditRecorder implements AutoCloseable {
   private final AuditLog log;
   private final boolean owned;
   private final Supplier<Optional<DatabaseInfo>> database;
-  private final ScreeningMemo<Described> described; // null when caching is off
+  private final IdentityMemo<Screening, Described> described; // null when caching is off
 
   private AuditRecorder(
       AuditLog log,
       boolean owned,
       Supplier<Optional<DatabaseInfo>> database,
-      ScreeningMemo<Described> described) {
+      IdentityMemo<Screening, Described> described) {
     this.log = log;
     this.owned = owned;
     this.database = database;
@@ -81,7 +82,7 @@ final class AuditRecorder implements AutoCloseable {
     }
     if (settings.auditLog().isPresent()) {
       return new AuditRecorder(
-          settings.auditLog().get(), false, database, ScreeningMemo.sizedFor(settings));
+          settings.auditLog().get(), false, database, Screenings.memo(settings));
     }
     AuditSink sink;
     if (settings.auditDirectory().isPresent()) {
@@ -128,7 +129,7 @@ final class AuditRecorder implements AutoCloseable {
             .ipPrivacy(settings.auditIpPrivacy())
             .scope(settings.auditScope())
             .build();
-    return new AuditRecorder(log, true, database, ScreeningMemo.sizedFor(settings));
+    return new AuditRecorder(log, true, database, Screenings.memo(settings));
   }
 
   /**

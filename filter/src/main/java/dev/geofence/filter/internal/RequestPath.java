@@ -12,6 +12,7 @@ import dev.geofence.filter.internal.Exchange.Arrival;
 import dev.geofence.filter.internal.RequestReader.Asked;
 import dev.geofence.filter.internal.RequestReader.Target;
 import dev.geofence.filter.internal.body.ReplayingRequest;
+import dev.geofence.filter.internal.cache.IdentityMemo;
 import dev.geofence.filter.internal.model.BatchEntry;
 import dev.geofence.filter.internal.model.ModelRewriter;
 import dev.geofence.filter.internal.response.Checked;
@@ -68,7 +69,7 @@ public final class RequestPath implements AutoCloseable {
   private final RefusalWriter refusals;
   // The block refusal of each screening, rendered: null when caching is off, as no screening is
   // then answered twice.
-  private final ScreeningMemo<RefusalWriter.Rendered> blocks;
+  private final IdentityMemo<Screening, RefusalWriter.Rendered> blocks;
   private final UsageGate usage;
 
   private RequestPath(Engine engine, AuditRecorder recorder, UsageGate usage) {
@@ -83,7 +84,7 @@ public final class RequestPath implements AutoCloseable {
     this.recorder = recorder;
     this.usage = usage;
     this.refusals = RefusalWriter.of(settings.refusalFormat(), settings.policyUrl());
-    this.blocks = ScreeningMemo.sizedFor(settings);
+    this.blocks = Screenings.memo(settings);
   }
 
   /**

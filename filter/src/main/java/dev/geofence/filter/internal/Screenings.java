@@ -1,9 +1,11 @@
 package dev.geofence.filter.internal;
 
+import dev.geofence.filter.GeofenceSettings;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.geo.GeoResult;
 import dev.geofence.filter.internal.cache.FourWayTable;
+import dev.geofence.filter.internal.cache.IdentityMemo;
 import dev.geofence.policy.Policy;
 import java.util.Objects;
 
@@ -34,6 +36,18 @@ final class Screenings {
       Screening screening) {}
 
   private final FourWayTable<Entry> table; // by hash(caller, model)
+
+  /**
+   * A memo of values made from one screening alone (a block's rendered refusal, a record's
+   * sentence), as large as the screening cache of these settings, or null when that cache is off:
+   * no screening is then handed out twice, so a memo would only be written. {@link IdentityMemo}
+   * finds a value by the screening's identity, which this cache keeps for a repeat caller.
+   */
+  static <V> IdentityMemo<Screening, V> memo(GeofenceSettings settings) {
+    // The bound the engine puts on this cache: more slots than screenings kept is waste.
+    long size = Math.min(settings.cacheSize(), 1 << 16);
+    return size == 0 ? null : new IdentityMemo<>(size);
+  }
 
   /**
    * @param size the number of slots, rounded up to a power of two; at least 1 (a table has at least

@@ -8,13 +8,9 @@ import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditSink;
-import dev.geofence.filter.audit.AuditStats;
-import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.internal.response.Refusal;
 import dev.geofence.filter.internal.response.RefusalReason;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
@@ -31,26 +27,10 @@ class AuditRecorderTest {
   @TempDir Path dir;
   Engine engine;
   AuditRecorder recorder;
-  final List<AuditRecord> records = new ArrayList<>();
+  final Fixtures.CapturingSink sink = new Fixtures.CapturingSink();
 
   @BeforeEach
   void start() {
-    AuditSink sink =
-        new AuditSink() {
-          @Override
-          public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
-            records.add(record);
-            return Delivery.WRITTEN;
-          }
-
-          @Override
-          public AuditStats stats() {
-            return new AuditStats(records.size(), 0, 0, Optional.empty());
-          }
-
-          @Override
-          public void close() {}
-        };
     var settings =
         Fixtures.settings(Fixtures.files(dir)).auditLog(AuditLog.builder().sink(sink).build());
     engine = Engine.start(settings.build());
@@ -82,7 +62,7 @@ class AuditRecorderTest {
   private AuditRecord record(Exchange x) {
     assertThat(recorder.record(x, x.refused() ? x.refusal().status() : 200))
         .isEqualTo(AuditSink.Delivery.WRITTEN);
-    return records.get(records.size() - 1);
+    return sink.last();
   }
 
   private Exchange blocked(String id, Screening s) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.geofence.filter.Fixtures;
 import dev.geofence.filter.Screening;
 import dev.geofence.filter.address.ClientAddress;
+import dev.geofence.filter.internal.cache.IdentityMemo;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,7 +47,7 @@ class ScreeningMemoTest {
 
   @Test
   void aRepeatCallersScreeningFindsTheValueKeptForIt() {
-    ScreeningMemo<String> memo = new ScreeningMemo<>(64);
+    IdentityMemo<Screening, String> memo = new IdentityMemo<>(64);
     Screening first = screen(Fixtures.IR);
     memo.put(first, "sanctioned");
 
@@ -58,7 +59,7 @@ class ScreeningMemoTest {
 
   @Test
   void anEqualScreeningThatIsAnotherObjectFindsNothing() {
-    ScreeningMemo<String> memo = new ScreeningMemo<>(64);
+    IdentityMemo<Screening, String> memo = new IdentityMemo<>(64);
     Screening kept = screen(Fixtures.IR);
     memo.put(kept, "sanctioned");
 
@@ -71,7 +72,7 @@ class ScreeningMemoTest {
 
   @Test
   void aReloadedPolicyMakesANewScreeningThatFindsNothing() {
-    ScreeningMemo<String> memo = new ScreeningMemo<>(64);
+    IdentityMemo<Screening, String> memo = new IdentityMemo<>(64);
     memo.put(screen(Fixtures.IR), "version 1");
 
     Fixtures.write(engine.settings().policyFile(), Fixtures.POLICY_V2);
@@ -82,7 +83,7 @@ class ScreeningMemoTest {
 
   @Test
   void aSecondValueForTheSameScreeningReplacesTheFirst() {
-    ScreeningMemo<String> memo = new ScreeningMemo<>(64);
+    IdentityMemo<Screening, String> memo = new IdentityMemo<>(64);
     Screening s = screen(Fixtures.IR);
 
     memo.put(s, "first");
@@ -93,7 +94,7 @@ class ScreeningMemoTest {
 
   @Test
   void keepsNoMoreValuesThanItsSlotsHoweverManyScreeningsPass() {
-    ScreeningMemo<Integer> memo = new ScreeningMemo<>(64);
+    IdentityMemo<Screening, Integer> memo = new IdentityMemo<>(64);
     Screening s = screen(Fixtures.IR);
     List<Screening> passed = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
@@ -115,7 +116,7 @@ class ScreeningMemoTest {
 
   @Test
   void concurrentWritersNeverLetAScreeningFindAnotherOnesValue() throws Exception {
-    ScreeningMemo<Screening> memo = new ScreeningMemo<>(16);
+    IdentityMemo<Screening, Screening> memo = new IdentityMemo<>(16);
     Screening s = screen(Fixtures.IR);
     ExecutorService pool = Executors.newFixedThreadPool(4);
     try {
