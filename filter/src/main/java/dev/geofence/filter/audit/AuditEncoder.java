@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.geofence.filter.internal.LineSlot;
 import dev.geofence.filter.internal.Printable;
 import dev.geofence.policy.ModelIds;
 import java.io.IOException;
@@ -188,14 +189,7 @@ final class AuditEncoder {
   }
 
   static String encodeToString(AuditRecord record, IpPrivacy privacy, String node) {
-    return encodeToString(record, privacy, node, null);
-  }
-
-  /** One line as a string, from {@code templates} where one fits (may be null). */
-  static String encodeToString(
-      AuditRecord record, IpPrivacy privacy, String node, LineTemplates templates) {
-    Bytes line =
-        forThisThread().withNode(node).encodeInPlace(record, privacy, Optional.empty(), templates);
+    Bytes line = forThisThread().withNode(node).encodeInPlace(record, privacy, Optional.empty());
     return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
   }
 
@@ -267,20 +261,11 @@ final class AuditEncoder {
    * the file sink relies on when it appends the chain.
    */
   Bytes encodeInPlace(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
-    return encodeInPlace(r, privacy, chain, null);
-  }
-
-  /**
-   * As {@link #encodeInPlace(AuditRecord, IpPrivacy, Optional)}, copying the parts that say who was
-   * decided and how from a template of {@code templates} when one fits, and making one when it is
-   * due: the line is the same either way.
-   *
-   * @param templates the sink's templates; null to encode every part
-   */
-  Bytes encodeInPlace(
-      AuditRecord r, IpPrivacy privacy, Optional<Chain> chain, LineTemplates templates) {
-    LineTemplates.Template template = templates == null ? null : templates.find(r, privacy);
-    boolean make = template == null && templates != null && templates.makeNow(r);
+    // With a screening's slot on this thread, the parts that say who was decided and how are
+    // copied from its template when it fits, or encoded and kept there: the line is the same.
+    LineSlot slot = LineSlot.current();
+    LineTemplate template = slot == null ? null : LineTemplate.in(slot, r, privacy);
+    boolean make = slot != null && template == null && LineTemplate.templatable(r);
     JsonGenerator g = start();
     try {
       writeHead(g, r.timestamp());
@@ -334,16 +319,17 @@ final class AuditEncoder {
       g.writeEndObject();
       flush(g);
       if (make) {
-        templates.keep(
-            r,
-            privacy,
-            buffer.array(),
-            eventStart,
-            eventEnd,
-            basisStart,
-            basisEnd,
-            modelStart,
-            modelEnd);
+        slot.template(
+            LineTemplate.of(
+                r,
+                privacy,
+                buffer.array(),
+                eventStart,
+                eventEnd,
+                basisStart,
+                basisEnd,
+                modelStart,
+                modelEnd));
       }
     } catch (IOException | RuntimeException e) {
       throw fail(e);
@@ -353,7 +339,7 @@ final class AuditEncoder {
 
   /**
    * {@code event}, {@code rule} and {@code source}: what a template keeps first. Depends only on
-   * the values {@link LineTemplates.Template#fits} compares.
+   * the values {@link LineTemplate#fits} compares.
    */
   private static void writeEventToSource(JsonGenerator g, AuditRecord r, IpPrivacy privacy)
       throws IOException {

@@ -76,7 +76,6 @@ public final class FileAuditSink implements AuditSink {
 
   private final Settings settings;
   private final LossCounter losses = new LossCounter();
-  private final LineTemplates templates = new LineTemplates();
   private final AtomicLong written = new AtomicLong();
   private final Thread writerThread;
   private final Writer writer;
@@ -191,7 +190,7 @@ public final class FileAuditSink implements AuditSink {
     AuditEncoder.Bytes line =
         AuditEncoder.forThisThread()
             .withNode(settings.instance)
-            .encodeInPlace(record, privacy, Optional.empty(), templates);
+            .encodeInPlace(record, privacy, Optional.empty());
     long ticket;
     int pending;
     appendLock.lock();

@@ -30,7 +30,6 @@ public final class Slf4jAuditSink implements AuditSink {
   private final String instance;
   private final AtomicLong written = new AtomicLong();
   private final LossCounter losses = new LossCounter();
-  private final LineTemplates templates = new LineTemplates();
   private volatile String lastError;
 
   private Slf4jAuditSink(Logger audit, Clock clock, String instance) {
@@ -110,7 +109,7 @@ public final class Slf4jAuditSink implements AuditSink {
             lost.since());
       }
       // Encoded with this thread's reused encoder: one String per record, nothing else.
-      audit.info(AuditEncoder.encodeToString(record, privacy, instance, templates));
+      audit.info(AuditEncoder.encodeToString(record, privacy, instance));
       written.incrementAndGet();
       return Delivery.WRITTEN;
     } catch (RuntimeException e) {

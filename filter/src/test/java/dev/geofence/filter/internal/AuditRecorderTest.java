@@ -8,6 +8,7 @@ import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditSink;
+import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.internal.response.Refusal;
 import dev.geofence.filter.internal.response.RefusalReason;
 import java.nio.file.Path;
@@ -121,5 +122,40 @@ class AuditRecorderTest {
 
     assertThat(usage.reason())
         .isEqualTo("usage_limit_exceeded under rule sanctioned: 10 requests per day.");
+  }
+
+  @Test
+  void aPlainRecordIsEncodedWithItsScreeningsLineSlot_intoTheLineEncodedInFull() {
+    Screening s = screen(Fixtures.IR);
+    Screening other = screen(Fixtures.US);
+
+    AuditRecord first = record(blocked("r1", s));
+    LineSlot slot = sink.lastSlot().orElseThrow();
+    assertThat(slot.template()).as("kept by the first line").isNotNull();
+    assertThat(sink.lastLine()).isEqualTo(first.toJson(IpPrivacy.full()));
+
+    AuditRecord second = record(blocked("r2", s));
+    assertThat(sink.lastSlot()).containsSame(slot);
+    assertThat(sink.lastLine()).isEqualTo(second.toJson(IpPrivacy.full()));
+
+    record(blocked("r3", other));
+    assertThat(sink.lastSlot().orElseThrow()).isNotSameAs(slot);
+    assertThat(LineSlot.current()).as("named only while the record is handed over").isNull();
+  }
+
+  @Test
+  void aRecordThatIsNotPlainGetsNoLineSlot() {
+    Screening s = screen(Fixtures.IR);
+    record(blocked("r1", s));
+
+    AuditRecord usage =
+        record(
+            Exchange.blocked(
+                arrival("r2"),
+                s,
+                Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day.")));
+
+    assertThat(sink.lastSlot()).isEmpty();
+    assertThat(sink.lastLine()).isEqualTo(usage.toJson(IpPrivacy.full()));
   }
 }

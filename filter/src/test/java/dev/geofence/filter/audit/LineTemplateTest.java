@@ -5,6 +5,7 @@ import static dev.geofence.filter.audit.AuditFixtures.full;
 import static dev.geofence.filter.audit.AuditFixtures.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.geofence.filter.internal.LineSlot;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-class LineTemplatesTest {
+class LineTemplateTest {
 
   private static final Optional<AuditEncoder.Chain> CHAIN =
       Optional.of(new AuditEncoder.Chain(12, "c".repeat(64)));
@@ -27,10 +28,16 @@ class LineTemplatesTest {
     return new String(fresh.encode(r, privacy, CHAIN), StandardCharsets.UTF_8);
   }
 
+  /** The line the encoder writes with {@code slot} named on this thread. */
   private static String encode(
-      AuditEncoder encoder, AuditRecord r, IpPrivacy privacy, LineTemplates templates) {
-    AuditEncoder.Bytes line = encoder.encodeInPlace(r, privacy, CHAIN, templates);
-    return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
+      AuditEncoder encoder, AuditRecord r, IpPrivacy privacy, LineSlot slot) {
+    LineSlot before = LineSlot.enter(slot);
+    try {
+      AuditEncoder.Bytes line = encoder.encodeInPlace(r, privacy, CHAIN);
+      return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
+    } finally {
+      LineSlot.enter(before);
+    }
   }
 
   /** The same caller's next requests: every value a template keeps is the very same object. */
@@ -113,18 +120,18 @@ class LineTemplatesTest {
   @MethodSource("callers")
   void aRepeatCallersLinesFromATemplateAreTheLinesEncodedInFull(
       String name, AuditRecord first, IpPrivacy privacy, String node) {
-    LineTemplates templates = new LineTemplates(64);
+    LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder().withNode(node);
 
-    // The first line notes the reason, the second makes the template, later ones use it.
-    assertThat(encode(encoder, first, privacy, templates)).isEqualTo(inFull(first, privacy, node));
-    assertThat(templates.find(first, privacy)).isNull();
-    assertThat(encode(encoder, first, privacy, templates)).isEqualTo(inFull(first, privacy, node));
-    assertThat(templates.find(first, privacy)).isNotNull();
+    // The first line makes the template, the next requests' lines are copied from it.
+    assertThat(encode(encoder, first, privacy, slot)).isEqualTo(inFull(first, privacy, node));
+    Object made = slot.template();
+    assertThat(made).isNotNull();
     for (AuditRecord next : nextRequests(first)) {
-      assertThat(templates.find(next, privacy)).as("used for the next request").isNotNull();
-      assertThat(encode(encoder, next, privacy, templates)).isEqualTo(inFull(next, privacy, node));
+      assertThat(LineTemplate.in(slot, next, privacy)).as("fits the next request").isSameAs(made);
+      assertThat(encode(encoder, next, privacy, slot)).isEqualTo(inFull(next, privacy, node));
     }
+    assertThat(slot.template()).as("not made again").isSameAs(made);
   }
 
   static Stream<Arguments> otherValues() {
@@ -154,42 +161,41 @@ class LineTemplatesTest {
   void aRecordWithTheSameReasonButAnotherValueIsEncodedInFull(
       int index, UnaryOperator<AuditRecord.Builder> change) {
     AuditRecord first = full();
-    LineTemplates templates = new LineTemplates(64);
+    LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder();
-    encode(encoder, first, IpPrivacy.full(), templates);
-    encode(encoder, first, IpPrivacy.full(), templates);
+    encode(encoder, first, IpPrivacy.full(), slot);
     AuditRecord other = change.apply(first.toBuilder()).build();
 
-    assertThat(templates.find(other, IpPrivacy.full())).isNull();
-    assertThat(encode(encoder, other, IpPrivacy.full(), templates))
+    assertThat(LineTemplate.in(slot, other, IpPrivacy.full())).isNull();
+    assertThat(encode(encoder, other, IpPrivacy.full(), slot))
         .isEqualTo(inFull(other, IpPrivacy.full(), ""));
+    assertThat(LineTemplate.in(slot, other, IpPrivacy.full())).as("made again for it").isNotNull();
+    assertThat(encode(encoder, first, IpPrivacy.full(), slot))
+        .isEqualTo(inFull(first, IpPrivacy.full(), ""));
   }
 
   @Test
   void anotherPrivacyModeDoesNotUseTheTemplate() {
     AuditRecord first = full();
     IpPrivacy full = IpPrivacy.full();
-    LineTemplates templates = new LineTemplates(64);
+    LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder();
-    encode(encoder, first, full, templates);
-    encode(encoder, first, full, templates);
+    encode(encoder, first, full, slot);
 
     IpPrivacy hashed = IpPrivacy.hmac(new byte[32]);
-    assertThat(templates.find(first, hashed)).isNull();
-    assertThat(encode(encoder, first, hashed, templates)).isEqualTo(inFull(first, hashed, ""));
+    assertThat(LineTemplate.in(slot, first, hashed)).isNull();
+    assertThat(encode(encoder, first, hashed, slot)).isEqualTo(inFull(first, hashed, ""));
   }
 
   @Test
-  void reasonsMadeAnewForEachRecordMakeNoTemplate() {
-    LineTemplates templates = new LineTemplates(64);
-    AuditEncoder encoder = new AuditEncoder();
-    AuditRecord first = full();
-    for (int i = 0; i < 5; i++) {
-      AuditRecord r = first.toBuilder().reason(new String("country is sanctioned")).build();
-      assertThat(encode(encoder, r, IpPrivacy.full(), templates))
-          .isEqualTo(inFull(r, IpPrivacy.full(), ""));
-      assertThat(templates.find(r, IpPrivacy.full())).isNull();
-    }
+  void aTemplateThatIsNotALineTemplateIsIgnored() {
+    LineSlot slot = new LineSlot();
+    slot.template("not a template");
+    AuditRecord r = full();
+
+    assertThat(encode(new AuditEncoder(), r, IpPrivacy.full(), slot))
+        .isEqualTo(inFull(r, IpPrivacy.full(), ""));
+    assertThat(slot.template()).isInstanceOf(LineTemplate.class);
   }
 
   @Test
@@ -207,13 +213,13 @@ class LineTemplatesTest {
                 .build(),
             first.toBuilder().usage(new AuditRecord.Usage("5/1m", List.of(), "")).build());
     for (AuditRecord r : records) {
-      LineTemplates templates = new LineTemplates(64);
+      LineSlot slot = new LineSlot();
       AuditEncoder encoder = new AuditEncoder();
       for (int i = 0; i < 3; i++) {
-        assertThat(encode(encoder, r, IpPrivacy.full(), templates))
+        assertThat(encode(encoder, r, IpPrivacy.full(), slot))
             .isEqualTo(inFull(r, IpPrivacy.full(), ""));
       }
-      assertThat(templates.find(r, IpPrivacy.full())).isNull();
+      assertThat(slot.template()).isNull();
     }
   }
 }
