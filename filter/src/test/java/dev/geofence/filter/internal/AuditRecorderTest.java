@@ -70,6 +70,11 @@ class AuditRecorderTest {
     return Exchange.blocked(arrival(id), s, Refusal.of(s, 451, Optional.empty()));
   }
 
+  private Exchange overUsage(String id, Screening s) {
+    return Exchange.blocked(
+        arrival(id), s, Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day."));
+  }
+
   @Test
   void aRepeatBlockOfOneScreeningIsRecordedWithTheSentenceMadeTheFirstTime() {
     Screening s = screen(Fixtures.IR);
@@ -113,12 +118,7 @@ class AuditRecorderTest {
     Screening s = screen(Fixtures.IR);
     record(blocked("r1", s));
 
-    AuditRecord usage =
-        record(
-            Exchange.blocked(
-                arrival("r2"),
-                s,
-                Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day.")));
+    AuditRecord usage = record(overUsage("r2", s));
 
     assertThat(usage.reason())
         .isEqualTo("usage_limit_exceeded under rule sanctioned: 10 requests per day.");
@@ -148,12 +148,7 @@ class AuditRecorderTest {
     Screening s = screen(Fixtures.IR);
     record(blocked("r1", s));
 
-    AuditRecord usage =
-        record(
-            Exchange.blocked(
-                arrival("r2"),
-                s,
-                Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day.")));
+    AuditRecord usage = record(overUsage("r2", s));
 
     assertThat(sink.lastSlot()).isEmpty();
     assertThat(sink.lastLine()).isEqualTo(usage.toJson(IpPrivacy.full()));
