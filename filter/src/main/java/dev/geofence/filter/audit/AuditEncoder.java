@@ -264,8 +264,20 @@ final class AuditEncoder {
     // With a screening's slot on this thread, the parts that say who was decided and how are
     // copied from its template when it fits, or encoded and kept there: the line is the same.
     LineSlot slot = LineSlot.current();
-    LineTemplate template = slot == null ? null : LineTemplate.in(slot, r, privacy);
-    boolean make = slot != null && template == null && LineTemplate.templatable(r);
+    LineTemplate template = null;
+    boolean make = false;
+    if (slot != null && LineTemplate.templatable(r)) {
+      Object kept = slot.template();
+      if (kept instanceof LineTemplate t && t.fits(r, privacy)) {
+        template = t;
+      } else if (kept == null) {
+        // A caller seen once (a million distinct callers) would make a template per request
+        // that nothing reads again: it is made for the screening's second line.
+        slot.template(LineTemplate.SEEN);
+      } else {
+        make = true;
+      }
+    }
     JsonGenerator g = start();
     try {
       writeHead(g, r.timestamp());

@@ -6,11 +6,11 @@ import java.util.Set;
 
 /**
  * The parts of an audit line that say who was decided and how, encoded once per screening and
- * copied into the lines of the same caller's next requests: the {@code event} with its reason, the
- * {@code rule} and {@code source} objects, and under {@code geofence} the {@code basis}, the
- * models, the anonymizer flags and the {@code address}. The rest of a line (time, user, HTTP
- * request and response, path, monitor flag, policy, database, duration, chain) is encoded for each
- * line.
+ * copied into the lines of the same caller's next requests (from its second line on): the {@code
+ * event} with its reason, the {@code rule} and {@code source} objects, and under {@code geofence}
+ * the {@code basis}, the models, the anonymizer flags and the {@code address}. The rest of a line
+ * (time, user, HTTP request and response, path, monitor flag, policy, database, duration, chain) is
+ * encoded for each line.
  *
  * <p>Why: encoding some forty fields per line was the largest single cost of the audit trail on a
  * request thread, and for a repeat caller most of them are the same values every time. Kept in the
@@ -46,6 +46,9 @@ record LineTemplate(
     byte[] bytes,
     int eventEnd,
     int basisEnd) {
+
+  /** Kept in a slot whose screening has had one line so far. */
+  static final Object SEEN = new Object();
 
   /**
    * Whether a record's parts can be kept: not a batch, no shadow decision and no usage limit, which

@@ -123,10 +123,12 @@ class LineTemplateTest {
     LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder().withNode(node);
 
-    // The first line makes the template, the next requests' lines are copied from it.
+    // The first line only marks the slot, the second makes the template, later ones copy it.
+    assertThat(encode(encoder, first, privacy, slot)).isEqualTo(inFull(first, privacy, node));
+    assertThat(slot.template()).isNotInstanceOf(LineTemplate.class);
     assertThat(encode(encoder, first, privacy, slot)).isEqualTo(inFull(first, privacy, node));
     Object made = slot.template();
-    assertThat(made).isNotNull();
+    assertThat(made).isInstanceOf(LineTemplate.class);
     for (AuditRecord next : nextRequests(first)) {
       assertThat(LineTemplate.in(slot, next, privacy)).as("fits the next request").isSameAs(made);
       assertThat(encode(encoder, next, privacy, slot)).isEqualTo(inFull(next, privacy, node));
@@ -164,6 +166,8 @@ class LineTemplateTest {
     LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder();
     encode(encoder, first, IpPrivacy.full(), slot);
+    encode(encoder, first, IpPrivacy.full(), slot);
+    assertThat(LineTemplate.in(slot, first, IpPrivacy.full())).isNotNull();
     AuditRecord other = change.apply(first.toBuilder()).build();
 
     assertThat(LineTemplate.in(slot, other, IpPrivacy.full())).isNull();
@@ -181,6 +185,8 @@ class LineTemplateTest {
     LineSlot slot = new LineSlot();
     AuditEncoder encoder = new AuditEncoder();
     encode(encoder, first, full, slot);
+    encode(encoder, first, full, slot);
+    assertThat(LineTemplate.in(slot, first, full)).isNotNull();
 
     IpPrivacy hashed = IpPrivacy.hmac(new byte[32]);
     assertThat(LineTemplate.in(slot, first, hashed)).isNull();
@@ -221,5 +227,15 @@ class LineTemplateTest {
       }
       assertThat(slot.template()).isNull();
     }
+  }
+
+  @Test
+  void aCallerSeenOnceGetsNoTemplate() {
+    LineSlot slot = new LineSlot();
+    AuditRecord r = full();
+
+    assertThat(encode(new AuditEncoder(), r, IpPrivacy.full(), slot))
+        .isEqualTo(inFull(r, IpPrivacy.full(), ""));
+    assertThat(slot.template()).isSameAs(LineTemplate.SEEN);
   }
 }

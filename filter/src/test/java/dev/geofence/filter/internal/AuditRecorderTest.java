@@ -131,14 +131,18 @@ class AuditRecorderTest {
 
     AuditRecord first = record(blocked("r1", s));
     LineSlot slot = sink.lastSlot().orElseThrow();
-    assertThat(slot.template()).as("kept by the first line").isNotNull();
     assertThat(sink.lastLine()).isEqualTo(first.toJson(IpPrivacy.full()));
+    Object marked = slot.template();
+    assertThat(marked).as("marked by the first line").isNotNull();
 
-    AuditRecord second = record(blocked("r2", s));
-    assertThat(sink.lastSlot()).containsSame(slot);
-    assertThat(sink.lastLine()).isEqualTo(second.toJson(IpPrivacy.full()));
+    for (String id : List.of("r2", "r3")) {
+      AuditRecord next = record(blocked(id, s));
+      assertThat(sink.lastSlot()).containsSame(slot);
+      assertThat(sink.lastLine()).isEqualTo(next.toJson(IpPrivacy.full()));
+    }
+    assertThat(slot.template()).as("a template, from the second line").isNotSameAs(marked);
 
-    record(blocked("r3", other));
+    record(blocked("r4", other));
     assertThat(sink.lastSlot().orElseThrow()).isNotSameAs(slot);
     assertThat(LineSlot.current()).as("named only while the record is handed over").isNull();
   }
