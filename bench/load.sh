@@ -12,11 +12,14 @@
 # Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 60s] [--connections 16]
 #                      [--threads 1] [--heap 1g] [--gc-minutes 5] [--no-compare] [--work DIR]
 #                      [--audit-durability 1s|each-record] [--callers N] [--mix frontier|allowed]
+#                      [--against JAR]
 # --mix names the model every request asks for: frontier (claude-opus-4-1, the default; most callers
 # are substituted or refused) or allowed (claude-haiku-4, a model most callers may use).
 # --audit-durability is passed to the geo-fence server: 1s (the default here) forces the audit trail
 # once a second and lets allowed requests go without waiting for their line, as the filter's own
 # defaults do; each-record forces every line before its request is answered (the demo's default).
+# --against JAR compares two builds instead: the second server runs the demo jar JAR (from another
+# commit) with the geo-fence and the same options, so "with/without" reads "this build/JAR".
 # Needs Java 17, Maven (builds the jars when missing) and wrk (installed with apt-get if missing).
 set -euo pipefail
 
@@ -34,11 +37,12 @@ work="$root/benchmarks/target/load"
 networks=500000
 callers=1000000
 mix=frontier
+against=""
 port_with=18081
 port_without=18082
 port_gc=18083
 
-usage() { sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -53,6 +57,7 @@ while [[ $# -gt 0 ]]; do
     --audit-durability) audit_durability="$2"; shift 2 ;;
     --callers) callers="$2"; shift 2 ;;
     --mix) mix="$2"; shift 2 ;;
+    --against) against="$2"; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "load.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
@@ -64,6 +69,7 @@ case "$mix" in
   allowed) model=claude-haiku-4 ;;
   *) echo "load.sh: --mix '$mix' is not known; expected frontier or allowed." >&2; exit 2 ;;
 esac
+[[ -z "$against" || -f "$against" ]] || { echo "load.sh: --against '$against' is not a file; expected a demo server jar." >&2; exit 2; }
 [[ "$gc_minutes" =~ ^[0-9]+$ ]] || { echo "load.sh: --gc-minutes '$gc_minutes' is not a number of minutes." >&2; exit 2; }
 
 if ! command -v wrk >/dev/null; then
@@ -107,8 +113,10 @@ start() {
   local name="$1" port="$2" java_opts="$3"
   shift 3
   rm -rf "$work/audit-$name"
+  local jar="$demo_jar"
+  [[ $name == without && -n "$against" ]] && jar="$against"
   # shellcheck disable=SC2086
-  java -Xms"$heap" -Xmx"$heap" $java_opts -jar "$demo_jar" --port "$port" --geoip "$database" \
+  java -Xms"$heap" -Xmx"$heap" $java_opts -jar "$jar" --port "$port" --geoip "$database" \
     --audit "$work/audit-$name" "$@" >"$work/server-$name.log" 2>&1 &
   pids+=($!)
   pid_of[$name]=$!
@@ -147,6 +155,7 @@ range() { sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { printf "%s-%s", l
 describe_machine() {
   echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)),"\
     "$(java -version 2>&1 | head -1), wrk $(wrk -v 2>&1 | head -1 | awk '{print $2}')"
+  [[ -z "$against" ]] || echo "# without = $against with the geo-fence (a build compared with this one)"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg); -t $threads -c $connections, $rounds rounds x $duration, heap $heap, audit durability $audit_durability, $callers callers, mix $mix ($model)"
 }
 
@@ -154,7 +163,11 @@ if [[ "$compare" == 1 ]]; then
   results="$work/results.tsv"
   describe_machine | tee "$work/conditions.txt"
   start with "$port_with" "" --audit-durability "$audit_durability"
-  start without "$port_without" "" --no-geofence
+  if [[ -n "$against" ]]; then
+    start without "$port_without" "" --audit-durability "$audit_durability"
+  else
+    start without "$port_without" "" --no-geofence
+  fi
   echo "load.sh: warming both servers up for $warmup each" >&2
   drive "$port_with" "$warmup" 0 >/dev/null
   drive "$port_without" "$warmup" 0 >/dev/null
