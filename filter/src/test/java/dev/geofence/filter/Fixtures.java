@@ -6,7 +6,6 @@ import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditSink;
 import dev.geofence.filter.audit.AuditStats;
 import dev.geofence.filter.audit.IpPrivacy;
-import dev.geofence.filter.internal.LineSlot;
 import dev.geofence.mmdb.GeoIp2Records;
 import dev.geofence.mmdb.MmdbWriter;
 import java.io.IOException;
@@ -156,13 +155,10 @@ public final class Fixtures {
   public static final class CapturingSink implements AuditSink {
     final List<AuditRecord> records = new CopyOnWriteArrayList<>();
     final List<String> lines = new CopyOnWriteArrayList<>();
-    // The line slot the recorder named on the writing thread (null for none), one per record.
-    final List<Optional<LineSlot>> slots = new CopyOnWriteArrayList<>();
 
     @Override
     public Delivery write(AuditRecord record, IpPrivacy privacy, Duration wait) {
       records.add(record);
-      slots.add(Optional.ofNullable(LineSlot.current()));
       lines.add(record.toJson(privacy));
       return Delivery.WRITTEN;
     }
@@ -178,16 +174,6 @@ public final class Fixtures {
     /** The record written last. */
     public AuditRecord last() {
       return records.get(records.size() - 1);
-    }
-
-    /** The line written last, as the sink's thread encoded it. */
-    public String lastLine() {
-      return lines.get(lines.size() - 1);
-    }
-
-    /** The line slot current on the thread that wrote the last record. */
-    public Optional<LineSlot> lastSlot() {
-      return slots.get(slots.size() - 1);
     }
   }
 }

@@ -6,11 +6,10 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.SerializedString;
-import dev.geofence.filter.internal.LineSlot;
 import dev.geofence.filter.internal.Printable;
 import dev.geofence.policy.ModelIds;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -19,7 +18,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -193,58 +191,15 @@ final class AuditEncoder {
     return new String(line.array(), 0, line.size(), StandardCharsets.UTF_8);
   }
 
-  /**
-   * A byte buffer whose array can be read in place, so a line is copied only where it must be.
-   * Unsynchronized, unlike {@link java.io.ByteArrayOutputStream}: it belongs to one encoder, and a
-   * line from a template is several writes.
-   */
-  static final class Bytes extends OutputStream {
-    private byte[] buf;
-    private int count;
-
+  /** A byte buffer whose array can be read in place, so a line is copied only where it must be. */
+  static final class Bytes extends ByteArrayOutputStream {
     Bytes(int size) {
-      buf = new byte[size];
-    }
-
-    @Override
-    public void write(int b) {
-      room(1);
-      buf[count++] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      Objects.checkFromIndexSize(off, len, b.length);
-      room(len);
-      System.arraycopy(b, off, buf, count, len);
-      count += len;
-    }
-
-    private void room(int len) {
-      if (buf.length - count < len) {
-        buf = Arrays.copyOf(buf, Math.max(buf.length * 2, count + len));
-      }
+      super(size);
     }
 
     /** The backing array; the line is its first {@link #size()} bytes. */
     byte[] array() {
       return buf;
-    }
-
-    int size() {
-      return count;
-    }
-
-    void reset() {
-      count = 0;
-    }
-
-    byte[] toByteArray() {
-      return Arrays.copyOf(buf, count);
-    }
-
-    String toString(java.nio.charset.Charset charset) {
-      return new String(buf, 0, count, charset);
     }
   }
 
@@ -261,36 +216,87 @@ final class AuditEncoder {
    * the file sink relies on when it appends the chain.
    */
   Bytes encodeInPlace(AuditRecord r, IpPrivacy privacy, Optional<Chain> chain) {
-    // With a screening's slot on this thread, the parts that say who was decided and how are
-    // copied from its template when it fits, or encoded and kept there: the line is the same.
-    LineSlot slot = LineSlot.current();
-    LineTemplate template = null;
-    boolean make = false;
-    if (slot != null && LineTemplate.templatable(r)) {
-      Object kept = slot.template();
-      if (kept instanceof LineTemplate t && t.fits(r, privacy)) {
-        template = t;
-      } else if (kept == null) {
-        // A caller seen once (a million distinct callers) would make a template per request
-        // that nothing reads again: it is made for the screening's second line.
-        slot.template(LineTemplate.SEEN);
-      } else {
-        make = true;
-      }
-    }
     JsonGenerator g = start();
     try {
       writeHead(g, r.timestamp());
-      int eventStart = 0;
-      int eventEnd = 0;
-      if (template != null) {
-        raw(g, template.bytes(), 0, template.eventEnd());
-      } else {
-        eventStart = make ? mark(g) : 0;
-        writeEventToSource(g, r, privacy);
-        eventEnd = make ? mark(g) : 0;
+      g.writeFieldName(N.EVENT);
+      g.writeStartObject();
+      ActionText action = ACTIONS[r.action().ordinal()];
+      g.writeFieldName(N.KIND);
+      g.writeString(action.kind);
+      g.writeFieldName(N.CATEGORY);
+      g.writeStartArray();
+      g.writeString(N.WEB);
+      g.writeEndArray();
+      g.writeFieldName(N.TYPE);
+      g.writeStartArray();
+      for (SerializedString type : action.types) {
+        g.writeString(type);
       }
-      writeRequest(g, r);
+      g.writeEndArray();
+      g.writeFieldName(N.ACTION);
+      g.writeString(action.label);
+      g.writeFieldName(N.OUTCOME);
+      g.writeString(action.outcome);
+      text(g, N.REASON, r.reason(), MAX_REASON);
+      g.writeFieldName(N.DATASET);
+      g.writeString(N.GEOFENCE_AUDIT);
+      g.writeEndObject();
+
+      if (!r.ruleName().isEmpty()) {
+        g.writeFieldName(N.RULE);
+        g.writeStartObject();
+        text(g, N.NAME, r.ruleName(), MAX_TEXT);
+        g.writeEndObject();
+      }
+
+      g.writeFieldName(N.SOURCE);
+      g.writeStartObject();
+      if (privacy.writesAddress() && r.sourceIp().isPresent()) {
+        g.writeFieldName(N.IP);
+        g.writeString(privacy.apply(r.sourceIp().get()));
+      }
+      if (!r.country().isEmpty() || !r.regionIsoCode().isEmpty()) {
+        g.writeFieldName(N.GEO);
+        g.writeStartObject();
+        text(g, N.COUNTRY_ISO_CODE, r.country(), MAX_TEXT);
+        text(g, N.REGION_ISO_CODE, r.regionIsoCode(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+
+      if (!r.userId().isEmpty()) {
+        g.writeFieldName(N.USER);
+        g.writeStartObject();
+        text(g, N.ID, r.userId(), MAX_TEXT);
+        g.writeEndObject();
+      }
+
+      g.writeFieldName(N.HTTP);
+      g.writeStartObject();
+      if (!r.httpMethod().isEmpty() || !r.requestId().isEmpty()) {
+        g.writeFieldName(N.REQUEST);
+        g.writeStartObject();
+        text(g, N.METHOD, r.httpMethod(), MAX_TEXT);
+        text(g, N.ID, r.requestId(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      if (r.statusCode() != 0) {
+        g.writeFieldName(N.RESPONSE);
+        g.writeStartObject();
+        g.writeFieldName(N.STATUS_CODE);
+        g.writeNumber(r.statusCode());
+        g.writeEndObject();
+      }
+      g.writeEndObject();
+
+      String path = pathOnly(r.urlPath());
+      if (!path.isEmpty()) {
+        g.writeFieldName(N.URL);
+        g.writeStartObject();
+        text(g, N.PATH, path, MAX_PATH);
+        g.writeEndObject();
+      }
 
       g.writeFieldName(N.GEOFENCE);
       g.writeStartObject();
@@ -300,233 +306,89 @@ final class AuditEncoder {
         g.writeFieldName(N.POLICY);
         g.writeRawValue(policyObject(r));
       }
-      int basisStart = 0;
-      int basisEnd = 0;
-      if (template != null) {
-        raw(g, template.bytes(), template.eventEnd(), template.basisEnd());
-      } else {
-        basisStart = make ? mark(g) : 0;
-        text(g, N.BASIS, r.basis(), MAX_REASON);
-        basisEnd = make ? mark(g) : 0;
-      }
+      text(g, N.BASIS, r.basis(), MAX_REASON);
       if (!r.databaseType().isEmpty()
           || r.databaseBuildTime().isPresent()
           || !r.databaseSha256().isEmpty()) {
         g.writeFieldName(N.DATABASE);
         g.writeRawValue(databaseObject(r));
       }
-      int modelStart = 0;
-      int modelEnd = 0;
-      if (template != null) {
-        raw(g, template.bytes(), template.basisEnd(), template.bytes().length);
-      } else {
-        modelStart = make ? mark(g) : 0;
-        writeModelToAddress(g, r, privacy);
-        modelEnd = make ? mark(g) : 0;
-      }
-      g.writeFieldName(N.DECISION_US);
-      g.writeNumber(r.decisionMicros());
-      writeChain(g, chain);
-      g.writeEndObject();
-      g.writeEndObject();
-      flush(g);
-      if (make) {
-        slot.template(
-            LineTemplate.of(
-                r,
-                privacy,
-                buffer.array(),
-                eventStart,
-                eventEnd,
-                basisStart,
-                basisEnd,
-                modelStart,
-                modelEnd));
-      }
-    } catch (IOException | RuntimeException e) {
-      throw fail(e);
-    }
-    return buffer;
-  }
-
-  /**
-   * {@code event}, {@code rule} and {@code source}: what a template keeps first. Depends only on
-   * the values {@link LineTemplate#fits} compares.
-   */
-  private static void writeEventToSource(JsonGenerator g, AuditRecord r, IpPrivacy privacy)
-      throws IOException {
-    g.writeFieldName(N.EVENT);
-    g.writeStartObject();
-    ActionText action = ACTIONS[r.action().ordinal()];
-    g.writeFieldName(N.KIND);
-    g.writeString(action.kind);
-    g.writeFieldName(N.CATEGORY);
-    g.writeStartArray();
-    g.writeString(N.WEB);
-    g.writeEndArray();
-    g.writeFieldName(N.TYPE);
-    g.writeStartArray();
-    for (SerializedString type : action.types) {
-      g.writeString(type);
-    }
-    g.writeEndArray();
-    g.writeFieldName(N.ACTION);
-    g.writeString(action.label);
-    g.writeFieldName(N.OUTCOME);
-    g.writeString(action.outcome);
-    text(g, N.REASON, r.reason(), MAX_REASON);
-    g.writeFieldName(N.DATASET);
-    g.writeString(N.GEOFENCE_AUDIT);
-    g.writeEndObject();
-
-    if (!r.ruleName().isEmpty()) {
-      g.writeFieldName(N.RULE);
-      g.writeStartObject();
-      text(g, N.NAME, r.ruleName(), MAX_TEXT);
-      g.writeEndObject();
-    }
-
-    g.writeFieldName(N.SOURCE);
-    g.writeStartObject();
-    if (privacy.writesAddress() && r.sourceIp().isPresent()) {
-      g.writeFieldName(N.IP);
-      g.writeString(privacy.apply(r.sourceIp().get()));
-    }
-    if (!r.country().isEmpty() || !r.regionIsoCode().isEmpty()) {
-      g.writeFieldName(N.GEO);
-      g.writeStartObject();
-      text(g, N.COUNTRY_ISO_CODE, r.country(), MAX_TEXT);
-      text(g, N.REGION_ISO_CODE, r.regionIsoCode(), MAX_TEXT);
-      g.writeEndObject();
-    }
-    g.writeEndObject();
-  }
-
-  /** {@code user}, {@code http} and {@code url}: what changes with every request. */
-  private static void writeRequest(JsonGenerator g, AuditRecord r) throws IOException {
-    if (!r.userId().isEmpty()) {
-      g.writeFieldName(N.USER);
-      g.writeStartObject();
-      text(g, N.ID, r.userId(), MAX_TEXT);
-      g.writeEndObject();
-    }
-
-    g.writeFieldName(N.HTTP);
-    g.writeStartObject();
-    if (!r.httpMethod().isEmpty() || !r.requestId().isEmpty()) {
-      g.writeFieldName(N.REQUEST);
-      g.writeStartObject();
-      text(g, N.METHOD, r.httpMethod(), MAX_TEXT);
-      text(g, N.ID, r.requestId(), MAX_TEXT);
-      g.writeEndObject();
-    }
-    if (r.statusCode() != 0) {
-      g.writeFieldName(N.RESPONSE);
-      g.writeStartObject();
-      g.writeFieldName(N.STATUS_CODE);
-      g.writeNumber(r.statusCode());
-      g.writeEndObject();
-    }
-    g.writeEndObject();
-
-    String path = pathOnly(r.urlPath());
-    if (!path.isEmpty()) {
-      g.writeFieldName(N.URL);
-      g.writeStartObject();
-      text(g, N.PATH, path, MAX_PATH);
-      g.writeEndObject();
-    }
-  }
-
-  /**
-   * Under {@code geofence}, from {@code model} to the last field before {@code decision_us}: what a
-   * template keeps last. Batch, shadow and usage sit here too; a record with any of them gets no
-   * template.
-   */
-  private static void writeModelToAddress(JsonGenerator g, AuditRecord r, IpPrivacy privacy)
-      throws IOException {
-    if (!r.requestedModel().isEmpty()
-        || !r.requestedTier().isEmpty()
-        || !r.effectiveModel().isEmpty()
-        || !r.effectiveTier().isEmpty()) {
-      g.writeFieldName(N.MODEL);
-      g.writeStartObject();
-      boolean altered = model(g, N.REQUESTED, N.REQUESTED_SHA256, r.requestedModel());
-      text(g, N.REQUESTED_TIER, r.requestedTier(), MAX_TEXT);
-      altered |= model(g, N.EFFECTIVE, N.EFFECTIVE_SHA256, r.effectiveModel());
-      text(g, N.EFFECTIVE_TIER, r.effectiveTier(), MAX_TEXT);
-      if (altered) {
-        g.writeFieldName(N.TRUNCATED);
-        g.writeBoolean(true);
-      }
-      g.writeEndObject();
-    }
-    if (!r.batchEntries().isEmpty()) {
-      g.writeFieldName(N.BATCH);
-      g.writeStartArray();
-      for (AuditRecord.BatchEntry entry : r.batchEntries()) {
+      if (!r.requestedModel().isEmpty()
+          || !r.requestedTier().isEmpty()
+          || !r.effectiveModel().isEmpty()
+          || !r.effectiveTier().isEmpty()) {
+        g.writeFieldName(N.MODEL);
         g.writeStartObject();
-        text(g, N.CUSTOM_ID, entry.customId(), MAX_TEXT);
-        boolean altered = model(g, N.REQUESTED, N.REQUESTED_SHA256, entry.requestedModel());
-        altered |= model(g, N.EFFECTIVE, N.EFFECTIVE_SHA256, entry.effectiveModel());
+        boolean altered = model(g, N.REQUESTED, N.REQUESTED_SHA256, r.requestedModel());
+        text(g, N.REQUESTED_TIER, r.requestedTier(), MAX_TEXT);
+        altered |= model(g, N.EFFECTIVE, N.EFFECTIVE_SHA256, r.effectiveModel());
+        text(g, N.EFFECTIVE_TIER, r.effectiveTier(), MAX_TEXT);
         if (altered) {
           g.writeFieldName(N.TRUNCATED);
           g.writeBoolean(true);
         }
         g.writeEndObject();
       }
-      g.writeEndArray();
-    }
-    if (r.shadow().isPresent()) {
-      writeShadow(g, r.shadow().get());
-    }
-    if (r.usage().isPresent()) {
-      writeUsage(g, r.usage().get());
-    }
-    text(g, N.REGISTERED_COUNTRY_ISO_CODE, r.registeredCountry(), MAX_TEXT);
-    if (!r.anonymizerFlags().isEmpty()) {
-      g.writeFieldName(N.ANONYMIZER);
-      g.writeStartArray();
-      for (String flag : new TreeSet<>(r.anonymizerFlags())) {
-        g.writeString(clean(flag, MAX_TEXT));
+      if (!r.batchEntries().isEmpty()) {
+        g.writeFieldName(N.BATCH);
+        g.writeStartArray();
+        for (AuditRecord.BatchEntry entry : r.batchEntries()) {
+          g.writeStartObject();
+          text(g, N.CUSTOM_ID, entry.customId(), MAX_TEXT);
+          boolean altered = model(g, N.REQUESTED, N.REQUESTED_SHA256, entry.requestedModel());
+          altered |= model(g, N.EFFECTIVE, N.EFFECTIVE_SHA256, entry.effectiveModel());
+          if (altered) {
+            g.writeFieldName(N.TRUNCATED);
+            g.writeBoolean(true);
+          }
+          g.writeEndObject();
+        }
+        g.writeEndArray();
       }
-      g.writeEndArray();
-    }
-    if (!r.addressSource().isEmpty()
-        || r.peerAddress().isPresent()
-        || !r.addressUnresolvable().isEmpty()) {
-      g.writeFieldName(N.ADDRESS);
-      g.writeStartObject();
-      text(g, N.SOURCE, r.addressSource(), MAX_TEXT);
-      if (r.peerAddress().isPresent()) {
-        g.writeFieldName(privacy.writesAddress() ? N.PEER_IP : N.PEER_IP_HMAC);
-        g.writeString(privacy.apply(r.peerAddress().get()));
+      if (r.shadow().isPresent()) {
+        writeShadow(g, r.shadow().get());
       }
-      text(g, N.UNRESOLVABLE, r.addressUnresolvable(), MAX_TEXT);
+      if (r.usage().isPresent()) {
+        writeUsage(g, r.usage().get());
+      }
+      text(g, N.REGISTERED_COUNTRY_ISO_CODE, r.registeredCountry(), MAX_TEXT);
+      if (!r.anonymizerFlags().isEmpty()) {
+        g.writeFieldName(N.ANONYMIZER);
+        g.writeStartArray();
+        for (String flag : new TreeSet<>(r.anonymizerFlags())) {
+          g.writeString(clean(flag, MAX_TEXT));
+        }
+        g.writeEndArray();
+      }
+      if (!r.addressSource().isEmpty()
+          || r.peerAddress().isPresent()
+          || !r.addressUnresolvable().isEmpty()) {
+        g.writeFieldName(N.ADDRESS);
+        g.writeStartObject();
+        text(g, N.SOURCE, r.addressSource(), MAX_TEXT);
+        if (r.peerAddress().isPresent()) {
+          g.writeFieldName(privacy.writesAddress() ? N.PEER_IP : N.PEER_IP_HMAC);
+          g.writeString(privacy.apply(r.peerAddress().get()));
+        }
+        text(g, N.UNRESOLVABLE, r.addressUnresolvable(), MAX_TEXT);
+        g.writeEndObject();
+      }
+      g.writeFieldName(N.IP_PRIVACY);
+      g.writeString(PRIVACY_MODES[privacy.mode().ordinal()]);
+      if (!privacy.writesAddress() && r.sourceIp().isPresent()) {
+        g.writeFieldName(N.SOURCE_IP_HMAC);
+        g.writeString(privacy.apply(r.sourceIp().get()));
+      }
+      g.writeFieldName(N.DECISION_US);
+      g.writeNumber(r.decisionMicros());
+      writeChain(g, chain);
       g.writeEndObject();
+      g.writeEndObject();
+    } catch (IOException | RuntimeException e) {
+      throw fail(e);
     }
-    g.writeFieldName(N.IP_PRIVACY);
-    g.writeString(PRIVACY_MODES[privacy.mode().ordinal()]);
-    if (!privacy.writesAddress() && r.sourceIp().isPresent()) {
-      g.writeFieldName(N.SOURCE_IP_HMAC);
-      g.writeString(privacy.apply(r.sourceIp().get()));
-    }
-  }
-
-  /** Flushes the generator and returns where the line stands in the buffer. */
-  private int mark(JsonGenerator g) {
     flush(g);
-    return buffer.size();
-  }
-
-  /**
-   * Appends kept bytes as they are. The generator is flushed first, and its context (inside which
-   * object, after how many fields) is unchanged: every run starts with the comma before its first
-   * field and closes what it opens, so the fields written after it are separated as before.
-   */
-  private void raw(JsonGenerator g, byte[] bytes, int from, int to) {
-    flush(g);
-    buffer.write(bytes, from, to - from);
+    return buffer;
   }
 
   /** {@code geofence.policy}, encoded again only when the policy's values are other objects. */

@@ -48,14 +48,9 @@ final class AuditRecorder implements AutoCloseable {
    * @param reason {@code event.reason}
    * @param addressSource where the caller's address was read, as the trail names it
    * @param anonymizerFlags the anonymizer flags as the trail names them; immutable
-   * @param line where the encoder keeps the parts of the line that these and the screening decide
    */
   private record Described(
-      boolean refused,
-      String reason,
-      String addressSource,
-      Set<String> anonymizerFlags,
-      LineSlot line) {}
+      boolean refused, String reason, String addressSource, Set<String> anonymizerFlags) {}
 
   private final AuditLog log;
   private final boolean owned;
@@ -238,16 +233,7 @@ final class AuditRecorder implements AutoCloseable {
         }
       }
       r.policyId(policy.id()).policyVersion(policy.version()).policySha256(policy.sha256());
-      AuditRecord record = r.build();
-      if (said == null) {
-        return log.record(record);
-      }
-      LineSlot before = LineSlot.enter(said.line());
-      try {
-        return log.record(record);
-      } finally {
-        LineSlot.enter(before);
-      }
+      return log.record(r.build());
     } catch (RuntimeException e) {
       LOG.error("Could not audit request {}", x.requestId(), e);
       return AuditSink.Delivery.LOST;
@@ -275,8 +261,7 @@ final class AuditRecorder implements AutoCloseable {
               x.refused(),
               reason(x),
               addressSource(s.caller()),
-              Set.copyOf(flagNames(s.geo().anonymizer())),
-              new LineSlot());
+              Set.copyOf(flagNames(s.geo().anonymizer())));
       described.put(s, said);
     }
     return said;

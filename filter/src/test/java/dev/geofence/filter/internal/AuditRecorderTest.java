@@ -8,7 +8,6 @@ import dev.geofence.filter.address.ClientAddress;
 import dev.geofence.filter.audit.AuditLog;
 import dev.geofence.filter.audit.AuditRecord;
 import dev.geofence.filter.audit.AuditSink;
-import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.internal.response.Refusal;
 import dev.geofence.filter.internal.response.RefusalReason;
 import java.nio.file.Path;
@@ -70,11 +69,6 @@ class AuditRecorderTest {
     return Exchange.blocked(arrival(id), s, Refusal.of(s, 451, Optional.empty()));
   }
 
-  private Exchange overUsage(String id, Screening s) {
-    return Exchange.blocked(
-        arrival(id), s, Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day."));
-  }
-
   @Test
   void aRepeatBlockOfOneScreeningIsRecordedWithTheSentenceMadeTheFirstTime() {
     Screening s = screen(Fixtures.IR);
@@ -118,47 +112,14 @@ class AuditRecorderTest {
     Screening s = screen(Fixtures.IR);
     record(blocked("r1", s));
 
-    AuditRecord usage = record(overUsage("r2", s));
+    AuditRecord usage =
+        record(
+            Exchange.blocked(
+                arrival("r2"),
+                s,
+                Refusal.of(RefusalReason.USAGE_LIMIT_EXCEEDED, "10 requests per day.")));
 
     assertThat(usage.reason())
         .isEqualTo("usage_limit_exceeded under rule sanctioned: 10 requests per day.");
-  }
-
-  @Test
-  void aPlainRecordIsEncodedWithItsScreeningsLineSlot_intoTheLineEncodedInFull() {
-    Screening s = screen(Fixtures.IR);
-    Screening other = screen(Fixtures.US);
-
-    AuditRecord first = record(blocked("r1", s));
-    LineSlot slot = sink.lastSlot().orElseThrow();
-    assertThat(sink.lastLine()).isEqualTo(first.toJson(IpPrivacy.full()));
-    Object marked = slot.template();
-    assertThat(marked).as("marked by the first line").isNotNull();
-
-    AuditRecord second = record(blocked("r2", s));
-    assertThat(sink.lastSlot()).containsSame(slot);
-    assertThat(sink.lastLine()).isEqualTo(second.toJson(IpPrivacy.full()));
-    Object made = slot.template();
-    assertThat(made).as("a template, from the second line").isNotSameAs(marked);
-
-    AuditRecord third = record(blocked("r3", s));
-    assertThat(sink.lastSlot()).containsSame(slot);
-    assertThat(sink.lastLine()).isEqualTo(third.toJson(IpPrivacy.full()));
-    assertThat(slot.template()).as("fits the third line, so not made again").isSameAs(made);
-
-    record(blocked("r4", other));
-    assertThat(sink.lastSlot().orElseThrow()).isNotSameAs(slot);
-    assertThat(LineSlot.current()).as("named only while the record is handed over").isNull();
-  }
-
-  @Test
-  void aRecordThatIsNotPlainGetsNoLineSlot() {
-    Screening s = screen(Fixtures.IR);
-    record(blocked("r1", s));
-
-    AuditRecord usage = record(overUsage("r2", s));
-
-    assertThat(sink.lastSlot()).isEmpty();
-    assertThat(sink.lastLine()).isEqualTo(usage.toJson(IpPrivacy.full()));
   }
 }
