@@ -12,7 +12,7 @@
 # Usage: bench/load.sh [--rounds N] [--duration 20s] [--warmup 60s] [--connections 16]
 #                      [--threads 1] [--heap 1g] [--gc-minutes 5] [--no-compare] [--work DIR]
 #                      [--audit-durability 1s|each-record] [--callers N] [--mix frontier|allowed]
-#                      [--against JAR]
+#                      [--against JAR] [--keep-audit]
 # --mix names the model every request asks for: frontier (claude-opus-4-1, the default; most callers
 # are substituted or refused) or allowed (claude-haiku-4, a model most callers may use).
 # --audit-durability is passed to the geo-fence server: 1s (the default here) forces the audit trail
@@ -20,6 +20,8 @@
 # defaults do; each-record forces every line before its request is answered (the demo's default).
 # --against JAR compares two builds instead: the second server runs the demo jar JAR (from another
 # commit) with the geo-fence and the same options, so "with/without" reads "this build/JAR".
+# The servers' audit trails (gigabytes after a few minutes) are removed at the end; --keep-audit
+# keeps them in the work directory.
 # Needs Java 17, Maven (builds the jars when missing) and wrk (installed with apt-get if missing).
 set -euo pipefail
 
@@ -38,6 +40,7 @@ networks=500000
 callers=1000000
 mix=frontier
 against=""
+keep_audit=0
 port_with=18081
 port_without=18082
 port_gc=18083
@@ -58,6 +61,7 @@ while [[ $# -gt 0 ]]; do
     --callers) callers="$2"; shift 2 ;;
     --mix) mix="$2"; shift 2 ;;
     --against) against="$2"; shift 2 ;;
+    --keep-audit) keep_audit=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "load.sh: unknown option '$1'; see --help." >&2; exit 2 ;;
   esac
@@ -106,7 +110,14 @@ stop_all() {
   done
   pids=()
 }
-trap stop_all EXIT
+# Stops the servers and removes their audit trails unless --keep-audit.
+finish() {
+  stop_all
+  if (( keep_audit == 0 )); then
+    rm -rf "$work"/audit-with "$work"/audit-without "$work"/audit-gc
+  fi
+}
+trap finish EXIT
 
 # start NAME PORT EXTRA_JAVA_OPTS DEMO_OPTIONS...
 start() {
