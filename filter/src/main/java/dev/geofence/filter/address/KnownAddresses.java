@@ -9,13 +9,13 @@ import java.net.InetAddress;
  * InetAddress} and {@link ClientAddress} objects every time, which also lets the caches behind the
  * resolver (the country look-up, the decisions) find them by identity.
  *
- * <p>Four-way set-associative and bounded ({@link FourWayTable}): each text hashes to a set of four
- * slots and a new text takes an empty one or overwrites a random one of them, so up to four texts
- * that share a set do not evict each other, a caller that sends ever new addresses costs a parse
- * each, as without the cache, and memory stays at the slot count. Only texts that parsed as
- * addresses are kept. (With two ways, a table a third full lost one entry in twenty to collisions;
- * each loss is a parse, and new entries that live on in the heap make every young collection copy
- * them until they are old.)
+ * <p>Four-way set-associative with two choices of set, and bounded ({@link FourWayTable}): each
+ * text hashes to two sets of four slots and a new text takes an empty one or overwrites a random
+ * one of them, so texts that share a set do not evict each other until both of their sets are full,
+ * a caller that sends ever new addresses costs a parse each, as without the cache, and memory stays
+ * at the slot count. Only texts that parsed as addresses are kept. (With two ways, a table a third
+ * full lost one entry in twenty to collisions; each loss is a parse, and new entries that live on
+ * in the heap make every young collection copy them until they are old.)
  *
  * <p>A text is compared by its last 24 characters packed into three {@code long}s (an IPv4 literal,
  * with a port, fits whole), held in the entry itself: a look-up reads the slot and the entry, not
@@ -160,9 +160,12 @@ final class KnownAddresses {
   }
 
   private Known find(int h, long k0, long k1, long k2, String text, int from, int to, int flags) {
-    int set = table.set(h);
-    for (int way = 0; way < FourWayTable.WAYS; way++) {
-      Known known = table.candidate(set, way, h);
+    for (int i = 0; i < FourWayTable.PROBES; i++) {
+      int slot = table.probe(h, i);
+      if (slot < 0) {
+        break;
+      }
+      Known known = table.candidate(slot, h);
       if (matches(known, k0, k1, k2, text, from, to, flags)) {
         return known;
       }

@@ -20,8 +20,8 @@ import java.util.Objects;
  * or ends. Whatever changes any of them misses, so a hit is always the answer a fresh evaluation
  * would give.
  *
- * <p>Four-way set-associative and bounded ({@link FourWayTable}), like {@code KnownAddresses}.
- * Thread-safe without locks: entries are immutable and a slot is one reference write.
+ * <p>Set-associative and bounded ({@link FourWayTable}), like {@code KnownAddresses}. Thread-safe
+ * without locks: entries are immutable and a slot is one reference write.
  */
 final class Screenings {
 
@@ -71,9 +71,12 @@ final class Screenings {
       boolean highest,
       long epochSecond) {
     int h = hash(caller, model);
-    int set = table.set(h);
-    for (int way = 0; way < FourWayTable.WAYS; way++) {
-      Entry e = table.candidate(set, way, h);
+    for (int i = 0; i < FourWayTable.PROBES; i++) {
+      int slot = table.probe(h, i);
+      if (slot < 0) {
+        break;
+      }
+      Entry e = table.candidate(slot, h);
       if (matches(e, caller, geo, policy, model, highest, epochSecond)) {
         return e.screening;
       }

@@ -8,10 +8,10 @@ package dev.geofence.filter.internal.cache;
  * {@code equals}: one compare per look-up instead of comparing whole values, and a value is only
  * ever handed to the very object it was made from.
  *
- * <p>Four-way set-associative and bounded ({@link FourWayTable}): memory stays at the slot count
- * however many keys pass. Thread-safe without locks: entries are immutable and a slot is one
- * reference write, so a reader sees a whole entry or an older one, and a lost write only costs the
- * next request the work it saves.
+ * <p>Set-associative and bounded ({@link FourWayTable}): memory stays at the slot count however
+ * many keys pass. Thread-safe without locks: entries are immutable and a slot is one reference
+ * write, so a reader sees a whole entry or an older one, and a lost write only costs the next
+ * request the work it saves.
  *
  * @param <K> the object values are kept for, compared by identity
  * @param <V> the value made from it; immutable
@@ -33,9 +33,12 @@ public final class IdentityMemo<K, V> {
   /** The value kept for this very object, or null. */
   public V get(K key) {
     int h = System.identityHashCode(key);
-    int set = table.set(h);
-    for (int way = 0; way < FourWayTable.WAYS; way++) {
-      Entry<K, V> e = table.candidate(set, way, h);
+    for (int i = 0; i < FourWayTable.PROBES; i++) {
+      int slot = table.probe(h, i);
+      if (slot < 0) {
+        break;
+      }
+      Entry<K, V> e = table.candidate(slot, h);
       if (e != null && e.key == key) {
         return e.value;
       }
@@ -46,11 +49,14 @@ public final class IdentityMemo<K, V> {
   /** Keeps {@code value} for {@code key}, in place of an older value for it if it is found. */
   public void put(K key, V value) {
     int h = System.identityHashCode(key);
-    int set = table.set(h);
-    for (int way = 0; way < FourWayTable.WAYS; way++) {
-      Entry<K, V> e = table.candidate(set, way, h);
+    for (int i = 0; i < FourWayTable.PROBES; i++) {
+      int slot = table.probe(h, i);
+      if (slot < 0) {
+        break;
+      }
+      Entry<K, V> e = table.candidate(slot, h);
       if (e != null && e.key == key) {
-        table.replace(set, way, h, new Entry<>(key, value));
+        table.replace(slot, h, new Entry<>(key, value));
         return;
       }
     }
