@@ -46,10 +46,18 @@ import java.util.Set;
  */
 public final class ReplayingRequest extends HttpServletRequestWrapper {
   private static final String CONTENT_LENGTH = "content-length";
+  private static final HeaderOverride NO_TRANSFER_ENCODING =
+      new HeaderOverride("Transfer-Encoding", List.of());
+  private static final HeaderOverride NO_CONTENT_ENCODING =
+      new HeaderOverride("Content-Encoding", List.of());
 
   private final Optional<CapturedBody> body;
 
-  /** Lower-case name to override; an empty value list hides the header. */
+  /**
+   * Lower-case name to override; an empty value list hides the header. The headers that follow the
+   * body are not in it: {@link #override} makes them when asked, so that a request whose body is
+   * only replayed (most of them) builds no map.
+   */
   private final Map<String, HeaderOverride> headers;
 
   private final Optional<String> queryString;
@@ -60,9 +68,9 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
   private ReplayingRequest(Builder b) {
     super(b.request);
     this.body = Optional.ofNullable(b.body);
-    this.headers = Map.copyOf(b.headers);
+    this.headers = b.headers == null ? Map.of() : Map.copyOf(b.headers);
     this.queryString = Optional.ofNullable(b.queryString);
-    this.parameters = Map.copyOf(b.parameters);
+    this.parameters = b.parameters == null ? Map.of() : Map.copyOf(b.parameters);
   }
 
   /** A builder wrapping {@code request}. */
@@ -129,7 +137,7 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
 
   @Override
   public String getHeader(String name) {
-    HeaderOverride override = headers.get(lower(name));
+    HeaderOverride override = override(name);
     if (override == null) {
       return super.getHeader(name);
     }
@@ -138,7 +146,7 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
 
   @Override
   public Enumeration<String> getHeaders(String name) {
-    HeaderOverride override = headers.get(lower(name));
+    HeaderOverride override = override(name);
     return override == null ? super.getHeaders(name) : Collections.enumeration(override.values());
   }
 
@@ -149,23 +157,27 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
     Enumeration<String> original = super.getHeaderNames();
     while (original != null && original.hasMoreElements()) {
       String name = original.nextElement();
-      String key = lower(name);
-      HeaderOverride override = headers.get(key);
-      if ((override == null || !override.values().isEmpty()) && seen.add(key)) {
+      HeaderOverride override = override(name);
+      if ((override == null || !override.values().isEmpty()) && seen.add(lower(name))) {
         names.add(override == null ? name : override.name());
       }
     }
     for (Map.Entry<String, HeaderOverride> e : headers.entrySet()) {
-      if (!e.getValue().values().isEmpty() && seen.add(e.getKey())) {
-        names.add(e.getValue().name());
+      // The body's own override wins over the builder's (a Content-Encoding set, then decoded).
+      HeaderOverride shown = override(e.getValue().name());
+      if (!shown.values().isEmpty() && seen.add(e.getKey())) {
+        names.add(shown.name());
       }
+    }
+    if (body.isPresent() && seen.add(CONTENT_LENGTH)) {
+      names.add("Content-Length");
     }
     return Collections.enumeration(names);
   }
 
   @Override
   public int getIntHeader(String name) {
-    HeaderOverride override = headers.get(lower(name));
+    HeaderOverride override = override(name);
     if (override == null) {
       return super.getIntHeader(name);
     }
@@ -174,7 +186,7 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
 
   @Override
   public long getDateHeader(String name) {
-    HeaderOverride override = headers.get(lower(name));
+    HeaderOverride override = override(name);
     if (override == null) {
       return super.getDateHeader(name);
     }
@@ -223,6 +235,30 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
     return Collections.enumeration(getParameterMap().keySet());
   }
 
+  /**
+   * What this request shows instead of header {@code name}, or null to show the original: the
+   * headers that follow the replayed body first ({@code Content-Length} its length, {@code
+   * Transfer-Encoding} hidden, {@code Content-Encoding} hidden once decoded), then those the
+   * builder set or removed.
+   */
+  private HeaderOverride override(String name) {
+    if (name == null) {
+      return headers.get("");
+    }
+    if (body.isPresent()) {
+      if (name.equalsIgnoreCase(CONTENT_LENGTH)) {
+        return new HeaderOverride("Content-Length", List.of(Integer.toString(body.get().length())));
+      }
+      if (name.equalsIgnoreCase(NO_TRANSFER_ENCODING.name())) {
+        return NO_TRANSFER_ENCODING;
+      }
+      if (body.get().decoded() && name.equalsIgnoreCase(NO_CONTENT_ENCODING.name())) {
+        return NO_CONTENT_ENCODING;
+      }
+    }
+    return headers.isEmpty() ? null : headers.get(lower(name));
+  }
+
   private static String lower(String name) {
     return name == null ? "" : name.toLowerCase(Locale.ROOT);
   }
@@ -233,9 +269,10 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
   public static final class Builder {
     private final HttpServletRequest request;
     private CapturedBody body;
-    private final Map<String, HeaderOverride> headers = new LinkedHashMap<>();
+    // Made at the first override: most requests have none.
+    private Map<String, HeaderOverride> headers;
     private String queryString;
-    private final Map<String, String> parameters = new LinkedHashMap<>();
+    private Map<String, String> parameters;
 
     private Builder(HttpServletRequest request) {
       this.request = request;
@@ -263,14 +300,14 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
         throw new IllegalArgumentException(
             "Header value for " + name + " contains CR, LF or NUL; expected a single-line value.");
       }
-      headers.put(lower(name), new HeaderOverride(name, List.of(value)));
+      headers().put(lower(name), new HeaderOverride(name, List.of(value)));
       return this;
     }
 
     /** Hides a header, e.g. a decision header a caller tried to forge. */
     public Builder removeHeader(String name) {
       checkName(name);
-      headers.put(lower(name), new HeaderOverride(name, List.of()));
+      headers().put(lower(name), new HeaderOverride(name, List.of()));
       return this;
     }
 
@@ -284,22 +321,23 @@ public final class ReplayingRequest extends HttpServletRequestWrapper {
 
     /** Shows {@code value} as the only value of parameter {@code name}. */
     public Builder parameter(String name, String value) {
+      if (parameters == null) {
+        parameters = new LinkedHashMap<>();
+      }
       parameters.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
       return this;
     }
 
     /** The request. */
     public ReplayingRequest build() {
-      if (body != null) {
-        headers.put(
-            CONTENT_LENGTH,
-            new HeaderOverride("Content-Length", List.of(Integer.toString(body.length()))));
-        headers.put("transfer-encoding", new HeaderOverride("Transfer-Encoding", List.of()));
-        if (body.decoded()) {
-          headers.put("content-encoding", new HeaderOverride("Content-Encoding", List.of()));
-        }
-      }
       return new ReplayingRequest(this);
+    }
+
+    private Map<String, HeaderOverride> headers() {
+      if (headers == null) {
+        headers = new LinkedHashMap<>();
+      }
+      return headers;
     }
 
     private static void checkName(String name) {
