@@ -69,7 +69,7 @@ public final class FourWayTable<E> {
     if (i < WAYS) {
       return first(h) ^ i;
     }
-    if (i == WAYS && hasFree(first(h))) {
+    if (i == WAYS && free(first(h)) >= 0) {
       return -1;
     }
     return second(h) ^ (i - WAYS);
@@ -120,10 +120,6 @@ public final class FourWayTable<E> {
     h *= 0xC2B2AE35;
     h ^= h >>> 16;
     return h >>> shift;
-  }
-
-  private boolean hasFree(int set) {
-    return free(set) >= 0;
   }
 
   /** A never-written slot of {@code set}, or -1. */
