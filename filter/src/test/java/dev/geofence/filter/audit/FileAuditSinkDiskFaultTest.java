@@ -209,6 +209,34 @@ class FileAuditSinkDiskFaultTest {
   }
 
   @Test
+  void atAnIntervalDurabilityTheDeletedFileIsNoticedLaterAndEveryLineWrittenIntoItIsCountedLost()
+      throws IOException {
+    try (FileAuditSink sink = sink().durability(Durability.every(Duration.ofSeconds(1))).build()) {
+      assertThat(sink.write(simple("allow", "gone"), IpPrivacy.full(), WAIT))
+          .isEqualTo(Delivery.WRITTEN);
+      Path deleted = sink.currentFile();
+      Files.delete(deleted);
+      // The file's presence is looked up now and then, not before every batch: the lines written
+      // until then go into the deleted file, and each of them must be counted as lost.
+      long intoDeleted = 1;
+      long giveUp = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (true) {
+        assertThat(sink.write(simple("block", "after" + intoDeleted), IpPrivacy.full(), WAIT))
+            .isEqualTo(Delivery.WRITTEN);
+        if (!sink.currentFile().equals(deleted)) {
+          break;
+        }
+        intoDeleted++;
+        assertThat(System.nanoTime()).as("the deletion is noticed at all").isLessThan(giveUp);
+      }
+      List<JsonNode> records = records();
+      assertThat(actions(records)).containsExactly("records_lost", "block");
+      assertThat(records.get(0).at("/geofence/lost/count").asLong()).isEqualTo(intoDeleted);
+    }
+    assertIntact();
+  }
+
+  @Test
   void theDirectoryRemovedUnderTheWriterIsCreatedAgainAndTheChainGoesOnWithAGapRecord()
       throws IOException {
     long before = openFiles();
