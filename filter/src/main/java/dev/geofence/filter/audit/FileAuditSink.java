@@ -953,13 +953,9 @@ public final class FileAuditSink implements AuditSink {
     }
 
     /**
-     * The current file was deleted (or its directory removed) under the writer: what it held is
-     * gone, and lines written to it now would vanish with it. Its lines are counted as lost, so the
-     * next file starts with a records_lost line saying so, and the chain goes on from the last line
-     * written; verifying the trail shows the break there, as it should for deleted records. One
-     * stat per batch, never per record.
+     * Whether the current file's presence is to be looked up before this batch: always at {@link
+     * Durability#eachRecord()}, otherwise at most every 100 ms ({@code PRESENCE_CHECK_NANOS}).
      */
-    /** Whether the current file's presence is to be looked up before this batch. */
     private boolean presenceDue() {
       if (settings.durability.isEachRecord()) {
         return true; // a forced line must be in a file that is still there
@@ -972,6 +968,14 @@ public final class FileAuditSink implements AuditSink {
       return true;
     }
 
+    /**
+     * The current file was deleted (or its directory removed) under the writer: what it held is
+     * gone, and lines written to it now would vanish with it. Its lines are counted as lost, so the
+     * next file starts with a records_lost line saying so, and the chain goes on from the last line
+     * written; verifying the trail shows the break there, as it should for deleted records. Looked
+     * up per batch at {@link Durability#eachRecord()}, at most every 100 ms otherwise; never per
+     * record.
+     */
     private void vanished(Instant now) {
       String name = file.getFileName().toString();
       LOG.error(
