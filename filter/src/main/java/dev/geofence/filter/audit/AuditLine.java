@@ -6,7 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The few fields of an audit line that the chain verifier, the report and the file sink's restart
@@ -18,6 +21,9 @@ import java.util.Optional;
  *     written shortened or cleaned
  * @param modelTruncated {@code geofence.model.truncated}
  * @param principal {@code user.id}, empty when the record has no principal
+ * @param batchModels for a Message Batches record ({@code geofence.batch}), the models its entries
+ *     asked for, each once, in the order first asked, as {@link AuditReport} names them; empty for
+ *     any other record
  */
 record AuditLine(
     long seq,
@@ -32,6 +38,7 @@ record AuditLine(
     String modelSha256,
     boolean modelTruncated,
     String principal,
+    Optional<List<String>> batchModels,
     Optional<Checkpoint> checkpoint) {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
@@ -66,6 +73,7 @@ record AuditLine(
     String modelSha256 = "";
     boolean modelTruncated = false;
     String principal = "";
+    Optional<List<String>> batchModels = Optional.empty();
     String node = "";
     long cpFirst = -1;
     long cpLast = -1;
@@ -98,6 +106,7 @@ record AuditLine(
                         modelSha256,
                         modelTruncated,
                         principal,
+                        batchModels,
                         Checkpoint.ACTION.equals(action) && cpFirst >= 0 && cpLast >= cpFirst
                             ? Optional.of(
                                 new Checkpoint(
@@ -124,7 +133,11 @@ record AuditLine(
           continue;
         }
         if (token == JsonToken.START_ARRAY) {
-          p.skipChildren();
+          if (field.equals("geofence.batch")) {
+            batchModels = Optional.of(batchModels(p));
+          } else {
+            p.skipChildren();
+          }
           continue;
         }
         switch (field) {
@@ -193,5 +206,36 @@ record AuditLine(
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * Reads the entries of {@code geofence.batch}, the parser at its start: the model each asked for
+   * ({@code requested}, shortened with its hash where the record wrote it so), each model once.
+   * Anything in the array that is not an entry object is skipped.
+   */
+  private static List<String> batchModels(JsonParser p) throws IOException {
+    Set<String> models = new LinkedHashSet<>();
+    JsonToken token;
+    while ((token = p.nextToken()) != null && token != JsonToken.END_ARRAY) {
+      if (token != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        continue;
+      }
+      String model = "";
+      String sha256 = "";
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "requested" -> model = p.getValueAsString("");
+          case "requested_sha256" -> sha256 = p.getValueAsString("");
+          default -> p.skipChildren();
+        }
+      }
+      if (!model.isEmpty()) {
+        models.add(sha256.isEmpty() ? model : AuditReport.By.shortened(model, sha256));
+      }
+    }
+    return List.copyOf(models);
   }
 }

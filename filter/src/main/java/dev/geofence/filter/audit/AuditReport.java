@@ -28,6 +28,10 @@ public final class AuditReport {
     COUNTRY,
     RULE,
     ACTION,
+    /**
+     * The requested model ({@code geofence.model.requested}). A Message Batches record, which has
+     * none, is one row per set of models its entries asked for: {@code (batch: MODEL, ...)}.
+     */
     MODEL,
     /**
      * One row per principal ({@code user.id}, as recorded) and country: an account seen from two
@@ -51,7 +55,10 @@ public final class AuditReport {
         case PRINCIPAL:
           return line.principal().isEmpty() ? NONE : line.principal();
         default:
-          return line.modelTruncated() ? shortened(line) : line.model();
+          if (line.batchModels().isPresent()) {
+            return batchKey(line.batchModels().get());
+          }
+          return line.modelTruncated() ? shortened(line.model(), line.modelSha256()) : line.model();
       }
     }
 
@@ -59,11 +66,23 @@ public final class AuditReport {
      * A model written shortened: its beginning and the start of the hash of the whole value, so two
      * different long ids never share a row.
      */
-    private static String shortened(AuditLine line) {
-      String start = line.model().length() > 40 ? line.model().substring(0, 40) : line.model();
-      String hash =
-          line.modelSha256().length() >= 16 ? line.modelSha256().substring(0, 16) : "unknown";
+    static String shortened(String model, String sha256) {
+      String start = model.length() > 40 ? model.substring(0, 40) : model;
+      String hash = sha256.length() >= 16 ? sha256.substring(0, 16) : "unknown";
       return start + "... (truncated, sha256 " + hash + "...)";
+    }
+
+    /**
+     * The row of a Message Batches request, which has no model of its own: the models its entries
+     * asked for, so that a batch is counted once, as a request, and not under {@link #UNKNOWN}.
+     */
+    private static String batchKey(List<String> models) {
+      if (models.isEmpty()) {
+        return "(batch)";
+      }
+      int named = Math.min(models.size(), BATCH_MODELS_NAMED);
+      String key = "(batch: " + String.join(", ", models.subList(0, named));
+      return key + (models.size() > named ? ", " + (models.size() - named) + " more)" : ")");
     }
   }
 
@@ -131,6 +150,9 @@ public final class AuditReport {
       rows = List.copyOf(rows);
     }
   }
+
+  /** How many of a batch's models its row in a report {@link By#MODEL} names. */
+  static final int BATCH_MODELS_NAMED = 5;
 
   /** The key used for records that lack the grouped field. */
   public static final String UNKNOWN = "(unknown)";

@@ -83,6 +83,55 @@ class AuditReportTest {
   }
 
   @Test
+  void byModel_countsABatchOnceUnderTheModelsItsEntriesAskedFor() throws IOException {
+    Path trail = dir.resolve("batches");
+    String longId = "x".repeat(300);
+    try (FileAuditSink sink = FileAuditSink.builder(trail).build()) {
+      for (AuditRecord r :
+          List.of(
+              batch("substitute", "opus", "opus", "haiku"),
+              batch("substitute", "opus", "haiku", "haiku"),
+              batch("block", "opus"),
+              batch("allow", "m1", "m2", "m3", "m4", "m5", "m6", "m7"),
+              batch("block", longId),
+              at("2026-11-28T10:00:00Z", "allow", "DE", "eu", "opus"))) {
+        sink.write(r, IpPrivacy.full(), Duration.ofSeconds(30));
+      }
+    }
+
+    Summary s =
+        AuditReport.summarise(AuditFiles.trailFiles(trail, "audit"), Optional.empty(), By.MODEL);
+
+    assertThat(s.rows())
+        .containsExactlyInAnyOrder(
+            new Row("(batch: opus, haiku)", 0, 2, 0, 0),
+            new Row("(batch: opus)", 0, 0, 1, 0),
+            new Row("(batch: m1, m2, m3, m4, m5, 2 more)", 1, 0, 0, 0),
+            new Row(
+                "(batch: "
+                    + "x".repeat(40)
+                    + "... (truncated, sha256 "
+                    + AuditEncoder.sha256(longId).substring(0, 16)
+                    + "...))",
+                0,
+                0,
+                1,
+                0),
+            new Row("opus", 1, 0, 0, 0));
+    assertThat(s.total().total()).isEqualTo(6);
+  }
+
+  private static AuditRecord batch(String action, String... models) {
+    List<AuditRecord.BatchEntry> entries = new java.util.ArrayList<>();
+    for (int i = 0; i < models.length; i++) {
+      entries.add(new AuditRecord.BatchEntry("req-" + i, models[i], null));
+    }
+    return at("2026-11-28T10:00:00Z", action, "DE", "eu", "").toBuilder()
+        .batchEntries(entries)
+        .build();
+  }
+
+  @Test
   void sinceLeavesOutOlderRecords() throws IOException {
     Summary s =
         AuditReport.summarise(
