@@ -176,6 +176,28 @@ class AuditIntegrationTest {
   }
 
   @Test
+  void theRepresentedCountryIsRecorded_forAnAddressThatHasOne() throws Exception {
+    jetty = new JettyFixture(dir, b -> b);
+
+    Http.post(jetty.base, "/v1/messages", Fixtures.BASE, "{\"model\":\"small-1\"}");
+    Http.post(jetty.base, "/v1/messages", Fixtures.US, "{\"model\":\"small-1\"}");
+
+    AuditRecord base = jetty.audit.records.get(0);
+    assertThat(base.country()).isEqualTo("DE");
+    assertThat(base.representedCountry()).isEqualTo("US");
+    assertThat(JSON.readTree(jetty.audit.lines.get(0)).at("/geofence/represented_country_iso_code"))
+        .hasToString("\"US\"");
+    assertThat(jetty.audit.records.get(1).representedCountry()).isEmpty();
+    assertThat(
+            JSON.readTree(jetty.audit.lines.get(1))
+                .at("/geofence")
+                .has("represented_country_iso_code"))
+        .isFalse();
+    assertThat(jetty.audit.lines)
+        .allSatisfy(l -> assertThat(SCHEMA.validate(JSON.readTree(l))).isEmpty());
+  }
+
+  @Test
   void anErrorIsRecordedValidAgainstTheSchema() throws Exception {
     GeoLookup broken =
         a -> {

@@ -26,8 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Callers, by address (tests reach the filter from 127.0.0.1, a trusted proxy, and name the
  * caller in {@code X-Forwarded-For}): {@link #US} allies (every tier), {@link #IR} sanctioned
  * (blocked), {@link #BR} rest of world (up to {@code mid-*}, bigger substituted), {@link #VPN} a DE
- * address flagged as a VPN (blocked by {@code anonymous}), {@link #NOWHERE} not in the database
- * (unknown: {@code small-*} only, bigger blocked).
+ * address flagged as a VPN (blocked by {@code anonymous}), {@link #BASE} a DE address whose users
+ * represent the US (a base; the policy tests the location only, so it decides as DE), {@link
+ * #NOWHERE} not in the database (unknown: {@code small-*} only, bigger blocked).
  */
 public final class Fixtures {
 
@@ -35,6 +36,7 @@ public final class Fixtures {
   public static final String IR = "203.0.113.9";
   public static final String BR = "192.0.2.44";
   public static final String VPN = "198.18.0.5";
+  public static final String BASE = "198.18.1.5";
   public static final String NOWHERE = "100.64.0.1";
   public static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
 
@@ -111,7 +113,12 @@ public final class Fixtures {
             .insert("198.51.100.0/24", GeoIp2Records.country("US"))
             .insert("203.0.113.0/24", GeoIp2Records.country("IR"))
             .insert("192.0.2.0/24", GeoIp2Records.country("BR"))
-            .insert("198.18.0.0/24", GeoIp2Records.country("DE")));
+            .insert("198.18.0.0/24", GeoIp2Records.country("DE"))
+            .insert(
+                "198.18.1.0/24",
+                GeoIp2Records.builder("DE")
+                    .representedCountry("US", "military")
+                    .toCountryRecord()));
   }
 
   private static void mmdb(Path file, String type, MmdbWriter writer) {

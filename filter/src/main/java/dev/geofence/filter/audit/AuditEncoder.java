@@ -103,6 +103,8 @@ final class AuditEncoder {
     static final SerializedString REGION_ISO_CODE = new SerializedString("region_iso_code");
     static final SerializedString REGISTERED_COUNTRY_ISO_CODE =
         new SerializedString("registered_country_iso_code");
+    static final SerializedString REPRESENTED_COUNTRY_ISO_CODE =
+        new SerializedString("represented_country_iso_code");
     static final SerializedString REQUEST = new SerializedString("request");
     static final SerializedString REQUESTED = new SerializedString("requested");
     static final SerializedString REQUESTED_SHA256 = new SerializedString("requested_sha256");
@@ -352,6 +354,7 @@ final class AuditEncoder {
         writeUsage(g, r.usage().get());
       }
       text(g, N.REGISTERED_COUNTRY_ISO_CODE, r.registeredCountry(), MAX_TEXT);
+      text(g, N.REPRESENTED_COUNTRY_ISO_CODE, r.representedCountry(), MAX_TEXT);
       if (!r.anonymizerFlags().isEmpty()) {
         g.writeFieldName(N.ANONYMIZER);
         g.writeStartArray();

@@ -47,6 +47,8 @@ import java.util.Set;
  * @param effectiveModel the model the request went to (differs after a substitution)
  * @param effectiveTier tier of the effective model
  * @param registeredCountry ISO code of the country the address block is registered to
+ * @param representedCountry ISO code of the country the address's users represent (such as a
+ *     military base or an embassy abroad), as the look-up gives it; empty for nearly every address
  * @param anonymizerFlags anonymizer traits of the address, such as {@code vpn} or {@code tor}
  * @param addressSource {@code peer}, or the name of the header the client address came from
  * @param peerAddress the address of the TCP peer (the proxy when there is one)
@@ -86,6 +88,7 @@ public record AuditRecord(
     String effectiveModel,
     String effectiveTier,
     String registeredCountry,
+    String representedCountry,
     Set<String> anonymizerFlags,
     String addressSource,
     Optional<InetAddress> peerAddress,
@@ -190,6 +193,7 @@ public record AuditRecord(
     effectiveModel = orEmpty(effectiveModel);
     effectiveTier = orEmpty(effectiveTier);
     registeredCountry = orEmpty(registeredCountry);
+    representedCountry = orEmpty(representedCountry);
     anonymizerFlags = anonymizerFlags == null ? Set.of() : Set.copyOf(anonymizerFlags);
     addressSource = orEmpty(addressSource);
     peerAddress = Objects.requireNonNullElse(peerAddress, Optional.empty());
@@ -282,6 +286,7 @@ public record AuditRecord(
     private String effectiveModel;
     private String effectiveTier;
     private String registeredCountry;
+    private String representedCountry;
     private Set<String> anonymizerFlags = Set.of();
     private String addressSource;
     private InetAddress peerAddress;
@@ -319,6 +324,7 @@ public record AuditRecord(
       effectiveModel = r.effectiveModel;
       effectiveTier = r.effectiveTier;
       registeredCountry = r.registeredCountry;
+      representedCountry = r.representedCountry;
       anonymizerFlags = r.anonymizerFlags;
       addressSource = r.addressSource;
       peerAddress = r.peerAddress.orElse(null);
@@ -446,6 +452,11 @@ public record AuditRecord(
       return this;
     }
 
+    public Builder representedCountry(String representedCountry) {
+      this.representedCountry = representedCountry;
+      return this;
+    }
+
     public Builder anonymizerFlags(Set<String> anonymizerFlags) {
       this.anonymizerFlags = anonymizerFlags == null ? Set.of() : Set.copyOf(anonymizerFlags);
       return this;
@@ -545,6 +556,7 @@ public record AuditRecord(
           effectiveModel,
           effectiveTier,
           registeredCountry,
+          representedCountry,
           anonymizerFlags,
           addressSource,
           Optional.ofNullable(peerAddress),

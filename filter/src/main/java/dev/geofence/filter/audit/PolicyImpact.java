@@ -22,8 +22,8 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@link #replay}: each decided request a trail recorded (country, subdivision, registered
- *       country, anonymizer flags, requested model or tier) is decided again by an old and a new
- *       policy, before anything is deployed;
+ *       and represented country, anonymizer flags, requested model or tier) is decided again by an
+ *       old and a new policy, before anything is deployed;
  *   <li>{@link #shadow}: the records a shadow policy marked with {@code geofence.shadow}, where it
  *       would have decided otherwise than the policy enforced.
  * </ul>
@@ -135,7 +135,7 @@ public record PolicyImpact(List<Row> rows, long requests) {
         new Origin(
             r.country(),
             r.registeredCountry(),
-            null,
+            r.representedCountry(),
             r.subdivision().isEmpty() ? List.of() : List.of(r.subdivision()),
             r.anonymous());
     if ((model == null && !r.requestedTier().isEmpty()) || (model != null && !r.modelReadable())) {

@@ -368,6 +368,7 @@ final class AuditRecorder implements AutoCloseable {
         .country(origin.country())
         .regionIsoCode(origin.subdivisions().isEmpty() ? null : origin.subdivisions().get(0))
         .registeredCountry(origin.registeredCountry())
+        .representedCountry(origin.representedCountry())
         .anonymizerFlags(anonymizerFlags);
   }
 

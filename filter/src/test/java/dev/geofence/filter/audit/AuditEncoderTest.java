@@ -65,6 +65,9 @@ class AuditEncoderTest {
     assertThat(g.at("/model/effective").asText()).isEqualTo("gpt-large");
     assertThat(g.at("/model/effective_tier").asText()).isEqualTo("frontier");
     assertThat(g.at("/registered_country_iso_code").asText()).isEqualTo("DE");
+    assertThat(g.has("represented_country_iso_code"))
+        .as("only for an address that has one")
+        .isFalse();
     assertThat(g.at("/anonymizer").toString()).isEqualTo("[\"hosting_provider\",\"vpn\"]");
     assertThat(g.at("/address/source").asText()).isEqualTo("x-forwarded-for");
     assertThat(g.at("/address/peer_ip").asText()).isEqualTo("10.1.2.3");
@@ -72,6 +75,16 @@ class AuditEncoderTest {
     assertThat(g.at("/decision_us").asLong()).isEqualTo(37);
     assertThat(g.has("audit")).as("no chain outside the file sink").isFalse();
     assertThat(violations(full().toJson(IpPrivacy.full()))).isEmpty();
+  }
+
+  @Test
+  void writesTheRepresentedCountryWhenTheLookUpGaveOne() {
+    JsonNode g =
+        parse(full().toBuilder().representedCountry("US").build().toJson(IpPrivacy.full()))
+            .get("geofence");
+
+    assertThat(g.at("/represented_country_iso_code").asText()).isEqualTo("US");
+    assertThat(g.at("/registered_country_iso_code").asText()).isEqualTo("DE");
   }
 
   @Test

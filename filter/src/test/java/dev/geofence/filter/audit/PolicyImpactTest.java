@@ -118,6 +118,36 @@ class PolicyImpactTest {
   }
 
   @Test
+  void replay_decidesARuleOnTheRepresentedCountryFromTheRecordedOne() throws Exception {
+    // A base in Germany that represents the United States; the new policy blocks callers who
+    // represent the US, wherever they are.
+    String byRepresented =
+        OLD.replace("policy: p\n", "policy: p\ncountry-source: [location, represented]\n");
+    Path trail =
+        trail(
+            List.of(
+                request("5.5.5.5", "DE", "opus-4", AuditAction.ALLOW, "rest", 0)
+                    .representedCountry("US")
+                    .build(),
+                request("6.6.6.6", "DE", "opus-4", AuditAction.ALLOW, "rest", 1).build()));
+
+    PolicyImpact impact =
+        PolicyImpact.replay(
+            Policy.parse(byRepresented, "old.yaml"),
+            Policy.parse(
+                byRepresented
+                    .replace("version: 1", "version: 2")
+                    .replace("where: [IR]", "where: [IR, US]"),
+                "new.yaml"),
+            List.of(trail),
+            Optional.empty());
+
+    assertThat(impact.requests()).isEqualTo(2);
+    assertThat(impact.rows())
+        .containsExactly(new PolicyImpact.Row("DE", "", "top", "allow", "block", 1, 1, T, T));
+  }
+
+  @Test
   void replay_atADate_decidesEveryRequestOnThatDate() throws Exception {
     String dated =
         OLD.replace("where: [IR]\n", "where: [IR, US]\n    effective-from: 2027-01-15\n");
