@@ -139,6 +139,7 @@ final class StatusServlet extends HttpServlet {
         .put("lost", stats.lost())
         .put("queue_depth", stats.queueDepth());
     putOptional(node, "last_error", stats.lastError());
+    putOptional(node, "last_error_at", stats.lastErrorAt().map(Object::toString));
   }
 
   private static void putOptional(ObjectNode node, String name, Optional<String> value) {

@@ -243,6 +243,8 @@ class DemoServerTest {
     assertThat(status.path("audit").path("lost").asLong()).isZero();
     assertThat(status.path("audit").path("directory").asText())
         .isEqualTo(audit().toAbsolutePath().toString());
+    assertThat(status.path("audit").has("last_error_at")).isTrue();
+    assertThat(status.path("audit").path("last_error_at").isNull()).as("never failed").isTrue();
   }
 
   @Test

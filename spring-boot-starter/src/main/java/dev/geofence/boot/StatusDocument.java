@@ -155,6 +155,7 @@ final class StatusDocument {
     node.put("lost", stats.lost());
     node.put("queue_depth", stats.queueDepth());
     node.put("last_error", stats.lastError().orElse(null));
+    node.put("last_error_at", stats.lastErrorAt().map(Object::toString).orElse(null));
     return node;
   }
 }

@@ -1,5 +1,6 @@
 package dev.geofence.filter.audit;
 
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -9,9 +10,18 @@ import java.util.Optional;
  * @param written records written since start
  * @param lost records lost since start (queue full, write failed, or sink closed)
  * @param queueDepth records waiting to be written now
- * @param lastError the message of the last write failure, empty when the sink has never failed
+ * @param lastError the message of the last write failure, empty when the sink has never failed. It
+ *     stays after the sink works again: compare {@code lastErrorAt} with the time the trail was
+ *     last written to tell a past failure from a present one
+ * @param lastErrorAt when the last write failure happened; empty when the sink has never failed, or
+ *     does not tell
  */
-public record AuditStats(long written, long lost, int queueDepth, Optional<String> lastError) {
+public record AuditStats(
+    long written,
+    long lost,
+    int queueDepth,
+    Optional<String> lastError,
+    Optional<Instant> lastErrorAt) {
 
   /** Checks the counters are not negative. */
   public AuditStats {
@@ -25,14 +35,39 @@ public record AuditStats(long written, long lost, int queueDepth, Optional<Strin
               + queueDepth);
     }
     Objects.requireNonNull(lastError, "lastError");
+    Objects.requireNonNull(lastErrorAt, "lastErrorAt");
   }
 
-  /** Adds two sinks' counters; the last error is this one's if any, else the other's. */
+  /** Counters without the time of the last failure, as a sink that does not keep it gives them. */
+  public AuditStats(long written, long lost, int queueDepth, Optional<String> lastError) {
+    this(written, lost, queueDepth, lastError, Optional.empty());
+  }
+
+  /** A sink's last write failure: its message and when it happened. */
+  record Failure(String message, Instant at) {}
+
+  /** The counters of a sink whose last failure is {@code failure}, null when it never failed. */
+  static AuditStats of(long written, long lost, int queueDepth, Failure failure) {
+    return failure == null
+        ? new AuditStats(written, lost, queueDepth, Optional.empty())
+        : new AuditStats(
+            written, lost, queueDepth, Optional.of(failure.message()), Optional.of(failure.at()));
+  }
+
+  /** Adds two sinks' counters; the last error is the later of the two, or the only one. */
   AuditStats plus(AuditStats other) {
+    boolean mine =
+        other.lastError.isEmpty()
+            || (lastError.isPresent()
+                && (other.lastErrorAt.isEmpty()
+                    || (lastErrorAt.isPresent()
+                        && !lastErrorAt.get().isBefore(other.lastErrorAt.get()))));
+    AuditStats errors = mine ? this : other;
     return new AuditStats(
         written + other.written,
         lost + other.lost,
         queueDepth + other.queueDepth,
-        lastError.isPresent() ? lastError : other.lastError);
+        errors.lastError,
+        errors.lastErrorAt);
   }
 }

@@ -104,7 +104,7 @@ public final class FileAuditSink implements AuditSink {
 
   private volatile boolean failing;
   private volatile boolean closed;
-  private volatile String lastError;
+  private volatile AuditStats.Failure lastFailure;
 
   /** The builder's settings, copied at {@link Builder#build()}. */
   private record Settings(
@@ -188,7 +188,7 @@ public final class FileAuditSink implements AuditSink {
     }
     boolean waits = !(wait.isZero() || wait.isNegative());
     if (!waits && failing) {
-      return lose(record.action(), "the audit file cannot be written: " + lastError);
+      return lose(record.action(), "the audit file cannot be written: " + lastErrorMessage());
     }
     long deadline = waits ? System.nanoTime() + wait.toNanos() : 0;
     // Encoded before taking the lock, on this thread, into this thread's own buffer.
@@ -375,7 +375,13 @@ public final class FileAuditSink implements AuditSink {
     } finally {
       appendLock.unlock();
     }
-    return new AuditStats(written.get(), losses.total(), queued, Optional.ofNullable(lastError));
+    return AuditStats.of(written.get(), losses.total(), queued, lastFailure);
+  }
+
+  /** The last failure's message, for the reason of a loss; "unknown" before any is recorded. */
+  private String lastErrorMessage() {
+    AuditStats.Failure failure = lastFailure;
+    return failure == null ? "unknown" : failure.message();
   }
 
   /**
@@ -458,7 +464,9 @@ public final class FileAuditSink implements AuditSink {
             closeStarted = System.nanoTime();
           }
           if (System.nanoTime() - closeStarted >= settings.closeTimeout.toNanos()) {
-            abandon("the audit trail could not be written before the close timeout: " + lastError);
+            abandon(
+                "the audit trail could not be written before the close timeout: "
+                    + lastErrorMessage());
             return;
           }
           sleep(settings.retryDelay);
@@ -466,7 +474,7 @@ public final class FileAuditSink implements AuditSink {
       } catch (Error e) {
         LOG.error(
             "The audit writer thread stopped on an error; records can no longer be written.", e);
-        lastError = String.valueOf(e);
+        lastFailure = new AuditStats.Failure(String.valueOf(e), settings.clock.instant());
         failing = true;
         throw e;
       }
@@ -1037,7 +1045,7 @@ public final class FileAuditSink implements AuditSink {
             settings.retryDelay,
             e);
       }
-      lastError = message;
+      lastFailure = new AuditStats.Failure(message, settings.clock.instant());
       failing = true;
     }
 

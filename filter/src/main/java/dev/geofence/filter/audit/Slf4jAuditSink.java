@@ -3,6 +3,7 @@ package dev.geofence.filter.audit;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,7 +31,7 @@ public final class Slf4jAuditSink implements AuditSink {
   private final String instance;
   private final AtomicLong written = new AtomicLong();
   private final LossCounter losses = new LossCounter();
-  private volatile String lastError;
+  private volatile AuditStats.Failure lastFailure;
 
   private Slf4jAuditSink(Logger audit, Clock clock, String instance) {
     this.audit = audit;
@@ -113,8 +114,9 @@ public final class Slf4jAuditSink implements AuditSink {
       written.incrementAndGet();
       return Delivery.WRITTEN;
     } catch (RuntimeException e) {
-      lastError = String.valueOf(e.getMessage());
-      if (losses.add(record.action(), clock.instant(), "logging failed: " + lastError)) {
+      Instant now = clock.instant();
+      lastFailure = new AuditStats.Failure(String.valueOf(e.getMessage()), now);
+      if (losses.add(record.action(), now, "logging failed: " + lastFailure.message())) {
         LOG.error(
             "An audit record could not be logged to {}; further losses are counted until logging works again.",
             audit.getName(),
@@ -126,7 +128,7 @@ public final class Slf4jAuditSink implements AuditSink {
 
   @Override
   public AuditStats stats() {
-    return new AuditStats(written.get(), losses.total(), 0, Optional.ofNullable(lastError));
+    return AuditStats.of(written.get(), losses.total(), 0, lastFailure);
   }
 
   /** Nothing to release: the logging backend owns its appenders. */

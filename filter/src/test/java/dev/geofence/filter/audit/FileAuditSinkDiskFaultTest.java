@@ -15,6 +15,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -109,6 +110,7 @@ class FileAuditSinkDiskFaultTest {
     try (FileAuditSink sink = sink().build()) {
       assertThat(sink.write(simple("allow", "before"), IpPrivacy.full(), WAIT))
           .isEqualTo(Delivery.WRITTEN);
+      Instant filledAt = Instant.now();
       Path filler = fill();
 
       // Lines still fit in the page the file already has; then a record that must be on disk
@@ -122,6 +124,8 @@ class FileAuditSinkDiskFaultTest {
       assertThat(openFiles()).as("the trail file only").isEqualTo(1);
       Await.until("the sink to report the full disk", () -> sink.stats().lastError().isPresent());
       assertThat(sink.stats().lastError().get()).containsIgnoringCase("space");
+      assertThat(sink.stats().lastErrorAt())
+          .hasValueSatisfying(at -> assertThat(at).isBetween(filledAt, Instant.now()));
       // Records nobody waits for are counted as lost at once; the thread retries, bounded.
       for (int i = 0; i < 5; i++) {
         assertThat(sink.write(simple("allow", "lost" + i), IpPrivacy.full(), Duration.ZERO))

@@ -27,6 +27,7 @@ class Slf4jAuditSinkTest {
 
   @Test
   void aFailingBackendIsCountedAndReportedOnceItWorksAgain() {
+    java.time.Instant before = java.time.Instant.now();
     logger.failing = true;
     assertThat(sink.write(full(), IpPrivacy.full(), Duration.ZERO)).isEqualTo(Delivery.LOST);
     assertThat(
@@ -37,6 +38,9 @@ class Slf4jAuditSinkTest {
         .isEqualTo(Delivery.LOST);
     assertThat(sink.stats().lost()).isEqualTo(2);
     assertThat(sink.stats().lastError()).contains("appender failed");
+    java.time.Instant failedBy = java.time.Instant.now();
+    assertThat(sink.stats().lastErrorAt())
+        .hasValueSatisfying(at -> assertThat(at).isBetween(before, failedBy));
 
     logger.failing = false;
     assertThat(sink.write(full(), IpPrivacy.full(), Duration.ZERO)).isEqualTo(Delivery.WRITTEN);
