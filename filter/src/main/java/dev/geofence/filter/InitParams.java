@@ -10,17 +10,13 @@ import dev.geofence.filter.geo.DatabaseInfo.Schema;
 import dev.geofence.filter.geo.GeoDatabase.MissingDatabase;
 import dev.geofence.filter.internal.Durations;
 import jakarta.servlet.FilterConfig;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -186,7 +182,7 @@ final class InitParams {
                     : "."));
       }
       try {
-        key = hmacKey(path(keyFile));
+        key = IpPrivacy.readKey(path(keyFile));
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "init-param 'audit-hmac-key-file' (for " + needing + " hmac): " + e.getMessage(), e);
@@ -209,27 +205,6 @@ final class InitParams {
       } catch (RuntimeException e) {
         throw new IllegalArgumentException("init-param 'principal-privacy': " + e.getMessage(), e);
       }
-    }
-  }
-
-  private static byte[] hmacKey(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.US_ASCII).strip();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "the HMAC key file " + file + " cannot be read: " + e.getMessage(), e);
-    }
-    try {
-      return HexFormat.of().parseHex(text);
-    } catch (IllegalArgumentException e) {
-      // Never echo the file's content: it is a secret.
-      throw new IllegalArgumentException(
-          "the HMAC key file "
-              + file
-              + " does not hold hex digits; expected e.g. 32 bytes"
-              + " as 64 hex digits.",
-          e);
     }
   }
 

@@ -8,11 +8,7 @@ import dev.geofence.filter.audit.Durability;
 import dev.geofence.filter.audit.IpPrivacy;
 import dev.geofence.filter.audit.PrincipalPrivacy;
 import java.io.File;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.springframework.util.unit.DataSize;
@@ -229,19 +225,6 @@ final class Settings {
               + " needs geofence.audit.hmac-key-file, a file holding the key in hex"
               + (forPrincipal ? "; or set geofence.principal-privacy=full." : "."));
     }
-    String text;
-    try {
-      text = Files.readString(keyFile.toPath(), StandardCharsets.US_ASCII).strip();
-    } catch (IOException e) {
-      throw new IllegalArgumentException(
-          "the HMAC key file " + keyFile + " cannot be read: " + e.getMessage(), e);
-    }
-    try {
-      return HexFormat.of().parseHex(text);
-    } catch (IllegalArgumentException e) {
-      // Never echo the file's content: it is a secret.
-      throw new IllegalArgumentException(
-          "the HMAC key file " + keyFile + " does not hold a key in hex digits.", e);
-    }
+    return IpPrivacy.readKey(keyFile.toPath());
   }
 }

@@ -1,7 +1,12 @@
 package dev.geofence.filter.audit;
 
 import dev.geofence.filter.address.IpAddresses;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
 import java.util.Objects;
 
 /**
@@ -63,6 +68,36 @@ public final class IpPrivacy {
    */
   public static IpPrivacy hmac(byte[] key) {
     return new IpPrivacy(Mode.HMAC, KeyedHash.of(Objects.requireNonNull(key, "key")));
+  }
+
+  /**
+   * Reads an HMAC key from a file, as the setting {@code audit-hmac-key-file} does: the key in hex
+   * digits (32 bytes as 64 digits, for example), white space around it ignored. The one key serves
+   * {@link #hmac} and {@link PrincipalPrivacy#hmac}. A message never shows the file's content.
+   *
+   * @throws IllegalArgumentException naming the file when it cannot be read or holds anything but
+   *     hex digits
+   */
+  public static byte[] readKey(Path file) {
+    Objects.requireNonNull(file, "file");
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "the HMAC key file " + file + " cannot be read: " + e.getMessage(), e);
+    }
+    try {
+      return HexFormat.of().parseHex(text);
+    } catch (IllegalArgumentException e) {
+      // Never echo the file's content: it is a secret.
+      throw new IllegalArgumentException(
+          "the HMAC key file "
+              + file
+              + " does not hold hex digits; expected the key in hex, such as 32 bytes as 64 hex"
+              + " digits.",
+          e);
+    }
   }
 
   Mode mode() {

@@ -5,14 +5,45 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 class IpPrivacyTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void readKey_readsHexDigits_withWhiteSpaceAroundThemIgnored() throws Exception {
+    Path file = Files.writeString(dir.resolve("key.hex"), "  00112233445566778899AABBCCDDEEFF\n");
+
+    assertThat(IpPrivacy.readKey(file))
+        .isEqualTo(HexFormat.of().parseHex("00112233445566778899aabbccddeeff"));
+  }
+
+  @Test
+  void readKey_namesTheFile_andNeverShowsItsContent() throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.hex"), "top-secret-not-hex");
+    Path missing = dir.resolve("missing.hex");
+
+    assertThatThrownBy(() -> IpPrivacy.readKey(bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the HMAC key file "
+                + bad
+                + " does not hold hex digits; expected the key in hex, such as 32 bytes as 64 hex"
+                + " digits.")
+        .hasMessageNotContaining("top-secret");
+    assertThatThrownBy(() -> IpPrivacy.readKey(missing))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the HMAC key file " + missing + " cannot be read: ");
+  }
 
   private static final byte[] KEY =
       "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
