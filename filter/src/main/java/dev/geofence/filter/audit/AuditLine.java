@@ -22,8 +22,7 @@ import java.util.Set;
  * @param modelTruncated {@code geofence.model.truncated}
  * @param principal {@code user.id}, empty when the record has no principal
  * @param batchModels for a Message Batches record ({@code geofence.batch}), the models its entries
- *     asked for, each once, in the order first asked, as {@link AuditReport} names them; empty for
- *     any other record
+ *     asked for, each once, in the order first asked; empty for any other record
  */
 record AuditLine(
     long seq,
@@ -38,10 +37,19 @@ record AuditLine(
     String modelSha256,
     boolean modelTruncated,
     String principal,
-    Optional<List<String>> batchModels,
+    Optional<List<Requested>> batchModels,
     Optional<Checkpoint> checkpoint) {
 
   private static final JsonFactory JSON = JsonFactory.builder().build();
+
+  /**
+   * A model a batch entry asked for, as written.
+   *
+   * @param model {@code requested}, shortened and cleaned when the entry's id was not writable
+   * @param sha256 {@code requested_sha256}: the hash of the whole id when it was shortened; empty
+   *     otherwise
+   */
+  record Requested(String model, String sha256) {}
 
   boolean isChained() {
     return seq >= 0 && !prevHash.isEmpty();
@@ -73,7 +81,7 @@ record AuditLine(
     String modelSha256 = "";
     boolean modelTruncated = false;
     String principal = "";
-    Optional<List<String>> batchModels = Optional.empty();
+    Optional<List<Requested>> batchModels = Optional.empty();
     String node = "";
     long cpFirst = -1;
     long cpLast = -1;
@@ -209,12 +217,11 @@ record AuditLine(
   }
 
   /**
-   * Reads the entries of {@code geofence.batch}, the parser at its start: the model each asked for
-   * ({@code requested}, shortened with its hash where the record wrote it so), each model once.
-   * Anything in the array that is not an entry object is skipped.
+   * Reads the entries of {@code geofence.batch}, the parser at its start: the model each asked for,
+   * each once. Anything in the array that is not an entry object is skipped.
    */
-  private static List<String> batchModels(JsonParser p) throws IOException {
-    Set<String> models = new LinkedHashSet<>();
+  private static List<Requested> batchModels(JsonParser p) throws IOException {
+    Set<Requested> models = new LinkedHashSet<>();
     JsonToken token;
     while ((token = p.nextToken()) != null && token != JsonToken.END_ARRAY) {
       if (token != JsonToken.START_OBJECT) {
@@ -233,7 +240,7 @@ record AuditLine(
         }
       }
       if (!model.isEmpty()) {
-        models.add(sha256.isEmpty() ? model : AuditReport.By.shortened(model, sha256));
+        models.add(new Requested(model, sha256));
       }
     }
     return List.copyOf(models);

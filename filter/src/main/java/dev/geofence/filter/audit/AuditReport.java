@@ -66,7 +66,7 @@ public final class AuditReport {
      * A model written shortened: its beginning and the start of the hash of the whole value, so two
      * different long ids never share a row.
      */
-    static String shortened(String model, String sha256) {
+    private static String shortened(String model, String sha256) {
       String start = model.length() > 40 ? model.substring(0, 40) : model;
       String hash = sha256.length() >= 16 ? sha256.substring(0, 16) : "unknown";
       return start + "... (truncated, sha256 " + hash + "...)";
@@ -76,13 +76,17 @@ public final class AuditReport {
      * The row of a Message Batches request, which has no model of its own: the models its entries
      * asked for, so that a batch is counted once, as a request, and not under {@link #UNKNOWN}.
      */
-    private static String batchKey(List<String> models) {
+    private static String batchKey(List<AuditLine.Requested> models) {
       if (models.isEmpty()) {
         return "(batch)";
       }
-      int named = Math.min(models.size(), BATCH_MODELS_NAMED);
-      String key = "(batch: " + String.join(", ", models.subList(0, named));
-      return key + (models.size() > named ? ", " + (models.size() - named) + " more)" : ")");
+      List<String> named = new ArrayList<>(BATCH_MODELS_NAMED);
+      for (AuditLine.Requested r : models.subList(0, Math.min(models.size(), BATCH_MODELS_NAMED))) {
+        named.add(r.sha256().isEmpty() ? r.model() : shortened(r.model(), r.sha256()));
+      }
+      String key = "(batch: " + String.join(", ", named);
+      return key
+          + (models.size() > named.size() ? ", " + (models.size() - named.size()) + " more)" : ")");
     }
   }
 
