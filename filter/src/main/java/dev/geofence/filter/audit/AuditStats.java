@@ -1,6 +1,7 @@
 package dev.geofence.filter.audit;
 
 import java.time.Instant;
+import java.util.Comparator;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,14 +55,17 @@ public record AuditStats(
             written, lost, queueDepth, Optional.of(failure.message()), Optional.of(failure.at()));
   }
 
+  /** Orders failure times, a failure of unknown time before any known one. */
+  private static final Comparator<Instant> FAILED_AT =
+      Comparator.nullsFirst(Comparator.naturalOrder());
+
   /** Adds two sinks' counters; the last error is the later of the two, or the only one. */
   AuditStats plus(AuditStats other) {
     boolean mine =
         other.lastError.isEmpty()
             || (lastError.isPresent()
-                && (other.lastErrorAt.isEmpty()
-                    || (lastErrorAt.isPresent()
-                        && !lastErrorAt.get().isBefore(other.lastErrorAt.get()))));
+                && FAILED_AT.compare(lastErrorAt.orElse(null), other.lastErrorAt.orElse(null))
+                    >= 0);
     AuditStats errors = mine ? this : other;
     return new AuditStats(
         written + other.written,
