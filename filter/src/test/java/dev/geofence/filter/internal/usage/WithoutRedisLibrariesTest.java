@@ -89,12 +89,9 @@ class WithoutRedisLibrariesTest {
     Method builder = type.getDeclaredMethod("builder");
     builder.setAccessible(true);
     Object b = builder.invoke(null);
-    Method storeSetter = b.getClass().getMethod("store", String.class);
-    Method build = b.getClass().getMethod("build");
-    storeSetter.setAccessible(true);
-    build.setAccessible(true);
     try {
-      return build.invoke(storeSetter.invoke(b, store));
+      Object withStore = b.getClass().getMethod("store", String.class).invoke(b, store);
+      return b.getClass().getMethod("build").invoke(withStore);
     } catch (InvocationTargetException e) {
       throw (Exception) e.getCause();
     }
